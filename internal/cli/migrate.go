@@ -1,0 +1,7 @@
+package cli
+
+import "context"
+
+func runMigrate(ctx context.Context, stdio Stdio, args []string) int {
+	return usageError(stdio, "migrate", "not available in this build yet")
+}
