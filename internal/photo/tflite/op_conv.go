@@ -1,0 +1,124 @@
+package tflite
+
+import "fmt"
+
+// conv2d is CONV_2D: an im2col gather into scratch, then gemm. A 1×1,
+// stride-1 convolution skips the gather, its input already being the matrix.
+type conv2d struct {
+	in, out   int
+	win       window
+	cin, cout int
+	weights   []float32 // cout × (kh·kw·cin), the TFLite layout
+	bias      []float32
+	act       byte
+	pointwise bool
+	rows      int // output pixels gathered per gemm call
+}
+
+func (b *builder) conv(d *opDef) (op, error) {
+	ins, outs, err := b.io(d, 2, 3, 1)
+	if err != nil {
+		return nil, err
+	}
+	h, w, cin, err := b.nhwc(ins[0])
+	if err != nil {
+		return nil, err
+	}
+	fs := b.shape(ins[1])
+	if len(fs) != 4 || fs[3] != cin {
+		return nil, fmt.Errorf("filter shape %v for %d input channels", fs, cin)
+	}
+	c := &conv2d{in: ins[0], out: outs[0], cin: cin, cout: fs[0]}
+	o := opts(d)
+	pad, sw, sh, dw, dh, err := readWindow(o, 4, 5)
+	if err != nil {
+		return nil, err
+	}
+	if c.act, err = readAct(o, 3); err != nil {
+		return nil, err
+	}
+	if err := c.win.init(h, w, fs[1], fs[2], sh, sw, dh, dw, pad); err != nil {
+		return nil, err
+	}
+	if c.weights, err = b.floats(ins[1], elems(fs)); err != nil {
+		return nil, err
+	}
+	if c.bias, err = b.biasOf(ins, 2, c.cout); err != nil {
+		return nil, err
+	}
+	c.pointwise = fs[1] == 1 && fs[2] == 1 && sh == 1 && sw == 1
+	k := fs[1] * fs[2] * cin
+	c.rows = max(2, min(c.win.oh*c.win.ow, 16384/k))
+	if !c.pointwise {
+		b.needScratch(c.rows * k)
+	}
+	return c, b.setOut(outs[0], []int{1, c.win.oh, c.win.ow, c.cout})
+}
+
+// biasOf returns the optional bias input, or zeros.
+func (b *builder) biasOf(ins []int, i, n int) ([]float32, error) {
+	if len(ins) <= i || ins[i] < 0 {
+		return make([]float32, n), nil
+	}
+	return b.floats(ins[i], n)
+}
+
+func (c *conv2d) run(s *Session) {
+	in, out := s.buf(c.in), s.buf(c.out)
+	npix := c.win.oh * c.win.ow
+	if c.pointwise {
+		gemm(in, c.weights, c.bias, out, npix, c.cout, c.cin)
+	} else {
+		k := c.win.kh * c.win.kw * c.cin
+		for p0 := 0; p0 < npix; p0 += c.rows {
+			n := min(c.rows, npix-p0)
+			a := s.scratch[:n*k]
+			im2col(a, in, &c.win, c.cin, p0, n)
+			gemm(a, c.weights, c.bias, out[p0*c.cout:], n, c.cout, k)
+		}
+	}
+	activate(out, c.act)
+}
+
+// im2col writes, for output pixels p0..p0+n-1, their receptive fields as rows
+// of kh·kw·cin values, zero where the window hangs over the padding.
+func im2col(a, in []float32, w *window, cin, p0, n int) {
+	k := w.kh * w.kw * cin
+	for r := range n {
+		p := p0 + r
+		oy, ox := p/w.ow, p%w.ow
+		row := a[r*k : r*k+k]
+		i := 0
+		for ky := range w.kh {
+			iy := oy*w.sh - w.padT + ky*w.dh
+			for kx := range w.kw {
+				ix := ox*w.sw - w.padL + kx*w.dw
+				dst := row[i : i+cin]
+				if iy < 0 || iy >= w.h || ix < 0 || ix >= w.w {
+					clear(dst)
+				} else {
+					copy(dst, in[(iy*w.w+ix)*cin:])
+				}
+				i += cin
+			}
+		}
+	}
+}
+
+// activate applies a fused activation in place.
+func activate(v []float32, act byte) {
+	switch act {
+	case actRelu:
+		for i, x := range v {
+			v[i] = max(x, 0)
+		}
+	case actRelu6:
+		for i, x := range v {
+			v[i] = min(max(x, 0), 6)
+		}
+	case actRelu1:
+		for i, x := range v {
+			v[i] = min(max(x, -1), 1)
+		}
+	}
+}
