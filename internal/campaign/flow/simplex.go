@@ -1,0 +1,161 @@
+package flow
+
+import "math"
+
+// Arc states, as in LEMON: the sign makes the reduced cost of a non-tree arc
+// negative exactly when pivoting it in improves the objective.
+const (
+	stateUpper int8 = -1
+	stateTree  int8 = 0
+	stateLower int8 = 1
+)
+
+// Directions of a node's tree arc relative to its parent.
+const (
+	dirUp   int64 = 1  // the arc goes from the node to its parent
+	dirDown int64 = -1 // the arc goes from the parent to the node
+)
+
+// simplex holds the working arrays of one solve; real arcs come first, then one
+// artificial arc per node joining it to the artificial root.
+type simplex struct {
+	n, m  int // real nodes, real arcs
+	root  int
+	src   []int32
+	dst   []int32
+	cap   []int64
+	cost  []int64
+	flow  []int64
+	state []int8
+
+	pi       []int64
+	parent   []int32
+	pred     []int32
+	predDir  []int64
+	thread   []int32
+	revTh    []int32
+	succNum  []int32
+	lastSucc []int32
+	dirty    []int32
+
+	blockSize int
+	nextArc   int
+
+	// pivot
+	inArc, join, uIn, vIn, uOut int
+	delta                       int64
+	pivots                      int
+}
+
+// Solve returns a min-cost flow of g, or ErrUnbalanced, ErrInfeasible or
+// ErrUnbounded. Costs must stay well below 2^62 / (nodes+1) in absolute value so
+// that potentials cannot overflow.
+func Solve(g *Graph) (*Result, error) {
+	var sum int64
+	for _, b := range g.Supply {
+		sum += b
+	}
+	if sum != 0 {
+		return nil, ErrUnbalanced
+	}
+	s := newSimplex(g)
+	for s.findEnteringArc() {
+		s.findJoinNode()
+		change := s.findLeavingArc()
+		if s.delta >= Inf {
+			return nil, ErrUnbounded
+		}
+		s.changeFlow(change)
+		if change {
+			s.updateTreeStructure()
+			s.updatePotential()
+		}
+		s.pivots++
+	}
+	for e := s.m; e < s.m+s.n; e++ {
+		if s.flow[e] != 0 {
+			return nil, ErrInfeasible
+		}
+	}
+	res := &Result{Flow: s.flow[:s.m:s.m], Potential: s.pi[:s.n:s.n], Pivots: s.pivots}
+	for a := 0; a < s.m; a++ {
+		res.Cost += s.flow[a] * s.cost[a]
+	}
+	return res, nil
+}
+
+func newSimplex(g *Graph) *simplex {
+	n, m := g.Nodes(), g.Arcs()
+	all := m + n
+	s := &simplex{
+		n: n, m: m, root: n,
+		src:   make([]int32, all),
+		dst:   make([]int32, all),
+		cap:   make([]int64, all),
+		cost:  make([]int64, all),
+		flow:  make([]int64, all),
+		state: make([]int8, all),
+
+		pi:       make([]int64, n+1),
+		parent:   make([]int32, n+1),
+		pred:     make([]int32, n+1),
+		predDir:  make([]int64, n+1),
+		thread:   make([]int32, n+1),
+		revTh:    make([]int32, n+1),
+		succNum:  make([]int32, n+1),
+		lastSucc: make([]int32, n+1),
+	}
+	copy(s.src, g.From)
+	copy(s.dst, g.To)
+	copy(s.cap, g.Cap)
+	copy(s.cost, g.Cost)
+	var maxCost int64
+	for a := 0; a < m; a++ {
+		s.state[a] = stateLower
+		if c := g.Cost[a]; c > maxCost {
+			maxCost = c
+		} else if -c > maxCost {
+			maxCost = -c
+		}
+	}
+	// An artificial arc must cost more than any path of real arcs, so that a
+	// feasible flow never keeps flow on one; LEMON uses (max cost + 1)·n as well.
+	art := (maxCost + 1) * int64(n+1)
+	if maxCost > math.MaxInt64/4/int64(n+1) {
+		art = math.MaxInt64 / 4
+	}
+	s.blockSize = max(int(math.Sqrt(float64(m))), 10)
+
+	r := s.root
+	s.parent[r] = -1
+	s.pred[r] = -1
+	s.thread[r] = 0
+	s.revTh[0] = int32(r)
+	s.succNum[r] = int32(n + 1)
+	s.lastSucc[r] = int32(r - 1)
+	for u, e := 0, m; u < n; u, e = u+1, e+1 {
+		s.parent[u] = int32(r)
+		s.pred[u] = int32(e)
+		s.thread[u] = int32(u + 1)
+		s.revTh[u+1] = int32(u)
+		s.succNum[u] = 1
+		s.lastSucc[u] = int32(u)
+		s.cap[e] = Inf
+		s.state[e] = stateTree
+		if b := g.Supply[u]; b >= 0 {
+			s.predDir[u] = dirUp
+			s.src[e], s.dst[e] = int32(u), int32(r)
+			s.flow[e] = b
+		} else {
+			s.predDir[u] = dirDown
+			s.pi[u] = art
+			s.src[e], s.dst[e] = int32(r), int32(u)
+			s.flow[e] = -b
+			s.cost[e] = art
+		}
+	}
+	if n == 0 {
+		s.thread[r] = int32(r)
+	}
+	return s
+}
