@@ -1,0 +1,283 @@
+package jpegscale
+
+import (
+	"image"
+)
+
+// planes is the destination of block rendering: one 8-bit plane per
+// component, covering a whole number of MCUs at the output scale.
+type planes struct {
+	scale int
+	nComp int
+	gray  *image.Gray
+	ycc   *image.YCbCr
+	black []byte // The fourth (K) component of CMYK and YCbCrK images.
+	// pix, stride and the block origin (bx0, by0) of each component's plane.
+	pix      [maxComponents][]byte
+	stride   [maxComponents]int
+	bx0, by0 [maxComponents]int
+	sub      [maxComponents]bool // Whether the component is subsampled relative to component 0.
+}
+
+// newPlanes allocates planes for the MCUs [mx0, mx1) x [my0, my1) at 1/scale.
+func newPlanes(nComp int, comp *[maxComponents]component, scale, mx0, my0, mx1, my1 int) *planes {
+	p := &planes{scale: scale, nComp: nComp}
+	k := 8 / scale // Output pixels per block side.
+	h0, v0 := comp[0].h, comp[0].v
+	r := image.Rect(mx0*k*h0, my0*k*v0, mx1*k*h0, my1*k*v0)
+	for i := range nComp {
+		p.bx0[i], p.by0[i] = mx0*comp[i].h, my0*comp[i].v
+		p.sub[i] = comp[i].h != h0 || comp[i].v != v0
+	}
+	if nComp == 1 {
+		p.gray = image.NewGray(r)
+		p.pix[0], p.stride[0] = p.gray.Pix, p.gray.Stride
+		return p
+	}
+	var ratio image.YCbCrSubsampleRatio
+	switch (h0/comp[1].h)<<4 | v0/comp[1].v {
+	case 0x11:
+		ratio = image.YCbCrSubsampleRatio444
+	case 0x12:
+		ratio = image.YCbCrSubsampleRatio440
+	case 0x21:
+		ratio = image.YCbCrSubsampleRatio422
+	case 0x22:
+		ratio = image.YCbCrSubsampleRatio420
+	case 0x41:
+		ratio = image.YCbCrSubsampleRatio411
+	case 0x42:
+		ratio = image.YCbCrSubsampleRatio410
+	default:
+		panic("unreachable: processSOF admits no other ratio")
+	}
+	p.ycc = image.NewYCbCr(r, ratio)
+	p.pix[0], p.stride[0] = p.ycc.Y, p.ycc.YStride
+	p.pix[1], p.stride[1] = p.ycc.Cb, p.ycc.CStride
+	p.pix[2], p.stride[2] = p.ycc.Cr, p.ycc.CStride
+	if nComp == 4 {
+		p.stride[3] = (mx1 - mx0) * k * comp[3].h
+		p.black = make([]byte, p.stride[3]*(my1-my0)*k*comp[3].v)
+		p.pix[3] = p.black
+	}
+	return p
+}
+
+// renderBlock dequantizes one block, runs the IDCT for the planes' scale and
+// stores the samples. bx and by are in blocks of the whole image.
+func (p *planes) renderBlock(b *[blockSize]int16, q *[blockSize]int32, ci, bx, by int) {
+	k := 8 / p.scale
+	stride := p.stride[ci]
+	dst := p.pix[ci][k*((by-p.by0[ci])*stride+bx-p.bx0[ci]):]
+	switch p.scale {
+	case 1:
+		render1(b, q, dst, stride)
+	case 2:
+		render2(b, q, dst, stride)
+	case 4:
+		render4(b, q, dst, stride)
+	default:
+		dst[0] = clamp8((int32(b[0])*q[0]+4)>>3 + 128)
+	}
+}
+
+// clamp8 saturates v to [0, 255].
+func clamp8(v int32) uint8 {
+	if uint32(v) > 255 {
+		return uint8(^(v >> 31))
+	}
+	return uint8(v)
+}
+
+// render1 is the standard library's reconstructBlock: same arithmetic, same
+// output.
+func render1(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
+	var w block
+	for i := range w {
+		w[i] = int32(b[i]) * q[i]
+	}
+	idct(&w)
+	_ = dst[7*stride+7]
+	for y := range 8 {
+		row := dst[y*stride : y*stride+8 : y*stride+8]
+		ws := w[8*y : 8*y+8 : 8*y+8]
+		for x := range row {
+			row[x] = clamp8(ws[x] + 128)
+		}
+	}
+}
+
+// reduce2 and reduce4 are the 1-D IDCT matrices for 1/2 and 1/4 scale, in
+// 1/4096ths: entry [n][u] is the mean, over the 2 (or 4) full-size samples
+// that output sample n covers, of basis function u. So a reduced block is
+// exactly the box-filtered full-size block, not an approximation of it, up to
+// rounding. They were computed as
+//
+//	A[n][u] = 1/k Σ_{x=nk}^{nk+k-1} C(u)/2 cos((2x+1)uπ/16), C(0)=1/√2, C(u>0)=1.
+var reduce2 = [4][8]int32{
+	{1448, 1856, 1338, 652, 0, -435, -554, -369},
+	{1448, 769, -1338, -1573, 0, 1051, 554, -153},
+	{1448, -769, -1338, 1573, 0, -1051, 554, 153},
+	{1448, -1856, 1338, -652, 0, 435, -554, 369},
+}
+
+var reduce4 = [2][8]int32{
+	{1448, 1312, 0, -461, 0, 308, 0, -261},
+	{1448, -1312, 0, 461, 0, -308, 0, 261},
+}
+
+// render2 renders a block as 4x4 samples.
+func render2(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
+	var t [8][4]int32
+	for v := range 8 {
+		r := b[8*v : 8*v+8 : 8*v+8]
+		qr := q[8*v : 8*v+8 : 8*v+8]
+		if r[0]|r[1]|r[2]|r[3]|r[5]|r[6]|r[7] == 0 {
+			continue
+		}
+		var f [8]int32
+		for u := range f {
+			f[u] = int32(r[u]) * qr[u]
+		}
+		for n := range 4 {
+			a := &reduce2[n]
+			s := a[0]*f[0] + a[1]*f[1] + a[2]*f[2] + a[3]*f[3] + a[5]*f[5] + a[6]*f[6] + a[7]*f[7]
+			t[v][n] = (s + 1<<6) >> 7
+		}
+	}
+	_ = dst[3*stride+3]
+	for m := range 4 {
+		a := &reduce2[m]
+		row := dst[m*stride : m*stride+4 : m*stride+4]
+		for n := range row {
+			s := a[0]*t[0][n] + a[1]*t[1][n] + a[2]*t[2][n] + a[3]*t[3][n] + a[5]*t[5][n] + a[6]*t[6][n] + a[7]*t[7][n]
+			row[n] = clamp8((s+1<<16)>>17 + 128)
+		}
+	}
+}
+
+// render4 renders a block as 2x2 samples. Even frequencies above 0 average
+// to zero over 4 samples, so only columns and rows 0, 1, 3, 5 and 7 count.
+func render4(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
+	var t0, t1 [8]int32 // Row results for output columns 0 and 1.
+	for _, v := range [5]int{0, 1, 3, 5, 7} {
+		r := b[8*v : 8*v+8 : 8*v+8]
+		qr := q[8*v : 8*v+8 : 8*v+8]
+		even := int32(r[0]) * qr[0] * reduce4[0][0]
+		odd := int32(r[1])*qr[1]*reduce4[0][1] + int32(r[3])*qr[3]*reduce4[0][3] +
+			int32(r[5])*qr[5]*reduce4[0][5] + int32(r[7])*qr[7]*reduce4[0][7]
+		t0[v] = (even + odd + 1<<6) >> 7
+		t1[v] = (even - odd + 1<<6) >> 7
+	}
+	a := &reduce4[0]
+	_ = dst[stride+1]
+	for n, t := range [2]*[8]int32{&t0, &t1} {
+		even := a[0] * t[0]
+		odd := a[1]*t[1] + a[3]*t[3] + a[5]*t[5] + a[7]*t[7]
+		dst[n] = clamp8((even+odd+1<<16)>>17 + 128)
+		dst[stride+n] = clamp8((even-odd+1<<16)>>17 + 128)
+	}
+}
+
+// colorInfo is what finishing a render needs to know about the colour model.
+type colorInfo struct {
+	nComp          int
+	comp           [maxComponents]component
+	rgb            bool
+	adobeValid     bool
+	adobeTransform uint8
+}
+
+func (d *decoder) info() colorInfo {
+	return colorInfo{
+		nComp:          d.nComp,
+		comp:           d.comp,
+		rgb:            d.nComp == 3 && d.isRGB(),
+		adobeValid:     d.adobeTransformValid,
+		adobeTransform: d.adobeTransform,
+	}
+}
+
+// finish turns the planes into the image type image/jpeg returns and crops it
+// to want, in output pixels.
+func (p *planes) finish(ci colorInfo, want image.Rectangle) (image.Image, error) {
+	switch {
+	case p.gray != nil:
+		return p.gray.SubImage(want), nil
+	case p.black != nil:
+		m, err := p.applyBlack(ci)
+		if err != nil {
+			return nil, err
+		}
+		return m.SubImage(want), nil
+	case ci.rgb:
+		return p.convertToRGB().SubImage(want), nil
+	}
+	return p.ycc.SubImage(want), nil
+}
+
+// applyBlack combines the planes into a CMYK image. The formula used depends
+// on whether the JPEG image is stored as CMYK or YCbCrK, indicated by the
+// APP14 (Adobe) metadata.
+//
+// Adobe CMYK JPEG images are inverted, where 255 means no ink instead of full
+// ink, so we apply "v = 255 - v" at various points. Note that a double
+// inversion is a no-op, so inversions might be implicit in the code below.
+func (p *planes) applyBlack(ci colorInfo) (*image.CMYK, error) {
+	if !ci.adobeValid {
+		return nil, UnsupportedError("unknown color model: 4-component JPEG doesn't have Adobe APP14 metadata")
+	}
+	bounds := p.ycc.Rect
+	if ci.adobeTransform != adobeTransformUnknown {
+		// Convert the YCbCr part of the YCbCrK to RGB, invert the RGB to get
+		// CMY, and patch in the original K. The RGB to CMY inversion cancels
+		// out the 'Adobe inversion' described above, so in practice, only the
+		// fourth channel (black) is inverted.
+		img := &image.RGBA{Pix: make([]byte, 4*bounds.Dx()*bounds.Dy()), Stride: 4 * bounds.Dx(), Rect: bounds}
+		ycbcrToRGBA(img, p.ycc)
+		for iBase, y := 0, 0; y < bounds.Dy(); iBase, y = iBase+img.Stride, y+1 {
+			for i, x := iBase+3, 0; x < bounds.Dx(); i, x = i+4, x+1 {
+				img.Pix[i] = 255 - p.black[y*p.stride[3]+x]
+			}
+		}
+		return &image.CMYK{Pix: img.Pix, Stride: img.Stride, Rect: img.Rect}, nil
+	}
+
+	// The first three channels (cyan, magenta, yellow) were decoded into
+	// separate, possibly subsampled planes; interleave them.
+	img := image.NewCMYK(bounds)
+	for t := range 4 {
+		src, stride, sub := p.pix[t], p.stride[t], p.sub[t]
+		for iBase, y := 0, 0; y < bounds.Dy(); iBase, y = iBase+img.Stride, y+1 {
+			sy := y
+			if sub {
+				sy /= 2
+			}
+			for i, x := iBase+t, 0; x < bounds.Dx(); i, x = i+4, x+1 {
+				sx := x
+				if sub {
+					sx /= 2
+				}
+				img.Pix[i] = 255 - src[sy*stride+sx]
+			}
+		}
+	}
+	return img, nil
+}
+
+// convertToRGB copies the planes of a JPEG whose three components are R, G
+// and B, not Y, Cb and Cr, into an RGBA image.
+func (p *planes) convertToRGB() *image.RGBA {
+	bounds := p.ycc.Rect
+	img := image.NewRGBA(bounds)
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		po := img.PixOffset(bounds.Min.X, y)
+		for x := bounds.Min.X; x < bounds.Max.X; x, po = x+1, po+4 {
+			img.Pix[po+0] = p.ycc.Y[p.ycc.YOffset(x, y)]
+			img.Pix[po+1] = p.ycc.Cb[p.ycc.COffset(x, y)]
+			img.Pix[po+2] = p.ycc.Cr[p.ycc.COffset(x, y)]
+			img.Pix[po+3] = 255
+		}
+	}
+	return img
+}
