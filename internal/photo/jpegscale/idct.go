@@ -85,7 +85,6 @@ func dctBox(x0, x1, kcos, ksin int32) (y0, y1 int32) {
 // A block is an 8x8 input to the IDCT, with int32 intermediate storage.
 type block [blockSize]int32
 
-
 // Note on Numerical Precision
 //
 // The inputs to both the FDCT and IDCT are uint8 values stored in a block,
