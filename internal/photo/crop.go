@@ -1,0 +1,90 @@
+package photo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"io"
+	"math"
+	"strings"
+)
+
+// MaxCropBytes is the CIE upload limit for the final JPEG.
+const MaxCropBytes = 500 << 10
+
+// Cropped is the final CIE photo and the report of the source it was cut from.
+type Cropped struct {
+	JPEG          []byte
+	Width, Height int
+	Quality       int
+	Source        *Report
+}
+
+// Crop cuts the CIE photo from a portrait: 35×45, 709–1063 px high, JPEG ≤ 500 KB
+// without metadata, pixels only resampled (the background is never touched). When the
+// source cannot give a compliant crop it returns an error wrapping ErrNoCrop that names
+// the reason, instead of a bad file.
+func (e *Engine) Crop(ctx context.Context, r io.Reader) (*Cropped, error) {
+	var t Timings
+	return e.crop(ctx, r, &t)
+}
+
+func (e *Engine) crop(ctx context.Context, r io.Reader, t *Timings) (*Cropped, error) {
+	src, err := e.decode(r)
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.analyse(ctx, src, t)
+	if err != nil {
+		return nil, err
+	}
+	rep := a.report()
+	if a.plan == nil {
+		return nil, noCrop(rep)
+	}
+	// Only geometry and resolution block the crop: the other defects are the citizen's to
+	// fix, and the crop is still useful to show them.
+	if res, _ := rep.Check("resolution"); res.Status == Fail {
+		return nil, noCrop(rep)
+	}
+	return renderCrop(src.img, a.plan, rep)
+}
+
+func noCrop(rep *Report) error {
+	var why []string
+	for _, id := range []string{"face_found", "crop_geometry", "resolution"} {
+		if c, ok := rep.Check(id); ok && c.Status != Pass {
+			s := id
+			if c.Note != "" {
+				s += ": " + c.Note
+			}
+			why = append(why, s)
+		}
+	}
+	if len(why) == 0 {
+		why = append(why, "no crop fits")
+	}
+	return fmt.Errorf("%w: %s", ErrNoCrop, strings.Join(why, "; "))
+}
+
+// renderCrop resamples the planned rectangle and encodes it, lowering the JPEG quality
+// step by step until the file fits the 500 KB limit.
+func renderCrop(img image.Image, plan *cropPlan, rep *Report) (*Cropped, error) {
+	oh := int(math.Round(plan.r.H()))
+	oh = min(maxOutHeight, max(minOutHeight, oh))
+	ow := int(math.Round(float64(oh) * frameAspect))
+	out := resample(img, plan.r, ow, oh)
+	var buf bytes.Buffer
+	for q := 95; q >= 50; q -= 5 {
+		buf.Reset()
+		if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: q}); err != nil {
+			return nil, err
+		}
+		if buf.Len() <= MaxCropBytes {
+			return &Cropped{JPEG: bytes.Clone(buf.Bytes()), Width: ow, Height: oh, Quality: q, Source: rep}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: cannot fit %d KB even at quality 50", ErrNoCrop, MaxCropBytes>>10)
+}

@@ -1,0 +1,143 @@
+package photo
+
+import (
+	"context"
+	"image"
+	"io"
+	"math"
+	"time"
+)
+
+// Options tune an Engine; the zero value means the defaults.
+type Options struct {
+	Limits Limits
+	// AnalysisPixels is the size of the copy the models and checks see: the models
+	// resample to 128–256 px anyway, and the checks are calibrated at this scale.
+	AnalysisPixels int
+	// PitchOffset (degrees) is subtracted from the mesh pitch, which reads about +15° on
+	// a frontal face; it is calibrated on the compliant portraits.
+	PitchOffset float64
+}
+
+// Engine checks and crops portraits. It holds no per-call state and is safe for
+// concurrent use as long as its FaceModel is.
+type Engine struct {
+	model FaceModel
+	opt   Options
+}
+
+// New returns an Engine over the given face model.
+func New(model FaceModel, opt Options) *Engine {
+	if opt.Limits.MaxBytes == 0 {
+		opt.Limits.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if opt.Limits.MaxPixels == 0 {
+		opt.Limits.MaxPixels = DefaultLimits.MaxPixels
+	}
+	if opt.AnalysisPixels == 0 {
+		opt.AnalysisPixels = 1_000_000
+	}
+	if opt.PitchOffset == 0 {
+		opt.PitchOffset = defaultPitchOffset
+	}
+	return &Engine{model: model, opt: opt}
+}
+
+// Timings is what each stage of one run cost, for the bench command.
+type Timings struct {
+	Decode, Detect, Mesh, Segment, Checks, Crop time.Duration
+}
+
+// Check decodes a portrait and reports every check. An error means the input could not
+// be read (an *InputError) or the face model failed; a non-compliant photo is not an error.
+func (e *Engine) Check(ctx context.Context, r io.Reader) (*Report, error) {
+	src, err := e.decode(r)
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.analyse(ctx, src, nil)
+	if err != nil {
+		return nil, err
+	}
+	return a.report(), nil
+}
+
+func (e *Engine) decode(r io.Reader) (*source, error) {
+	data, err := readLimited(r, e.opt.Limits.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBytes(data, e.opt.Limits)
+}
+
+// analyse runs the models on a ~1 MP copy and measures everything the checks need.
+func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysis, error) {
+	b := src.img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	scale := 1.0
+	if px := float64(w * h); px > float64(e.opt.AnalysisPixels) {
+		scale = math.Sqrt(px / float64(e.opt.AnalysisPixels))
+	}
+	aw, ah := max(1, int(math.Round(float64(w)/scale))), max(1, int(math.Round(float64(h)/scale)))
+	var small *image.RGBA
+	if rgba, ok := src.img.(*image.RGBA); ok && aw == w && ah == h && b.Min == (image.Point{}) {
+		small = rgba
+	} else {
+		small = resample(src.img, fullRect(src.img), aw, ah)
+	}
+	a := &analysis{src: src, img: small, sx: float64(w) / float64(aw), sy: float64(h) / float64(ah), pitchOffset: e.opt.PitchOffset}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	dets, err := e.model.Detect(small)
+	if err != nil {
+		return nil, err
+	}
+	mark(t, &start, func(t *Timings) *time.Duration { return &t.Detect })
+	a.dets = dets
+	a.main = -1
+	best := 0.0
+	for i, d := range dets {
+		if d.Score < minFaceScore {
+			continue
+		}
+		if area := (d.X1 - d.X0) * (d.Y1 - d.Y0); area > best {
+			best, a.main = area, i
+		}
+	}
+	if a.main < 0 {
+		a.measure()
+		return a, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	mesh, err := e.model.Landmarks(small, dets[a.main])
+	if err != nil {
+		return nil, err
+	}
+	a.mesh = &mesh
+	mark(t, &start, func(t *Timings) *time.Duration { return &t.Mesh })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	mask, err := e.model.Segment(small)
+	if err != nil {
+		return nil, err
+	}
+	a.mask = mask
+	mark(t, &start, func(t *Timings) *time.Duration { return &t.Segment })
+	a.measure()
+	mark(t, &start, func(t *Timings) *time.Duration { return &t.Checks })
+	return a, nil
+}
+
+// mark adds the time since *start to one field of t (when timing) and restarts the clock.
+func mark(t *Timings, start *time.Time, field func(*Timings) *time.Duration) {
+	now := time.Now()
+	if t != nil {
+		*field(t) += now.Sub(*start)
+	}
+	*start = now
+}

@@ -1,0 +1,261 @@
+package photo
+
+import (
+	"image"
+	"image/color"
+)
+
+// rowFunc writes the RGB values (0..255) of pixels x0..x1-1 of row y into dst, three
+// floats a pixel. Fast paths exist for what the decoders return, because a generic
+// At() costs about a second on a 12 MP photo.
+type rowFunc func(y, x0, x1 int, dst []float32)
+
+func rowReader(img image.Image) rowFunc {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return func(y, x0, x1 int, dst []float32) {
+			yi := m.YOffset(x0, y) - x0
+			for x := x0; x < x1; x++ {
+				ci := m.COffset(x, y)
+				r, g, b := color.YCbCrToRGB(m.Y[yi+x], m.Cb[ci], m.Cr[ci])
+				k := 3 * (x - x0)
+				dst[k], dst[k+1], dst[k+2] = float32(r), float32(g), float32(b)
+			}
+		}
+	case *image.RGBA:
+		return func(y, x0, x1 int, dst []float32) {
+			p := m.PixOffset(x0, y)
+			for k := 0; k < 3*(x1-x0); k += 3 {
+				dst[k], dst[k+1], dst[k+2] = float32(m.Pix[p]), float32(m.Pix[p+1]), float32(m.Pix[p+2])
+				p += 4
+			}
+		}
+	case *image.NRGBA:
+		return func(y, x0, x1 int, dst []float32) {
+			p := m.PixOffset(x0, y)
+			for k := 0; k < 3*(x1-x0); k += 3 {
+				// A portrait has no meaningful transparency: show it over white, as a print would.
+				a := float32(m.Pix[p+3]) / 255
+				w := 255 * (1 - a)
+				dst[k] = float32(m.Pix[p])*a + w
+				dst[k+1] = float32(m.Pix[p+1])*a + w
+				dst[k+2] = float32(m.Pix[p+2])*a + w
+				p += 4
+			}
+		}
+	case *image.Gray:
+		return func(y, x0, x1 int, dst []float32) {
+			p := m.PixOffset(x0, y)
+			for k := 0; k < 3*(x1-x0); k += 3 {
+				v := float32(m.Pix[p])
+				dst[k], dst[k+1], dst[k+2] = v, v, v
+				p++
+			}
+		}
+	case *image.CMYK:
+		return func(y, x0, x1 int, dst []float32) {
+			p := m.PixOffset(x0, y)
+			for k := 0; k < 3*(x1-x0); k += 3 {
+				r, g, b := color.CMYKToRGB(m.Pix[p], m.Pix[p+1], m.Pix[p+2], m.Pix[p+3])
+				dst[k], dst[k+1], dst[k+2] = float32(r), float32(g), float32(b)
+				p += 4
+			}
+		}
+	}
+	return func(y, x0, x1 int, dst []float32) {
+		for x := x0; x < x1; x++ {
+			r, g, b, a := img.At(x, y).RGBA()
+			// Premultiplied over white, as for NRGBA above.
+			w := float32(0xffff-a) / 257
+			k := 3 * (x - x0)
+			dst[k] = float32(r)/257 + w
+			dst[k+1] = float32(g)/257 + w
+			dst[k+2] = float32(b)/257 + w
+		}
+	}
+}
+
+// taps are the source indices and weights that make one destination sample.
+type taps struct {
+	start int
+	w     []float32
+}
+
+// makeTaps maps n destination samples onto the source span [s0, s1) clamped to [lo, hi):
+// area averaging when shrinking, a one-pixel box (linear interpolation) when enlarging.
+func makeTaps(n int, s0, s1 float64, lo, hi int) []taps {
+	k := (s1 - s0) / float64(n)
+	width := k
+	if width < 1 {
+		width = 1
+	}
+	out := make([]taps, n)
+	for i := range out {
+		c := s0 + (float64(i)+0.5)*k
+		a, b := c-width/2, c+width/2
+		ia := int(a)
+		if float64(ia) > a {
+			ia--
+		}
+		ib := int(b)
+		if float64(ib) < b {
+			ib++
+		}
+		var ws []float32
+		start := -1
+		var sum float32
+		for j := ia; j < ib; j++ {
+			ov := min(b, float64(j+1)) - max(a, float64(j))
+			if ov <= 0 {
+				continue
+			}
+			jj := min(max(j, lo), hi-1)
+			if start < 0 {
+				start = jj
+			}
+			// Clamping can repeat an index; fold its weight onto the last tap.
+			if jj < start+len(ws) {
+				ws[len(ws)-1] += float32(ov)
+			} else {
+				for start+len(ws) < jj {
+					ws = append(ws, 0)
+				}
+				ws = append(ws, float32(ov))
+			}
+			sum += float32(ov)
+		}
+		for t := range ws {
+			ws[t] /= sum
+		}
+		out[i] = taps{start: start, w: ws}
+	}
+	return out
+}
+
+// rect is a rectangle in source pixels with fractional edges.
+type rect struct{ X0, Y0, X1, Y1 float64 }
+
+func (r rect) W() float64 { return r.X1 - r.X0 }
+func (r rect) H() float64 { return r.Y1 - r.Y0 }
+
+// resample renders the part r of img at dw×dh, separably: each source row is read once,
+// shrunk horizontally, and blended into the destination rows it covers.
+func resample(img image.Image, r rect, dw, dh int) *image.RGBA {
+	b := img.Bounds()
+	read := rowReader(img)
+	hx := makeTaps(dw, r.X0, r.X1, b.Min.X, b.Max.X)
+	vy := makeTaps(dh, r.Y0, r.Y1, b.Min.Y, b.Max.Y)
+	sx0, sx1 := b.Max.X, b.Min.X
+	for _, t := range hx {
+		sx0 = min(sx0, t.start)
+		sx1 = max(sx1, t.start+len(t.w))
+	}
+	src := make([]float32, 3*(sx1-sx0))
+	cache := map[int][]float32{}
+	var free [][]float32
+	hrow := func(y int) []float32 {
+		if row, ok := cache[y]; ok {
+			return row
+		}
+		var row []float32
+		if n := len(free); n > 0 {
+			row, free = free[n-1], free[:n-1]
+		} else {
+			row = make([]float32, 3*dw)
+		}
+		read(y, sx0, sx1, src)
+		for i, t := range hx {
+			var cr, cg, cb float32
+			p := 3 * (t.start - sx0)
+			for _, w := range t.w {
+				cr += w * src[p]
+				cg += w * src[p+1]
+				cb += w * src[p+2]
+				p += 3
+			}
+			row[3*i], row[3*i+1], row[3*i+2] = cr, cg, cb
+		}
+		cache[y] = row
+		return row
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	acc := make([]float32, 3*dw)
+	for j, t := range vy {
+		for y := range cache {
+			if y < t.start {
+				free = append(free, cache[y])
+				delete(cache, y)
+			}
+		}
+		clear(acc)
+		for k, w := range t.w {
+			row := hrow(t.start + k)
+			for i := range acc {
+				acc[i] += w * row[i]
+			}
+		}
+		p := dst.PixOffset(0, j)
+		for i := 0; i < dw; i++ {
+			dst.Pix[p] = clamp8(acc[3*i])
+			dst.Pix[p+1] = clamp8(acc[3*i+1])
+			dst.Pix[p+2] = clamp8(acc[3*i+2])
+			dst.Pix[p+3] = 255
+			p += 4
+		}
+	}
+	return dst
+}
+
+func clamp8(v float32) uint8 {
+	if v <= 0 {
+		return 0
+	}
+	if v >= 255 {
+		return 255
+	}
+	return uint8(v + 0.5)
+}
+
+// fullRect is the whole of img as a rect.
+func fullRect(img image.Image) rect {
+	b := img.Bounds()
+	return rect{float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)}
+}
+
+// orient turns img upright according to an EXIF orientation (1–8).
+func orient(img image.Image, o int) image.Image {
+	if o <= 1 || o > 8 {
+		return img
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	src := resample(img, fullRect(img), w, h)
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var dx, dy int
+			switch o {
+			case 2:
+				dx, dy = w-1-x, y
+			case 3:
+				dx, dy = w-1-x, h-1-y
+			case 4:
+				dx, dy = x, h-1-y
+			case 5:
+				dx, dy = y, x
+			case 6:
+				dx, dy = h-1-y, x
+			case 7:
+				dx, dy = h-1-y, w-1-x
+			case 8:
+				dx, dy = y, w-1-x
+			}
+			copy(dst.Pix[dst.PixOffset(dx, dy):][:4], src.Pix[src.PixOffset(x, y):][:4])
+		}
+	}
+	return dst
+}
