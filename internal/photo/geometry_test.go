@@ -7,11 +7,11 @@ import (
 
 func TestPlanCrop(t *testing.T) {
 	tests := []struct {
-		name string
-		h    head
+		name  string
+		h     head
 		w, ht float64
-		ok   bool
-		why  string
+		ok    bool
+		why   string
 	}{
 		{"centred studio portrait", head{crown: 250, eyes: 600, chin: 950, cx: 675}, 1350, 1350, true, ""},
 		{"already a CIE crop", head{crown: 40, eyes: 425, chin: 800, cx: 413}, 827, 1063, true, ""},
