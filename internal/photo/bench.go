@@ -1,0 +1,154 @@
+package photo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/jpeg"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"sort"
+	"text/tabwriter"
+	"time"
+)
+
+// BenchRow is the median cost of each stage on one version of a file.
+type BenchRow struct {
+	Name   string
+	W, H   int
+	Stages Timings
+	Total  time.Duration
+}
+
+// Bench times check+crop on data and on 1 MP and 640×480 re-encodings of it, runs times
+// each, and returns the medians per stage.
+func (e *Engine) Bench(ctx context.Context, data []byte, runs int) ([]BenchRow, error) {
+	src, err := decodeBytes(data, e.opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	b := src.img.Bounds()
+	versions := []struct {
+		name string
+		data []byte
+	}{{"file", data}}
+	for _, v := range []struct {
+		name   string
+		pixels float64
+		w, h   int
+	}{{"1 MP", 1e6, 0, 0}, {"640x480", 0, 640, 480}} {
+		s := 1.0
+		if v.pixels > 0 {
+			s = math.Sqrt(v.pixels / float64(b.Dx()*b.Dy()))
+		} else {
+			s = min(float64(v.w)/float64(b.Dx()), float64(v.h)/float64(b.Dy()))
+		}
+		if s >= 1 {
+			continue
+		}
+		w, h := int(float64(b.Dx())*s), int(float64(b.Dy())*s)
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, resample(src.img, fullRect(src.img), w, h), &jpeg.Options{Quality: 90}); err != nil {
+			return nil, err
+		}
+		versions = append(versions, struct {
+			name string
+			data []byte
+		}{v.name, buf.Bytes()})
+	}
+	var rows []BenchRow
+	for _, v := range versions {
+		samples := make([]Timings, 0, runs)
+		var w, h int
+		for i := 0; i < runs; i++ {
+			var t Timings
+			start := time.Now()
+			src, err := decodeBytes(v.data, e.opt.Limits)
+			if err != nil {
+				return nil, err
+			}
+			t.Decode = time.Since(start)
+			w, h = src.img.Bounds().Dx(), src.img.Bounds().Dy()
+			a, err := e.analyse(ctx, src, &t)
+			if err != nil {
+				return nil, err
+			}
+			if a.plan != nil {
+				start = time.Now()
+				if _, err := renderCrop(src.img, a.plan, nil); err != nil {
+					return nil, err
+				}
+				t.Crop = time.Since(start)
+			}
+			samples = append(samples, t)
+		}
+		row := BenchRow{Name: v.name, W: w, H: h, Stages: medianTimings(samples)}
+		totals := make([]time.Duration, len(samples))
+		for i, s := range samples {
+			totals[i] = s.Decode + s.Detect + s.Mesh + s.Segment + s.Checks + s.Crop
+		}
+		row.Total = median(totals)
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration{}, d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func medianTimings(ts []Timings) Timings {
+	pick := func(f func(Timings) time.Duration) time.Duration {
+		d := make([]time.Duration, len(ts))
+		for i, t := range ts {
+			d[i] = f(t)
+		}
+		return median(d)
+	}
+	return Timings{
+		Decode:  pick(func(t Timings) time.Duration { return t.Decode }),
+		Detect:  pick(func(t Timings) time.Duration { return t.Detect }),
+		Mesh:    pick(func(t Timings) time.Duration { return t.Mesh }),
+		Segment: pick(func(t Timings) time.Duration { return t.Segment }),
+		Checks:  pick(func(t Timings) time.Duration { return t.Checks }),
+		Crop:    pick(func(t Timings) time.Duration { return t.Crop }),
+	}
+}
+
+// DjpegTime is the median wall time of Debian's djpeg fully decoding the file at path,
+// the reference the issue sets for our own decode+check+crop.
+func DjpegTime(ctx context.Context, djpeg, path string, runs int) (time.Duration, error) {
+	d := make([]time.Duration, 0, runs)
+	for i := 0; i < runs; i++ {
+		cmd := exec.CommandContext(ctx, djpeg, "-outfile", os.DevNull, path)
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("djpeg: %v: %s", err, out)
+		}
+		d = append(d, time.Since(start))
+	}
+	return median(d), nil
+}
+
+// WriteBench prints the rows, with the ratio to djpeg when known (djpeg > 0).
+func WriteBench(w io.Writer, rows []BenchRow, djpeg time.Duration) {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "version\tsize\tdecode ms\tdetect ms\tmesh ms\tsegment ms\tchecks ms\tcrop ms\ttotal ms\tper second\t")
+	for _, r := range rows {
+		s := r.Stages
+		fmt.Fprintf(tw, "%s\t%dx%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t\n", r.Name, r.W, r.H,
+			ms(s.Decode), ms(s.Detect), ms(s.Mesh), ms(s.Segment), ms(s.Checks), ms(s.Crop), ms(r.Total), 1/r.Total.Seconds())
+	}
+	tw.Flush()
+	if djpeg > 0 && len(rows) > 0 {
+		fmt.Fprintf(w, "\ndjpeg full decode of the file: %s ms; check+crop / djpeg = %.2f× (target ≤ 2×)\n", ms(djpeg), rows[0].Total.Seconds()/djpeg.Seconds())
+	}
+}
