@@ -119,3 +119,180 @@ func TestDecodeEqualsStdlib(t *testing.T) {
 		})
 	}
 }
+
+// variant is a test picture encoded one way.
+type variant struct {
+	name string
+	make func(t testing.TB) []byte
+}
+
+// variants covers the encodings phones, booths and scanners write, on a
+// picture whose size is not a multiple of any MCU.
+func variants() []variant {
+	m := synth(203, 157, 7)
+	gray := image.NewGray(m.Bounds())
+	for i := range gray.Pix {
+		gray.Pix[i] = m.Pix[4*i+1]
+	}
+	return []variant{
+		{"std-420-q90", func(t testing.TB) []byte { return encodeStd(t, m, 90) }},
+		{"std-gray-q75", func(t testing.TB) []byte { return encodeStd(t, gray, 75) }},
+		{"cjpeg-444", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "90", "-sample", "1x1") }},
+		{"cjpeg-422", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "85", "-sample", "2x1") }},
+		{"cjpeg-420-progressive", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "90", "-progressive") }},
+		{"cjpeg-444-progressive", func(t testing.TB) []byte {
+			return cjpeg(t, m, "-quality", "95", "-sample", "1x1", "-progressive")
+		}},
+		{"cjpeg-420-restart", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "80", "-restart", "3B") }},
+		{"cjpeg-gray-progressive", func(t testing.TB) []byte {
+			return cjpeg(t, m, "-quality", "90", "-grayscale", "-progressive")
+		}},
+		{"cjpeg-444-optimized-restart", func(t testing.TB) []byte {
+			return cjpeg(t, m, "-quality", "100", "-sample", "1x1", "-optimize", "-restart", "1")
+		}},
+	}
+}
+
+func TestDecodeVariantsEqualStdlib(t *testing.T) {
+	for _, v := range variants() {
+		t.Run(v.name, func(t *testing.T) {
+			data := v.make(t)
+			want, err := jpeg.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(bytes.NewReader(data), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diffImages(t, got, want); d != 0 {
+				t.Errorf("differs from image/jpeg by up to %d", d)
+			}
+		})
+	}
+}
+
+// TestScaledNearBoxFilter checks that each plane (Y, Cb, Cr or gray) of a
+// reduced decode is close to the same plane of the full decode box-filtered
+// down: mean error within 1 level and 99.9% of samples within 6. The reduced
+// IDCTs are exact box filters before rounding; clipping at 0 and 255 and the
+// edge blocks, whose padding the box filter does not see, make up the rest.
+// Planes and not RGB, because YCbCr to RGB clips, so it does not commute
+// with averaging where subsampled chroma meets saturated colour.
+func TestScaledNearBoxFilter(t *testing.T) {
+	for _, v := range variants() {
+		t.Run(v.name, func(t *testing.T) {
+			data := v.make(t)
+			full, err := jpeg.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := DecodeCoefficients(bytes.NewReader(data), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []int{2, 4, 8} {
+				got, err := Decode(bytes.NewReader(data), Options{Scale: s})
+				if err != nil {
+					t.Fatal(err)
+				}
+				fullPlanes, gotPlanes := samplePlanes(full), samplePlanes(got)
+				for i, fp := range fullPlanes {
+					want := boxDown(ToRGBA(fp), s)
+					gp := ToRGBA(gotPlanes[i])
+					if gp.Bounds() != want.Bounds() {
+						t.Fatalf("1/%d plane %d: bounds %v, want %v", s, i, gp.Bounds(), want.Bounds())
+					}
+					mean, p999 := rgbError(gp, want)
+					t.Logf("1/%d plane %d: mean error %.3f, 99.9%% within %d", s, i, mean, p999)
+					if mean > 1 || p999 > 6 {
+						t.Errorf("1/%d plane %d: mean error %.3f, 99.9%% within %d; want <= 1 and <= 6", s, i, mean, p999)
+					}
+				}
+				fromCoeffs, err := c.Image(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := diffImages(t, fromCoeffs, got); d != 0 {
+					t.Errorf("1/%d: Coefficients.Image differs from Decode by %d", s, d)
+				}
+			}
+		})
+	}
+}
+
+// TestCropEqualsRegion checks that a crop has exactly the pixels of the
+// whole render at the same points, at every scale, for rectangles on MCU
+// boundaries, off them, at the image edges and partly outside the image.
+func TestCropEqualsRegion(t *testing.T) {
+	rects := []image.Rectangle{
+		image.Rect(0, 0, 203, 157),
+		image.Rect(0, 0, 1, 1),
+		image.Rect(16, 16, 32, 48),
+		image.Rect(17, 3, 90, 101),
+		image.Rect(150, 100, 203, 157),
+		image.Rect(201, 155, 400, 400),
+		image.Rect(-10, -10, 33, 21),
+	}
+	for _, v := range variants() {
+		t.Run(v.name, func(t *testing.T) {
+			data := v.make(t)
+			c, err := DecodeCoefficients(bytes.NewReader(data), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []int{1, 2, 4, 8} {
+				whole, err := c.Image(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rects {
+					got, err := c.Crop(r, s)
+					if err != nil {
+						t.Fatalf("Crop(%v, %d): %v", r, s, err)
+					}
+					rr := r.Intersect(c.Bounds())
+					want := image.Rect(rr.Min.X/s, rr.Min.Y/s, (rr.Max.X+s-1)/s, (rr.Max.Y+s-1)/s)
+					if got.Bounds() != want {
+						t.Fatalf("Crop(%v, %d) bounds %v, want %v", r, s, got.Bounds(), want)
+					}
+					region := whole.(interface {
+						SubImage(image.Rectangle) image.Image
+					}).SubImage(want)
+					if d := diffImages(t, got, region); d != 0 {
+						t.Errorf("Crop(%v, %d) differs from the whole render by %d", r, s, d)
+					}
+				}
+			}
+			if _, err := c.Crop(image.Rect(300, 300, 400, 400), 1); err == nil {
+				t.Error("Crop outside the image: no error")
+			}
+		})
+	}
+}
+
+// samplePlanes returns the sample planes of a decoded image as gray images.
+func samplePlanes(m image.Image) []*image.Gray {
+	switch m := m.(type) {
+	case *image.Gray:
+		return []*image.Gray{m}
+	case *image.YCbCr:
+		r := m.Rect
+		w, h := r.Dx(), r.Dy()
+		cw, ch := w, h
+		switch m.SubsampleRatio {
+		case image.YCbCrSubsampleRatio422:
+			cw = (w + 1) / 2
+		case image.YCbCrSubsampleRatio420:
+			cw, ch = (w+1)/2, (h+1)/2
+		case image.YCbCrSubsampleRatio440:
+			ch = (h + 1) / 2
+		}
+		return []*image.Gray{
+			{Pix: m.Y, Stride: m.YStride, Rect: image.Rect(0, 0, w, h)},
+			{Pix: m.Cb, Stride: m.CStride, Rect: image.Rect(0, 0, cw, ch)},
+			{Pix: m.Cr, Stride: m.CStride, Rect: image.Rect(0, 0, cw, ch)},
+		}
+	}
+	panic(fmt.Sprintf("samplePlanes: %T", m))
+}
