@@ -1,7 +1,58 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"flag"
+	"time"
+
+	"github.com/sportello/sportello/internal/app"
+	"github.com/sportello/sportello/internal/config"
+)
+
+// dbFlags are shared by every command that opens the database.
+func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (SQLite database, secret key)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "PostgreSQL URL (postgres://…); empty uses SQLite under --data")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn, error")
+}
 
 func runServe(ctx context.Context, stdio Stdio, args []string) int {
-	return usageError(stdio, "serve", "not available in this build yet")
+	cfg := config.Default()
+	fs := newFlags("serve", "serve [--addr :8080] [--data DIR] [--db postgres://…] [--no-demo]", stdio)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	dbFlags(fs, &cfg)
+	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not seed the demo comune (Milan's offices) on an empty database")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public URL for links in e-mails (default http://localhost:PORT)")
+	fs.StringVar(&cfg.SecretKey, "secret-key", "", "32-byte hex key for signed links and photo encryption (default: DATA/secret.key)")
+	fs.DurationVar(&cfg.PhotoRetention, "photo-retention", cfg.PhotoRetention, "how long unclaimed photos are kept (max 4392h = 6 months)")
+	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", "", "SMTP server host:port for outgoing e-mail (empty: e-mails are logged, not sent)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "From address of outgoing e-mail")
+	fs.StringVar(&cfg.Location, "location", cfg.Location, "time zone of the comune's opening hours")
+	if code, ok := parseFlags(fs, args, stdio); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stdio, "serve", "unexpected argument %q", fs.Arg(0))
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError(stdio, "serve", "%v", err)
+	}
+	start := time.Now()
+	log := newLogger(stdio.Err, cfg.LogLevel)
+	a, err := app.New(ctx, cfg, log, stdio.Out)
+	if err != nil {
+		log.Error("startup failed", "error", err)
+		return ExitFail
+	}
+	defer a.Close()
+	if _, err := a.Listen(); err != nil {
+		log.Error("listen failed", "addr", cfg.Addr, "error", err)
+		return ExitFail
+	}
+	log.Info("ready", "startup_ms", time.Since(start).Milliseconds())
+	if err := a.Run(ctx); err != nil {
+		log.Error("server failed", "error", err)
+		return ExitFail
+	}
+	return ExitOK
 }

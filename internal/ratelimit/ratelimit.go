@@ -1,0 +1,88 @@
+// Package ratelimit is a keyed token-bucket limiter that also fills the
+// X-RateLimit-Limit/Remaining/Reset headers PRODUCT.md §6 asks every API to send.
+package ratelimit
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Limiter allows Burst events at once per key and refills at Burst per Window.
+// It lives in memory: a restart forgives everyone, which is acceptable for throttling.
+type Limiter struct {
+	Burst  int
+	Window time.Duration
+	Now    func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	sweeps  int
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// New makes a limiter of burst events per window.
+func New(burst int, window time.Duration) *Limiter {
+	return &Limiter{Burst: burst, Window: window, Now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// Result is one decision and what the client should be told.
+type Result struct {
+	Allowed   bool
+	Limit     int
+	Remaining int
+	Reset     time.Duration // until the bucket is full again
+}
+
+// Allow takes one token for key.
+func (l *Limiter) Allow(key string) Result {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.Now()
+	rate := float64(l.Burst) / l.Window.Seconds()
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: float64(l.Burst), last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(float64(l.Burst), b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	r := Result{Limit: l.Burst}
+	if b.tokens >= 1 {
+		b.tokens--
+		r.Allowed = true
+	}
+	r.Remaining = int(b.tokens)
+	r.Reset = time.Duration((float64(l.Burst) - b.tokens) / rate * float64(time.Second))
+	l.sweeps++
+	if l.sweeps >= 10000 {
+		l.sweep(now)
+	}
+	return r
+}
+
+// sweep forgets full buckets so the map does not grow with every address ever seen.
+func (l *Limiter) sweep(now time.Time) {
+	l.sweeps = 0
+	for k, b := range l.buckets {
+		if now.Sub(b.last) > l.Window {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// SetHeaders writes the X-RateLimit-* headers (Reset in seconds) and Retry-After when denied.
+func (r Result) SetHeaders(h http.Header) {
+	h.Set("X-RateLimit-Limit", strconv.Itoa(r.Limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(r.Remaining))
+	secs := int((r.Reset + time.Second - 1) / time.Second)
+	h.Set("X-RateLimit-Reset", strconv.Itoa(secs))
+	if !r.Allowed {
+		h.Set("Retry-After", strconv.Itoa(max(1, secs)))
+	}
+}
