@@ -1,0 +1,75 @@
+package face
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"image"
+	"sync"
+
+	"github.com/sportello/sportello/internal/photo/tflite"
+)
+
+//go:embed models/face_detection_short_range.tflite
+var detectorModel []byte
+
+//go:embed models/face_landmark.tflite
+var meshModel []byte
+
+//go:embed models/selfie_segmentation.tflite
+var segmenterModel []byte
+
+// ErrEmptyImage is returned for an image without pixels.
+var ErrEmptyImage = errors.New("face: empty image")
+
+// Engine runs the face models. It is safe for concurrent use by many
+// goroutines: the models are immutable and every call takes its working
+// memory from pools.
+type Engine struct {
+	detector  *tflite.Model
+	mesh      *tflite.Model
+	segmenter *tflite.Model
+	anchors   []anchor
+	rows      sync.Pool // *[]float32 row buffers of resize
+	// MinScore is the detection score below which a face is ignored.
+	MinScore float64
+}
+
+// New loads the embedded models.
+func New() (*Engine, error) {
+	e := &Engine{MinScore: 0.5, anchors: blazeFaceAnchors()}
+	e.rows.New = func() any { return new([]float32) }
+	var err error
+	for _, m := range []struct {
+		dst  **tflite.Model
+		data []byte
+		name string
+		in   []int
+	}{
+		{&e.detector, detectorModel, "face detector", []int{1, detSize, detSize, 3}},
+		{&e.mesh, meshModel, "face mesh", []int{1, meshSize, meshSize, 3}},
+		{&e.segmenter, segmenterModel, "segmenter", []int{1, segSize, segSize, 3}},
+	} {
+		if *m.dst, err = tflite.Load(m.data); err != nil {
+			return nil, fmt.Errorf("face: loading the %s: %w", m.name, err)
+		}
+		if got := (*m.dst).InputShape(0); fmt.Sprint(got) != fmt.Sprint(m.in) {
+			return nil, fmt.Errorf("face: the %s takes %v, want %v", m.name, got, m.in)
+		}
+	}
+	return e, nil
+}
+
+// resize runs the package resize with a pooled row buffer.
+func (e *Engine) resize(dst []float32, dw, dh int, p *pixels, ox, oy, sx, sy float64, lo, hi float32) {
+	buf := e.rows.Get().(*[]float32)
+	resize(dst, dw, dh, p, ox, oy, sx, sy, lo, hi, buf)
+	e.rows.Put(buf)
+}
+
+func checkImage(img image.Image) error {
+	if img == nil || img.Bounds().Empty() {
+		return ErrEmptyImage
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package face
+
+import (
+	"errors"
+	"image"
+	"math"
+)
+
+// Face mesh geometry (MediaPipe face_landmark_cpu.pbtxt and
+// face_detection_front_detection_to_roi.pbtxt).
+const (
+	meshSize   = 192
+	meshPoints = 468
+	roiScale   = 1.5
+)
+
+// ErrBadDetection is returned for a detection without area.
+var ErrBadDetection = errors.New("face: detection has no area")
+
+// roi is the square, rotated crop the mesh model sees.
+type roi struct {
+	cx, cy, size, angle float64
+}
+
+// roiOf follows MediaPipe: centred on the box, turned so the eyes are level,
+// the box's long side scaled by 1.5.
+func roiOf(d Detection) roi {
+	r, l := d.Keypoints[RightEye], d.Keypoints[LeftEye]
+	return roi{
+		cx:    (d.X0 + d.X1) / 2,
+		cy:    (d.Y0 + d.Y1) / 2,
+		size:  math.Max(d.X1-d.X0, d.Y1-d.Y0) * roiScale,
+		angle: math.Atan2(l.Y-r.Y, l.X-r.X),
+	}
+}
+
+// toImage maps crop coordinates of an n-pixel input to image pixels.
+func (r roi) toImage(n int) affine {
+	s := r.size / float64(n)
+	c, sn := math.Cos(r.angle)*s, math.Sin(r.angle)*s
+	h := float64(n) / 2
+	return affine{
+		a: c, b: -sn, c: r.cx - c*h + sn*h,
+		d: sn, e: c, f: r.cy - sn*h - c*h,
+	}
+}
+
+// Landmarks computes the 468-point mesh of the face found by d, from a
+// 192×192 crop turned so that the eyes are level; the points are mapped back
+// to the image, so roll is preserved in them.
+func (e *Engine) Landmarks(img image.Image, d Detection) (Mesh, error) {
+	if err := checkImage(img); err != nil {
+		return Mesh{}, err
+	}
+	if !(d.X1 > d.X0 && d.Y1 > d.Y0) {
+		return Mesh{}, ErrBadDetection
+	}
+	p := pixelsOf(img)
+	r := roiOf(d)
+	m := r.toImage(meshSize)
+	ss := 1
+	if r.size/meshSize > 2 {
+		ss = 2
+	}
+	s := e.mesh.NewSession()
+	defer s.Release()
+	warp(s.Input(0), meshSize, &p, m, ss, 0, 1)
+	s.Invoke()
+	var out Mesh
+	raw := s.Output(0)
+	zs := r.size / meshSize
+	for i := range meshPoints {
+		x, y := m.apply(float64(raw[3*i]), float64(raw[3*i+1]))
+		out.Points[i] = Point3{x, y, float64(raw[3*i+2]) * zs}
+	}
+	out.Score = 1 / (1 + math.Exp(-float64(s.Output(1)[0])))
+	return out, nil
+}
