@@ -1,0 +1,66 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// ReadOffices reads OFFICES.csv: office_id,name,address,lat,lon,capacity_per_week.
+// Planning from a file needs the capacity; deriving it from the booking calendar
+// is for runs on the imported data.
+func ReadOffices(r io.Reader, file string) ([]Office, error) {
+	t, err := newTable(r, file, "office_id", "lat", "lon", "capacity_per_week")
+	if err != nil {
+		return nil, err
+	}
+	bad := &RowErrors{File: file}
+	seen := map[string]int{}
+	var offices []Office
+	for {
+		if err := t.next(); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var se *syntaxError
+			if errors.As(err, &se) {
+				return nil, bad.stop(se)
+			}
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		o := Office{ID: t.get("office_id"), Name: t.get("name"), Line: t.line}
+		if o.ID == "" {
+			bad.add(t.line, "office_id: empty")
+			continue
+		}
+		if prev, dup := seen[o.ID]; dup {
+			bad.add(t.line, "office_id: %q already on line %d", o.ID, prev)
+			continue
+		}
+		var err error
+		if o.Lat, err = parseCoord(t.get("lat"), 90); err != nil {
+			bad.add(t.line, "lat: %v", err)
+			continue
+		}
+		if o.Lon, err = parseCoord(t.get("lon"), 180); err != nil {
+			bad.add(t.line, "lon: %v", err)
+			continue
+		}
+		c, err := strconv.Atoi(t.get("capacity_per_week"))
+		if err != nil || c < 0 || c > 1_000_000 {
+			bad.add(t.line, "capacity_per_week: %q, want a whole number 0-1000000", t.get("capacity_per_week"))
+			continue
+		}
+		o.Capacity = c
+		seen[o.ID] = t.line
+		offices = append(offices, o)
+	}
+	if bad.Total > 0 {
+		return nil, bad
+	}
+	if len(offices) == 0 {
+		return nil, fmt.Errorf("%s: no offices", file)
+	}
+	return offices, nil
+}

@@ -1,0 +1,108 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Unplanned is a person left without a proposal, with the reason.
+type Unplanned struct {
+	Person int
+	Reason string
+}
+
+// Stats describe a run: its size, its timing and how close it came to the bound.
+type Stats struct {
+	People, Households, Groups, Arcs int
+	Rounds     int // solves until pricing found no missing arc
+	ArcsAdded  int // arcs beyond the K nearest that pricing added
+	ArcsPriced int // excluded arcs priced in the last round
+	Pivots     int
+	// Cost is the plan's objective and Bound the LP lower bound proved for the
+	// full model with the same number of people left out, both in points.
+	Cost, Bound float64
+	Gap         float64 // (Cost - Bound) / Bound
+	Repaired    int     // households the flow split, placed whole
+	Unplanned   int     // people without a proposal
+	// UnplannedLP is how many people the relaxation itself could not plan; when
+	// Unplanned exceeds it, splitting households cost places and Bound is for fewer
+	// people left out than the plan has.
+	UnplannedLP int
+	Build       time.Duration
+	Solve       time.Duration
+	RepairFill  time.Duration
+}
+
+// Result is a plan.
+type Result struct {
+	Assignments []Assignment // one per planned person, in input order
+	Unplanned   []Unplanned
+	Stats       Stats
+}
+
+func (p Params) validate(offices []Office) error {
+	switch {
+	case p.Start.IsZero():
+		return errors.New("plan: no start date")
+	case p.Weeks < 1 || p.Weeks > 520:
+		return fmt.Errorf("plan: weeks %d, want 1-520", p.Weeks)
+	case p.Weights.Distance < 0 || p.Weights.Late < 0 || p.Weights.Early < 0:
+		return errors.New("plan: weights must not be negative")
+	case len(offices) == 0:
+		return errors.New("plan: no offices")
+	}
+	return nil
+}
+
+// Run plans people into offices over the weeks from p.Start.
+func Run(people []Person, offices []Office, p Params) (*Result, error) {
+	if err := p.validate(offices); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	m := newModel(people, offices, p)
+	k := p.K
+	if k <= 0 {
+		k = defaultK
+	}
+	m.selectNearest(k)
+	m.build()
+	t1 := time.Now()
+	sol, err := m.solveLP()
+	if err != nil {
+		return nil, err
+	}
+	t2 := time.Now()
+	ps, err := m.pieces(sol.res.Flow)
+	if err != nil {
+		return nil, err
+	}
+	pl := m.place(ps)
+	res := &Result{Assignments: m.fill(pl)}
+	t3 := time.Now()
+
+	for h, c := range pl.cell {
+		if c >= 0 {
+			continue
+		}
+		for _, gi := range m.hhs[h] {
+			for _, pi := range m.groups[gi].members {
+				res.Unplanned = append(res.Unplanned, Unplanned{Person: int(pi), Reason: pl.reasons[int32(h)]})
+			}
+		}
+	}
+	st := &res.Stats
+	st.People, st.Households, st.Groups, st.Arcs = len(people), len(m.hhs), len(m.groups), m.g.Arcs()
+	st.Rounds, st.ArcsAdded, st.ArcsPriced, st.Pivots = sol.rounds, sol.added, sol.priced, sol.res.Pivots
+	st.Cost = float64(m.cost(pl)) / costScale
+	st.Bound = float64(sol.bound-m.penalty*sol.unplanned) / costScale
+	if st.Bound > 0 {
+		st.Gap = (st.Cost - st.Bound) / st.Bound
+	}
+	st.Repaired = pl.repaired
+	st.Unplanned = len(res.Unplanned)
+	st.UnplannedLP = int(sol.unplanned)
+	st.Build, st.Solve, st.RepairFill = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2)
+	return res, nil
+}
