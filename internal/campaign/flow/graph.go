@@ -13,6 +13,7 @@ var (
 	ErrInfeasible = errors.New("flow: no feasible flow meets the supplies")
 	ErrUnbounded  = errors.New("flow: a negative-cost cycle of unbounded capacity exists")
 	ErrUnbalanced = errors.New("flow: supplies do not sum to zero")
+	ErrCostRange  = errors.New("flow: an added arc costs more than any arc the solver started with")
 )
 
 // Graph is a directed network with integer capacities, costs and supplies. Arcs

@@ -6,10 +6,11 @@ package flow
 func (s *simplex) findEnteringArc() bool {
 	var minRC int64
 	cnt := s.blockSize
-	m := s.m
-	src, dst, cost, state, pi := s.src[:m], s.dst[:m], s.cost[:m], s.state[:m], s.pi
-	e := s.nextArc
-	for scanned := 0; scanned < m; scanned++ {
+	// Real arcs sit after the n artificial ones, which never re-enter.
+	lo, hi := s.n, s.n+s.m
+	src, dst, cost, state, pi := s.src[:hi], s.dst[:hi], s.cost[:hi], s.state[:hi], s.pi
+	e := max(s.nextArc, lo)
+	for scanned := 0; scanned < s.m; scanned++ {
 		if st := state[e]; st != stateTree {
 			c := int64(st) * (cost[e] + pi[src[e]] - pi[dst[e]])
 			if c < minRC {
@@ -18,8 +19,8 @@ func (s *simplex) findEnteringArc() bool {
 			}
 		}
 		e++
-		if e == m {
-			e = 0
+		if e == hi {
+			e = lo
 		}
 		cnt--
 		if cnt == 0 {

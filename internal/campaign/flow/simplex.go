@@ -16,17 +16,18 @@ const (
 	dirDown int64 = -1 // the arc goes from the parent to the node
 )
 
-// simplex holds the working arrays of one solve; real arcs come first, then one
-// artificial arc per node joining it to the artificial root.
+// simplex holds the working arrays of one solve: first one artificial arc per node
+// joining it to the artificial root, then the real arcs, so arcs can be appended.
 type simplex struct {
-	n, m  int // real nodes, real arcs
-	root  int
-	src   []int32
-	dst   []int32
-	cap   []int64
-	cost  []int64
-	flow  []int64
-	state []int8
+	n, m    int // real nodes, real arcs
+	maxCost int64
+	root    int
+	src     []int32
+	dst     []int32
+	cap     []int64
+	cost    []int64
+	flow    []int64
+	state   []int8
 
 	pi       []int64
 	parent   []int32
@@ -51,6 +52,22 @@ type simplex struct {
 // ErrUnbounded. Costs must stay well below 2^62 / (nodes+1) in absolute value so
 // that potentials cannot overflow.
 func Solve(g *Graph) (*Result, error) {
+	s, err := NewSolver(g)
+	if err != nil {
+		return nil, err
+	}
+	return s.Solve()
+}
+
+// Solver keeps the simplex basis between solves, so arcs found missing after a
+// solve (by pricing a larger model) can be added and the solve resumed from the
+// optimal basis instead of from scratch.
+type Solver struct {
+	s *simplex
+}
+
+// NewSolver prepares g for solving; later changes to g are not seen.
+func NewSolver(g *Graph) (*Solver, error) {
 	var sum int64
 	for _, b := range g.Supply {
 		sum += b
@@ -58,7 +75,32 @@ func Solve(g *Graph) (*Result, error) {
 	if sum != 0 {
 		return nil, ErrUnbalanced
 	}
-	s := newSimplex(g)
+	return &Solver{s: newSimplex(g)}, nil
+}
+
+// AddArc adds an arc at zero flow; the current basis stays feasible. It returns
+// the arc's index, which counts on from the graph's arcs. The cost may not exceed
+// the largest absolute cost of the graph the solver was made with (ErrCostRange),
+// because the artificial start arcs were priced above every path of those.
+func (v *Solver) AddArc(from, to int, capacity, cost int64) (int, error) {
+	s := v.s
+	if cost > s.maxCost || -cost > s.maxCost {
+		return 0, ErrCostRange
+	}
+	s.src = append(s.src, int32(from))
+	s.dst = append(s.dst, int32(to))
+	s.cap = append(s.cap, capacity)
+	s.cost = append(s.cost, cost)
+	s.flow = append(s.flow, 0)
+	s.state = append(s.state, stateLower)
+	s.m++
+	s.blockSize = max(int(math.Sqrt(float64(s.m))), 10)
+	return s.m - 1, nil
+}
+
+// Solve pivots to an optimum and returns a copy of the flow and potentials.
+func (v *Solver) Solve() (*Result, error) {
+	s := v.s
 	for s.findEnteringArc() {
 		s.findJoinNode()
 		change := s.findLeavingArc()
@@ -72,14 +114,19 @@ func Solve(g *Graph) (*Result, error) {
 		}
 		s.pivots++
 	}
-	for e := s.m; e < s.m+s.n; e++ {
+	for e := 0; e < s.n; e++ {
 		if s.flow[e] != 0 {
 			return nil, ErrInfeasible
 		}
 	}
-	res := &Result{Flow: s.flow[:s.m:s.m], Potential: s.pi[:s.n:s.n], Pivots: s.pivots}
-	for a := 0; a < s.m; a++ {
-		res.Cost += s.flow[a] * s.cost[a]
+	n := s.n
+	res := &Result{
+		Flow:      append([]int64(nil), s.flow[n:]...),
+		Potential: append([]int64(nil), s.pi[:n]...),
+		Pivots:    s.pivots,
+	}
+	for a, f := range res.Flow {
+		res.Cost += f * s.cost[n+a]
 	}
 	return res, nil
 }
@@ -105,13 +152,15 @@ func newSimplex(g *Graph) *simplex {
 		succNum:  make([]int32, n+1),
 		lastSucc: make([]int32, n+1),
 	}
-	copy(s.src, g.From)
-	copy(s.dst, g.To)
-	copy(s.cap, g.Cap)
-	copy(s.cost, g.Cost)
+	copy(s.src[n:], g.From)
+	copy(s.dst[n:], g.To)
+	copy(s.cap[n:], g.Cap)
+	copy(s.cost[n:], g.Cost)
 	var maxCost int64
-	for a := 0; a < m; a++ {
+	for a := n; a < all; a++ {
 		s.state[a] = stateLower
+	}
+	for a := 0; a < m; a++ {
 		if c := g.Cost[a]; c > maxCost {
 			maxCost = c
 		} else if -c > maxCost {
@@ -120,6 +169,7 @@ func newSimplex(g *Graph) *simplex {
 	}
 	// An artificial arc must cost more than any path of real arcs, so that a
 	// feasible flow never keeps flow on one; LEMON uses (max cost + 1)·n as well.
+	s.maxCost = maxCost
 	art := (maxCost + 1) * int64(n+1)
 	if maxCost > math.MaxInt64/4/int64(n+1) {
 		art = math.MaxInt64 / 4
@@ -133,7 +183,8 @@ func newSimplex(g *Graph) *simplex {
 	s.revTh[0] = int32(r)
 	s.succNum[r] = int32(n + 1)
 	s.lastSucc[r] = int32(r - 1)
-	for u, e := 0, m; u < n; u, e = u+1, e+1 {
+	for u := 0; u < n; u++ {
+		e := u
 		s.parent[u] = int32(r)
 		s.pred[u] = int32(e)
 		s.thread[u] = int32(u + 1)

@@ -242,3 +242,53 @@ func TestDualBoundIsALowerBoundForAnyPotentials(t *testing.T) {
 		}
 	}
 }
+
+// Adding arcs to a solved model and resuming must reach the optimum of solving
+// the whole model from scratch.
+func TestSolverResumesAfterAddArc(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	checked := 0
+	for i := 0; i < 300; i++ {
+		full := randomGraph(r, 12, 40, false)
+		// Keep every arc of infinite capacity so the restricted model stays feasible
+		// more often, and hold back a third of the others.
+		part := NewGraph(full.Nodes(), full.Arcs())
+		copy(part.Supply, full.Supply)
+		var held []int
+		var maxCost int64
+		for a := range full.From {
+			maxCost = max(maxCost, full.Cost[a])
+		}
+		for a := range full.From {
+			if full.Cap[a] != Inf && a%3 == 0 && full.Cost[a] != maxCost {
+				held = append(held, a)
+				continue
+			}
+			part.AddArc(int(full.From[a]), int(full.To[a]), full.Cap[a], full.Cost[a])
+		}
+		want, errFull := Solve(full)
+		sv, err := NewSolver(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sv.Solve(); err != nil {
+			continue // restricted model infeasible: nothing to resume from
+		}
+		for _, a := range held {
+			if _, err := sv.AddArc(int(full.From[a]), int(full.To[a]), full.Cap[a], full.Cost[a]); err != nil {
+				t.Fatalf("instance %d: AddArc: %v", i, err)
+			}
+		}
+		got, err := sv.Solve()
+		if errFull != nil || err != nil {
+			t.Fatalf("instance %d: full %v, resumed %v", i, errFull, err)
+		}
+		if got.Cost != want.Cost {
+			t.Fatalf("instance %d: resumed cost %d, from scratch %d", i, got.Cost, want.Cost)
+		}
+		checked++
+	}
+	if checked < 30 {
+		t.Fatalf("only %d instances resumed", checked)
+	}
+}
