@@ -7,8 +7,8 @@ const (
 	maxTensors   = 1 << 14
 	maxOperators = 1 << 14
 	maxRank      = 6
-	maxElements  = 1 << 26 // per tensor
-	maxTotal     = 1 << 28 // all activations of a graph
+	maxElements  = 1 << 24 // per tensor
+	maxTotal     = 1 << 25 // all activations of a graph
 )
 
 // tensorDef is a tensor as the file declares it.
@@ -114,7 +114,7 @@ func parseTensor(t *table, bufs []table, d *tensorDef) error {
 	d.shape = make([]int, len(shape))
 	n := 1
 	for i, s := range shape {
-		if s < 0 || s > maxElements {
+		if s <= 0 || s > maxElements {
 			return corrupt("dimension %d", s)
 		}
 		d.shape[i] = int(s)
