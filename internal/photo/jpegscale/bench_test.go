@@ -1,0 +1,173 @@
+package jpegscale
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/testenv"
+)
+
+// bench12MP is a 12 MP phone portrait (3000x4000) encoded three ways.
+type bench12MP struct {
+	name string
+	data []byte
+	path string // The same bytes on disk, for djpeg.
+}
+
+func make12MP(b *testing.B) []bench12MP {
+	b.Helper()
+	m := natural(b, 3000, 4000)
+	files := []bench12MP{{name: "std-420-q90", data: encodeStd(b, m, 90)}}
+	if _, err := exec.LookPath("cjpeg"); err == nil || testenv.InCI() {
+		files = append(files,
+			bench12MP{name: "cjpeg-444-q90", data: cjpeg(b, m, "-quality", "90", "-sample", "1x1")},
+			bench12MP{name: "cjpeg-420-q90-progressive", data: cjpeg(b, m, "-quality", "90", "-progressive")},
+		)
+	}
+	for i := range files {
+		files[i].path = writeTemp(b, files[i].name+".jpg", files[i].data)
+	}
+	return files
+}
+
+// cropRect is where the photo engine would cut a CIE photo out of a 3000x4000
+// portrait: a 35x45 box around the face, 1400x1800 pixels (2.5 MP).
+var cropRect = image.Rect(800, 900, 2200, 2700)
+
+// method is one way of getting pixels out of a file, as a benchmark runs it.
+type method struct {
+	name string
+	run  func(f bench12MP) error
+}
+
+func methods(djpeg string) []method {
+	ms := []method{
+		{"image/jpeg full", func(f bench12MP) error {
+			_, err := jpeg.Decode(bytes.NewReader(f.data))
+			return err
+		}},
+	}
+	for _, s := range []int{1, 2, 4, 8} {
+		ms = append(ms, method{fmt.Sprintf("jpegscale 1/%d", s), func(f bench12MP) error {
+			_, err := Decode(bytes.NewReader(f.data), Options{Scale: s})
+			return err
+		}})
+	}
+	ms = append(ms,
+		method{"jpegscale coefficients only", func(f bench12MP) error {
+			_, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
+			return err
+		}},
+		method{"jpegscale coeffs+1/4 image+1/1 crop", func(f bench12MP) error {
+			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
+			if err != nil {
+				return err
+			}
+			if _, err := c.Image(4); err != nil {
+				return err
+			}
+			_, err = c.Crop(cropRect, 1)
+			return err
+		}},
+		method{"jpegscale coeffs+1/4 RGBA+1/1 crop RGBA", func(f bench12MP) error {
+			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
+			if err != nil {
+				return err
+			}
+			small, err := c.Image(4)
+			if err != nil {
+				return err
+			}
+			_ = ToRGBA(small)
+			crop, err := c.Crop(cropRect, 1)
+			_ = ToRGBA(crop)
+			return err
+		}},
+	)
+	if djpeg != "" {
+		ms = append(ms,
+			method{"djpeg full", func(f bench12MP) error {
+				return exec.Command(djpeg, "-outfile", "/dev/null", f.path).Run()
+			}},
+			method{"djpeg -scale 1/4", func(f bench12MP) error {
+				return exec.Command(djpeg, "-scale", "1/4", "-outfile", "/dev/null", f.path).Run()
+			}},
+		)
+	}
+	return ms
+}
+
+// BenchmarkDecode12MP times each method on its own: go test -bench=Decode12MP.
+func BenchmarkDecode12MP(b *testing.B) {
+	files := make12MP(b)
+	djpeg, _ := exec.LookPath("djpeg")
+	for _, f := range files {
+		for _, m := range methods(djpeg) {
+			b.Run(f.name+"/"+strings.ReplaceAll(m.name, " ", "_"), func(b *testing.B) {
+				b.SetBytes(int64(len(f.data)))
+				for b.Loop() {
+					if err := m.run(f); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkTable12MP prints every method's median time and its ratio to
+// djpeg's full decode, measured side by side: the methods take turns within
+// each round, so a noisy neighbour on the shared machine slows them alike.
+// Run it once: go test -run='^$' -bench=Table12MP -benchtime=1x.
+func BenchmarkTable12MP(b *testing.B) {
+	files := make12MP(b)
+	djpeg := testenv.LookPath(b, "djpeg")
+	for b.Loop() {
+		for _, f := range files {
+			b.Log("\n" + Measure(b, f, methods(djpeg), 9))
+		}
+	}
+}
+
+// Measure runs each method rounds times, interleaved, and formats a table of
+// median times and ratios to the method named "djpeg full".
+func Measure(tb testing.TB, f bench12MP, ms []method, rounds int) string {
+	tb.Helper()
+	times := make([][]time.Duration, len(ms))
+	for range rounds {
+		for i, m := range ms {
+			start := time.Now()
+			if err := m.run(f); err != nil {
+				tb.Fatalf("%s: %v", m.name, err)
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	med := make([]time.Duration, len(ms))
+	var ref time.Duration
+	for i, ts := range times {
+		slices.Sort(ts)
+		med[i] = ts[len(ts)/2]
+		if ms[i].name == "djpeg full" {
+			ref = med[i]
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s (%d bytes), median of %d interleaved rounds\n", f.name, len(f.data), rounds)
+	fmt.Fprintf(&sb, "%-42s %10s %12s\n", "method", "median", "÷ djpeg full")
+	for i, m := range ms {
+		ratio := "-"
+		if ref > 0 {
+			ratio = fmt.Sprintf("%.2f", float64(med[i])/float64(ref))
+		}
+		fmt.Fprintf(&sb, "%-42s %10s %12s\n", m.name, med[i].Round(100*time.Microsecond), ratio)
+	}
+	return sb.String()
+}
