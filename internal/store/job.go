@@ -17,6 +17,9 @@ func (s *Store) EnqueueJob(ctx context.Context, q Querier, j *model.Job, dedupKe
 	if j.RunAt.IsZero() {
 		j.RunAt = now
 	}
+	if j.Payload == nil {
+		j.Payload = []byte{} // NOT NULL column; nil would be stored as NULL
+	}
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = 8
 	}

@@ -1,0 +1,204 @@
+// Package apptest starts the whole Sportello application on a fresh temporary database
+// for tests (pocketbase's ApiScenario idea): SQLite by default, PostgreSQL when
+// SPORTELLO_TEST_POSTGRES holds a server URL, in which case each test gets its own
+// database, dropped at the end.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/sportello/sportello/internal/app"
+	"github.com/sportello/sportello/internal/auth"
+	"github.com/sportello/sportello/internal/config"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/testenv"
+)
+
+// PostgresEnv names the variable that switches the suite to PostgreSQL.
+const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
+
+// DSN returns a fresh database for one test: a SQLite path in a temp dir, or a new
+// PostgreSQL database created on the server in SPORTELLO_TEST_POSTGRES.
+func DSN(tb testing.TB) (dsn, dataDir string) {
+	tb.Helper()
+	dataDir = tb.TempDir()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return "", dataDir
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "sportello_t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("create test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("bad %s: %v", PostgresEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String(), dataDir
+}
+
+// App is a running application with its base URL.
+type App struct {
+	*app.App
+	URL string
+	// Log holds everything the app logged, for assertions and failure output.
+	Log *bytes.Buffer
+}
+
+// Options tweak the application before it starts.
+type Options struct {
+	NoDemo    bool
+	Configure func(*config.Config)
+}
+
+// New starts the app on 127.0.0.1 with a random port and stops it when the test ends.
+func New(tb testing.TB, opts ...Options) *App {
+	tb.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dsn, dir := DSN(tb)
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = dir
+	cfg.DB = dsn
+	cfg.NoDemo = o.NoDemo
+	cfg.SecretKey = strings.Repeat("ab", 32)
+	if o.Configure != nil {
+		o.Configure(&cfg)
+	}
+	logBuf := &bytes.Buffer{}
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logBuf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, log, io.Discard)
+	if err != nil {
+		cancel()
+		tb.Fatalf("app.New: %v", err)
+	}
+	addr, err := a.Listen()
+	if err != nil {
+		cancel()
+		a.Close()
+		tb.Fatalf("listen: %v", err)
+	}
+	base := "http://" + addr
+	a.Config.BaseURL = base
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	tb.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				tb.Errorf("app.Run: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			tb.Errorf("app did not stop within 20s")
+		}
+		a.Close()
+		if tb.Failed() {
+			tb.Logf("app log:\n%s", tail(logBuf.String(), 4000))
+		}
+	})
+	return &App{App: a, URL: base, Log: logBuf}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// CreateUser adds an account directly in the store and returns its password.
+func (a *App) CreateUser(tb testing.TB, username string, role model.Role) string {
+	tb.Helper()
+	pw := "pw-" + username + "-0123456789"
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := a.Store.CreateUser(context.Background(), &model.User{Username: username, Role: role, PasswordHash: hash}); err != nil {
+		tb.Fatalf("create user %s: %v", username, err)
+	}
+	return pw
+}
+
+// Client is an HTTP client with a cookie jar that does not follow redirects, so tests
+// see the 303s the pages send.
+func (a *App) Client(tb testing.TB) *http.Client {
+	tb.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// Login posts the login form and fails the test unless it redirects.
+func (a *App) Login(tb testing.TB, c *http.Client, username, password string) {
+	tb.Helper()
+	res, err := c.PostForm(a.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		tb.Fatalf("login %s: status %d, want 303", username, res.StatusCode)
+	}
+}
+
+// UsingPostgres tells whether this run targets PostgreSQL.
+func UsingPostgres() bool { return os.Getenv(PostgresEnv) != "" }
+
+// RequirePostgresInCI fails a CI run that was meant for PostgreSQL but has no server.
+func RequirePostgresInCI(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv("SPORTELLO_TEST_DB") == "postgres" {
+		testenv.Require(tb, UsingPostgres(), PostgresEnv)
+	}
+}
+
+// Fatalf-free helper for scenario tables.
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(fmt.Errorf("apptest: %w", err))
+	}
+}
