@@ -1,0 +1,229 @@
+package ias
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/sportello/sportello/internal/card/iso7816"
+)
+
+// Application identifiers (CIE "accessi pinless" manual).
+var (
+	AIDIAS = []byte{0xA0, 0x00, 0x00, 0x00, 0x30, 0x80, 0x00, 0x00, 0x00, 0x09, 0x81, 0x60, 0x01}
+	AIDCIE = []byte{0xA0, 0x00, 0x00, 0x00, 0x00, 0x39}
+)
+
+// Short file identifiers in the CIE application: EF.ID_Servizi (1001),
+// EF.Servizi_Int.Kpub (1005), EF.SOD (1006).
+const (
+	SFINIS  byte = 0x01
+	SFIKpub byte = 0x05
+	SFISOD  byte = 0x06
+)
+
+// Hash tags under which the IAS EF.SOD lists the NIS and the key.
+const (
+	SODTagNIS  = 0xA1
+	SODTagKpub = 0xA5
+)
+
+// MinChallenge is the shortest challenge we let the card sign: shorter ones
+// make a recorded answer likely to be replayable.
+const MinChallenge = 16
+
+// ChallengeLen is the challenge length Read uses.
+const ChallengeLen = 32
+
+// maxFile bounds what we read from one EF (the IAS SOD is a few KB).
+const maxFile = 64 << 10
+
+// Select selects the IAS application and, inside it, the CIE application.
+func Select(t iso7816.Transceiver) error {
+	for _, aid := range [][]byte{AIDIAS, AIDCIE} {
+		r, err := iso7816.Send(t, iso7816.Command{INS: 0xA4, P1: 0x04, P2: 0x0C, Data: aid})
+		if err != nil {
+			return err
+		}
+		if err := r.Err(fmt.Sprintf("SELECT %X", aid)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadNIS reads the 12-digit NIS with the exact APDU of the CIE manual.
+func ReadNIS(t iso7816.Transceiver) (string, error) {
+	r, err := iso7816.Send(t, iso7816.Command{INS: 0xB0, P1: 0x80 | SFINIS, Ne: 12})
+	if err != nil {
+		return "", err
+	}
+	if err := r.Err("READ NIS"); err != nil {
+		return "", err
+	}
+	if err := ValidNIS(string(r.Data)); err != nil {
+		return "", err
+	}
+	return string(r.Data), nil
+}
+
+// ValidNIS checks the NIS is 12 ASCII digits.
+func ValidNIS(nis string) error {
+	if len(nis) != 12 {
+		return fmt.Errorf("ias: NIS of %d bytes, want 12 digits", len(nis))
+	}
+	for _, c := range []byte(nis) {
+		if c < '0' || c > '9' {
+			return fmt.Errorf("ias: NIS has byte %02X", c)
+		}
+	}
+	return nil
+}
+
+// ReadKpub reads EF.Servizi_Int.Kpub and returns only the DER object its ASN.1
+// header covers: the file may be longer, and the SOD hashes the DER alone.
+func ReadKpub(t iso7816.Transceiver) ([]byte, error) { return readObject(t, SFIKpub) }
+
+// ReadSOD reads the IAS EF.SOD (a CMS SignedData).
+func ReadSOD(t iso7816.Transceiver) ([]byte, error) { return readObject(t, SFISOD) }
+
+// readObject reads the first chunk by short file identifier (which also makes
+// the file current), learns the object length from its header, then reads the
+// rest by offset.
+func readObject(t iso7816.Transceiver, sfi byte) ([]byte, error) {
+	r, err := iso7816.Send(t, iso7816.Command{INS: 0xB0, P1: 0x80 | sfi, Ne: iso7816.MaxShortNe})
+	if err != nil {
+		return nil, err
+	}
+	if r.SW != iso7816.SWOK && r.SW != iso7816.SWWarningEOF {
+		return nil, r.Err(fmt.Sprintf("READ BINARY SFI %d", sfi))
+	}
+	_, h, l, err := iso7816.ParseHeader(r.Data)
+	if err != nil {
+		return nil, fmt.Errorf("ias: file %d header: %w", sfi, err)
+	}
+	total := h + l
+	if total > maxFile {
+		return nil, fmt.Errorf("ias: file %d of %d bytes too large", sfi, total)
+	}
+	data := r.Data
+	for len(data) < total {
+		off := len(data)
+		if off > 0x7FFF {
+			return nil, fmt.Errorf("ias: file %d too long for READ BINARY offsets", sfi)
+		}
+		n := min(total-off, iso7816.MaxShortNe)
+		r, err := iso7816.Send(t, iso7816.Command{INS: 0xB0, P1: byte(off >> 8), P2: byte(off), Ne: n})
+		if err != nil {
+			return nil, err
+		}
+		if r.SW != iso7816.SWOK && r.SW != iso7816.SWWarningEOF {
+			return nil, r.Err(fmt.Sprintf("READ BINARY SFI %d at %d", sfi, off))
+		}
+		if len(r.Data) == 0 {
+			return nil, fmt.Errorf("ias: file %d ends at %d of %d bytes", sfi, off, total)
+		}
+		data = append(data, r.Data...)
+	}
+	return data[:total], nil
+}
+
+// ParseKpub decodes the internal authentication key: PKCS#1 RSAPublicKey as
+// the CIE stores it, or SubjectPublicKeyInfo.
+func ParseKpub(der []byte) (*rsa.PublicKey, error) {
+	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("ias: Kpub is neither PKCS#1 nor SubjectPublicKeyInfo: %w", err)
+	}
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("ias: Kpub is %T, want RSA", k)
+	}
+	return rk, nil
+}
+
+// InternalAuthenticate has the card sign challenge with its internal
+// authentication key (PKCS#1 v1.5 type 1, no DigestInfo). The card may answer
+// 61xx; iso7816.Send fetches the rest with GET RESPONSE.
+func InternalAuthenticate(t iso7816.Transceiver, challenge []byte) ([]byte, error) {
+	if len(challenge) < MinChallenge {
+		return nil, fmt.Errorf("ias: challenge of %d bytes, want at least %d", len(challenge), MinChallenge)
+	}
+	r, err := iso7816.Send(t, iso7816.Command{INS: 0x22, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, 0x83}})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Err("MSE:SET internal authentication key"); err != nil {
+		return nil, err
+	}
+	r, err = iso7816.Send(t, iso7816.Command{INS: 0x88, Data: challenge, Ne: iso7816.MaxShortNe})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Err("INTERNAL AUTHENTICATE"); err != nil {
+		return nil, err
+	}
+	return r.Data, nil
+}
+
+// ErrSignature means the card's answer to the challenge does not verify under
+// Kpub: the NIS and key were copied to another chip, or the card is not genuine.
+var ErrSignature = errors.New("ias: challenge signature does not verify under Kpub")
+
+// VerifySignature checks the internal authentication answer.
+func VerifySignature(pub *rsa.PublicKey, challenge, sig []byte) error {
+	if err := rsa.VerifyPKCS1v15(pub, 0, challenge, sig); err != nil {
+		return ErrSignature
+	}
+	return nil
+}
+
+// Badge is what the card gives as a badge, with the proof of presence.
+type Badge struct {
+	NIS       string
+	Kpub      []byte // DER, exactly as the SOD hashes it
+	PublicKey *rsa.PublicKey
+	SOD       []byte
+	Challenge []byte
+	Signature []byte
+}
+
+// Read selects the CIE application, reads NIS, Kpub and SOD, and runs internal
+// authentication with a fresh challenge from rnd (crypto/rand in production).
+// The signature is verified here; the SOD (chain to the CSCA and the hashes of
+// NIS and Kpub) is the caller's to verify with package nis.
+func Read(t iso7816.Transceiver, rnd io.Reader) (*Badge, error) {
+	if err := Select(t); err != nil {
+		return nil, err
+	}
+	b := &Badge{}
+	var err error
+	if b.NIS, err = ReadNIS(t); err != nil {
+		return nil, err
+	}
+	if b.Kpub, err = ReadKpub(t); err != nil {
+		return nil, err
+	}
+	if b.PublicKey, err = ParseKpub(b.Kpub); err != nil {
+		return nil, err
+	}
+	if b.SOD, err = ReadSOD(t); err != nil {
+		return nil, err
+	}
+	b.Challenge = make([]byte, ChallengeLen)
+	if _, err := io.ReadFull(rnd, b.Challenge); err != nil {
+		return nil, err
+	}
+	if b.Signature, err = InternalAuthenticate(t, b.Challenge); err != nil {
+		return nil, err
+	}
+	if err := VerifySignature(b.PublicKey, b.Challenge, b.Signature); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
