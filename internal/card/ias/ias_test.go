@@ -14,7 +14,9 @@ import (
 
 var stubSigners = simcard.Signers{
 	EMRTD: func(map[int][]byte) ([]byte, error) { return iso7816.Encode(0x77, []byte("eMRTD SOD")), nil },
-	IAS:   func(nis, kpub []byte) ([]byte, error) { return iso7816.Encode(0x30, bytes.Repeat([]byte("IAS SOD "), 100)), nil },
+	IAS: func(nis, kpub []byte) ([]byte, error) {
+		return iso7816.Encode(0x30, bytes.Repeat([]byte("IAS SOD "), 100)), nil
+	},
 }
 
 var (
