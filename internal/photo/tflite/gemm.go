@@ -17,6 +17,8 @@ func gemm(a, b, bias, c []float32, M, N, K int) {
 			b1 := b[(n+1)*K : (n+1)*K+K]
 			b2 := b[(n+2)*K : (n+2)*K+K]
 			b3 := b[(n+3)*K : (n+3)*K+K]
+			// Equal lengths let the compiler drop the bounds checks.
+			a1, b0, b1, b2, b3 := a1[:len(a0)], b0[:len(a0)], b1[:len(a0)], b2[:len(a0)], b3[:len(a0)]
 			var s00, s01, s02, s03, s10, s11, s12, s13 float32
 			for k, x0 := range a0 {
 				x1 := a1[k]

@@ -62,40 +62,76 @@ func (k *depthwise) run(s *Session) {
 	in, out := s.buf(k.in), s.buf(k.out)
 	w := &k.win
 	co := k.c * k.mult
+	fast := k.mult == 1 && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1
 	for oy := range w.oh {
+		iy0 := oy*w.sh - w.padT
+		rowInside := iy0 >= 0 && iy0+2 < w.h
 		for ox := range w.ow {
+			ix0 := ox*w.sw - w.padL
 			o := out[(oy*w.ow+ox)*co : (oy*w.ow+ox+1)*co]
-			copy(o, k.bias)
-			for ky := range w.kh {
-				iy := oy*w.sh - w.padT + ky*w.dh
-				if iy < 0 || iy >= w.h {
-					continue
+			if fast && rowInside && ix0 >= 0 && ix0+2 < w.w {
+				k.interior3x3(o, in, iy0, ix0)
+				continue
+			}
+			k.edge(o, in, iy0, ix0)
+		}
+	}
+	activate(out, k.act)
+}
+
+// interior3x3 computes one output pixel whose 3×3 window lies inside the
+// image: all nine taps in one pass, one store per channel.
+func (k *depthwise) interior3x3(o, in []float32, iy, ix int) {
+	c, w := k.c, k.win.w
+	row := w * c
+	p := (iy*w + ix) * c
+	r0 := in[p : p+3*c]
+	r1 := in[p+row : p+row+3*c]
+	r2 := in[p+2*row : p+2*row+3*c]
+	wt := k.weights[:9*c]
+	o = o[:c]
+	b := k.bias[:c]
+	for i := range o {
+		acc := b[i]
+		acc += r0[i]*wt[i] + r0[c+i]*wt[c+i] + r0[2*c+i]*wt[2*c+i]
+		acc += r1[i]*wt[3*c+i] + r1[c+i]*wt[4*c+i] + r1[2*c+i]*wt[5*c+i]
+		acc += r2[i]*wt[6*c+i] + r2[c+i]*wt[7*c+i] + r2[2*c+i]*wt[8*c+i]
+		o[i] = acc
+	}
+}
+
+// edge computes one output pixel of any window, skipping taps in the padding.
+func (k *depthwise) edge(o, in []float32, iy0, ix0 int) {
+	w := &k.win
+	co := k.c * k.mult
+	copy(o, k.bias)
+	for ky := range w.kh {
+		iy := iy0 + ky*w.dh
+		if iy < 0 || iy >= w.h {
+			continue
+		}
+		for kx := range w.kw {
+			ix := ix0 + kx*w.dw
+			if ix < 0 || ix >= w.w {
+				continue
+			}
+			src := in[(iy*w.w+ix)*k.c : (iy*w.w+ix+1)*k.c]
+			wt := k.weights[(ky*w.kw+kx)*co : (ky*w.kw+kx+1)*co]
+			if k.mult == 1 {
+				wt = wt[:len(src)]
+				o := o[:len(src)]
+				for c, x := range src {
+					o[c] += x * wt[c]
 				}
-				for kx := range w.kw {
-					ix := ox*w.sw - w.padL + kx*w.dw
-					if ix < 0 || ix >= w.w {
-						continue
-					}
-					src := in[(iy*w.w+ix)*k.c : (iy*w.w+ix+1)*k.c]
-					wt := k.weights[(ky*w.kw+kx)*co : (ky*w.kw+kx+1)*co]
-					if k.mult == 1 {
-						wt = wt[:len(src)]
-						o := o[:len(src)]
-						for c, x := range src {
-							o[c] += x * wt[c]
-						}
-						continue
-					}
-					for c, x := range src {
-						for m := range k.mult {
-							o[c*k.mult+m] += x * wt[c*k.mult+m]
-						}
-					}
+				continue
+			}
+			for c, x := range src {
+				for m := range k.mult {
+					o[c*k.mult+m] += x * wt[c*k.mult+m]
 				}
 			}
 		}
 	}
-	activate(out, k.act)
 }
 
 // readAct reads a fused activation and refuses the ones not implemented.
