@@ -49,6 +49,11 @@ func ParseExplicitECKey(params, point []byte) (*ExplicitECKey, error) {
 	if k.P.Sign() <= 0 || k.P.BitLen() < 160 || k.P.BitLen() > 1024 || p.Order == nil || p.Order.Sign() <= 0 || p.Order.BitLen() > 1100 {
 		return nil, errors.New("cms: EC parameters out of range")
 	}
+	// big.Int.ModSqrt panics or loops forever on an even or composite modulus, and
+	// these parameters may come from a certificate an attacker wrote.
+	if k.P.Bit(0) == 0 || !k.P.ProbablyPrime(10) {
+		return nil, errors.New("cms: EC field modulus is not prime")
+	}
 	k.A, k.B, k.N = new(big.Int).SetBytes(p.Curve.A), new(big.Int).SetBytes(p.Curve.B), p.Order
 	var err error
 	if k.Gx, k.Gy, err = k.decodePoint(p.Base); err != nil {
