@@ -79,7 +79,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, banner io.Wri
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Queue = jobs.New(st, log)
 	a.registerJobs()
-	a.Web, err = web.New(web.Deps{Config: cfg, Store: st, Queue: a.Queue, Log: log, Key: key, Registry: reg})
+	deps := web.Deps{Config: cfg, Store: st, Queue: a.Queue, Log: log, Key: key, Registry: reg}
+	for _, wire := range []func(context.Context, *web.Deps) error{a.wireBooking, a.wirePhoto, a.wireCampaign, a.wireCard} {
+		if err := wire(ctx, &deps); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	a.Web, err = web.New(deps)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -33,7 +33,7 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 
 // apiPaths lists every surface's OpenAPI paths.
 func (s *Server) apiPaths() []map[string]any {
-	return []map[string]any{corePaths()}
+	return []map[string]any{corePaths(), s.bookingAPIPaths(), s.photoAPIPaths(), s.campaignAPIPaths(), s.cardAPIPaths()}
 }
 
 func corePaths() map[string]any {

@@ -18,7 +18,7 @@ import (
 var templateFS embed.FS
 
 // templates maps a page file name ("login.html") to its template, each parsed together
-// with the layout and the shared partials (files starting with "_").
+// with the layout and the shared partials (files named part_*.html; go:embed skips names starting with "_").
 type templates struct {
 	pages map[string]*template.Template
 }
@@ -45,7 +45,7 @@ func templateFuncs() template.FuncMap {
 
 func parseTemplates() (*templates, error) {
 	base := template.New("layout").Funcs(templateFuncs())
-	shared, err := fs.Glob(templateFS, "templates/_*.html")
+	shared, err := fs.Glob(templateFS, "templates/part_*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func parseTemplates() (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, f := range files {
 		name := path.Base(f)
-		if name == "layout.html" || strings.HasPrefix(name, "_") {
+		if name == "layout.html" || strings.HasPrefix(name, "part_") {
 			continue
 		}
 		clone, err := base.Clone()

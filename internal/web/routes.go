@@ -32,5 +32,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /op/users/{id}/enable", s.requireRole("admin", s.userEnable))
 	mux.Handle("GET /op/audit", s.requireRole("admin", s.auditList))
 
+	s.bookingRoutes(mux)
+	s.photoRoutes(mux)
+	s.campaignRoutes(mux)
+	s.cardRoutes(mux)
+
 	mux.HandleFunc("/", s.notFound)
 }

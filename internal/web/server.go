@@ -25,6 +25,12 @@ type Deps struct {
 	Log      *slog.Logger
 	Key      []byte // 32-byte secret for signed links
 	Registry *prometheus.Registry
+
+	// One embedded struct per feature area, each defined in its <feature>_routes.go.
+	BookingDeps
+	PhotoDeps
+	CampaignDeps
+	CardDeps
 }
 
 // Server holds the parsed templates, the route table and the per-surface limiters.
