@@ -142,3 +142,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestKeySeed(t *testing.T) {
+	tests := []struct {
+		doc, birth, expiry string
+		want               string
+		ok                 bool
+	}{
+		{"CA00000AA", "850101", "310101", "CA00000AA485010193101012", true},
+		{"ca00000aa", "850101", "310101", "CA00000AA485010193101012", true},
+		{"L898902C", "690806", "940623", "L898902C<369080619406236", true}, // ICAO 9303 part 11 worked example
+		{"", "850101", "310101", "", false},
+		{"CA00000AA", "851301", "310101", "", false},
+		{"CA00000AA", "850101", "3101", "", false},
+		{"CA-0000AA", "850101", "310101", "", false},
+	}
+	for _, tt := range tests {
+		got, err := KeySeed(tt.doc, tt.birth, tt.expiry)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("KeySeed(%q, %q, %q) = %q, %v", tt.doc, tt.birth, tt.expiry, got, err)
+		}
+		if err != nil && !errors.Is(err, ErrMalformed) {
+			t.Errorf("error %v does not wrap ErrMalformed", err)
+		}
+	}
+	// The seed from a whole zone and from its three values agree.
+	m, err := Parse(cieTD1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := KeySeed(m.DocumentNumber, m.BirthDate, m.ExpiryDate); s != m.BACSeed() {
+		t.Errorf("KeySeed %q != BACSeed %q", s, m.BACSeed())
+	}
+}
