@@ -121,7 +121,7 @@ type encapContentInfo struct {
 	EContent     []byte `asn1:"explicit,tag:0"`
 }
 
-type signedData struct {
+type signedDataASN1 struct {
 	Version          int
 	DigestAlgorithms []pkix.AlgorithmIdentifier `asn1:"set"`
 	Encap            encapContentInfo
@@ -135,16 +135,12 @@ type contentInfo struct {
 }
 
 func (p *PKI) securityObject(dgs map[int][]byte, opts []SignOption) ([]byte, error) {
-	cfg := signConfig{hash: crypto.SHA256}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newSignConfig(opts)
 	hashOID, err := cms.OIDByHash(cfg.hash)
 	if err != nil {
 		return nil, err
 	}
-	hashAlg := pkix.AlgorithmIdentifier{Algorithm: hashOID}
-	lds := ldsSecurityObject{HashAlgorithm: hashAlg}
+	lds := ldsSecurityObject{HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: hashOID}}
 	nums := make([]int, 0, len(dgs))
 	for n := range dgs {
 		nums = append(nums, n)
@@ -163,11 +159,34 @@ func (p *PKI) securityObject(dgs map[int][]byte, opts []SignOption) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := signedAttributes(content, cfg)
+	ci, err := signedData(OIDLDSSecurityObject, content, ds, p.dsKey, cfg)
 	if err != nil {
 		return nil, err
 	}
-	sigAlg, sig, err := p.sign(attrs, cfg)
+	return asn1.Marshal(asn1.RawValue{Class: asn1.ClassApplication, Tag: 23, IsCompound: true, Bytes: ci})
+}
+
+func newSignConfig(opts []SignOption) signConfig {
+	cfg := signConfig{hash: crypto.SHA256}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// signedData builds a ContentInfo holding a SignedData over content, signed by key
+// whose certificate is signer.
+func signedData(contentType asn1.ObjectIdentifier, content []byte, signer *x509.Certificate, key crypto.Signer, cfg signConfig) ([]byte, error) {
+	hashOID, err := cms.OIDByHash(cfg.hash)
+	if err != nil {
+		return nil, err
+	}
+	hashAlg := pkix.AlgorithmIdentifier{Algorithm: hashOID}
+	attrs, err := signedAttributes(contentType, content, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sigAlg, sig, err := sign(key, attrs, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -183,18 +202,18 @@ func (p *PKI) securityObject(dgs map[int][]byte, opts []SignOption) ([]byte, err
 	}
 	implicit := append([]byte{0xA0}, attrs[1:]...)
 	var serialRaw asn1.RawValue
-	serialDER, _ := asn1.Marshal(ds.SerialNumber)
+	serialDER, _ := asn1.Marshal(signer.SerialNumber)
 	if _, err := asn1.Unmarshal(serialDER, &serialRaw); err != nil {
 		return nil, err
 	}
-	sd := signedData{
+	sd := signedDataASN1{
 		Version:          3,
 		DigestAlgorithms: []pkix.AlgorithmIdentifier{hashAlg},
-		Encap:            encapContentInfo{OIDLDSSecurityObject, content},
-		Certificates:     asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: ds.Raw},
+		Encap:            encapContentInfo{contentType, content},
+		Certificates:     asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: signer.Raw},
 		SignerInfos: []signerInfo{{
 			Version:            1,
-			SID:                issuerAndSerial{asn1.RawValue{FullBytes: ds.RawIssuer}, serialRaw},
+			SID:                issuerAndSerial{asn1.RawValue{FullBytes: signer.RawIssuer}, serialRaw},
 			DigestAlgorithm:    hashAlg,
 			SignedAttrs:        asn1.RawValue{FullBytes: implicit},
 			SignatureAlgorithm: sigAlg,
@@ -205,11 +224,7 @@ func (p *PKI) securityObject(dgs map[int][]byte, opts []SignOption) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	ci, err := asn1.Marshal(contentInfo{cms.OIDSignedData, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: sdDER}})
-	if err != nil {
-		return nil, err
-	}
-	return asn1.Marshal(asn1.RawValue{Class: asn1.ClassApplication, Tag: 23, IsCompound: true, Bytes: ci})
+	return asn1.Marshal(contentInfo{cms.OIDSignedData, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: sdDER}})
 }
 
 // signerFor returns the document signer certificate the options ask for; all share
@@ -241,14 +256,14 @@ func (p *PKI) signerFor(cfg signConfig) (*x509.Certificate, error) {
 	return p.documentSigner(parent, parentKey, from, to, usage)
 }
 
-func signedAttributes(content []byte, cfg signConfig) ([]byte, error) {
+func signedAttributes(contentType asn1.ObjectIdentifier, content []byte, cfg signConfig) ([]byte, error) {
 	h := cfg.hash.New()
 	h.Write(content)
 	values := []struct {
 		oid asn1.ObjectIdentifier
 		v   any
 	}{
-		{cms.OIDContentType, OIDLDSSecurityObject},
+		{cms.OIDContentType, contentType},
 		{cms.OIDMessageDigest, h.Sum(nil)},
 	}
 	if !cfg.noSigningTime {
@@ -279,24 +294,24 @@ func signedAttributes(content []byte, cfg signConfig) ([]byte, error) {
 	return asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: body})
 }
 
-func (p *PKI) sign(msg []byte, cfg signConfig) (pkix.AlgorithmIdentifier, []byte, error) {
+func sign(key crypto.Signer, msg []byte, cfg signConfig) (pkix.AlgorithmIdentifier, []byte, error) {
 	h := cfg.hash.New()
 	h.Write(msg)
 	digest := h.Sum(nil)
-	switch p.dsKey.(type) {
+	switch key.(type) {
 	case *rsa.PrivateKey:
 		if cfg.pss {
 			params, err := pssParams(cfg.hash)
 			if err != nil {
 				return pkix.AlgorithmIdentifier{}, nil, err
 			}
-			sig, err := p.dsKey.Sign(rand.Reader, digest, &rsa.PSSOptions{SaltLength: cfg.hash.Size(), Hash: cfg.hash})
+			sig, err := key.Sign(rand.Reader, digest, &rsa.PSSOptions{SaltLength: cfg.hash.Size(), Hash: cfg.hash})
 			return pkix.AlgorithmIdentifier{Algorithm: cms.OIDRSAPSS, Parameters: params}, sig, err
 		}
-		sig, err := p.dsKey.Sign(rand.Reader, digest, cfg.hash)
+		sig, err := key.Sign(rand.Reader, digest, cfg.hash)
 		return pkix.AlgorithmIdentifier{Algorithm: cms.OIDRSAEncryption, Parameters: asn1.NullRawValue}, sig, err
 	default:
-		sig, err := p.dsKey.Sign(rand.Reader, digest, cfg.hash)
+		sig, err := key.Sign(rand.Reader, digest, cfg.hash)
 		return pkix.AlgorithmIdentifier{Algorithm: cms.OIDECPublicKey}, sig, err
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sportello/sportello/internal/card/cardtest"
 )
 
 func mustRead(t testing.TB, name string) []byte {
@@ -190,6 +192,11 @@ func FuzzParseMasterList(f *testing.F) {
 	}
 	ml := mustRead(f, "DE_ML_2026-05-28.ml")
 	f.Add(ml[:4096])
+	if pki, err := cardtest.NewPKI(cardtest.ECDSADocumentSigner()); err == nil {
+		if small, err := pki.MasterList(); err == nil {
+			f.Add(small)
+		}
+	}
 	f.Add([]byte{0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := ParseMasterList(b, roots[0], time.Now()); err == nil {
