@@ -71,6 +71,8 @@ func TestVerify(t *testing.T) {
 		{name: "sha-1 as in older documents", pki: rsaPKI, opts: []cardtest.SignOption{cardtest.Hash(crypto.SHA1)}},
 		{name: "signer from the old CSCA", pki: ecPKI, opts: []cardtest.SignOption{cardtest.SignedByOldCSCA()}},
 		{name: "no signingTime", pki: rsaPKI, opts: []cardtest.SignOption{cardtest.NoSigningTime()}},
+		{name: "only the old CSCA and the link trusted", pki: rsaPKI, store: trust.NewStore(rsaPKI.OldCSCA, rsaPKI.Link)},
+		{name: "only the old CSCA trusted", pki: rsaPKI, store: trust.NewStore(rsaPKI.OldCSCA), fail: []string{sod.StepChain}, why: "no trusted certificate has key id"},
 		{name: "sod only, no data groups", pki: rsaPKI, dgs: map[int][]byte{}},
 		{name: "dg1 bit flipped", pki: rsaPKI, dgs: flip(1, 10), fail: []string{"dg1"}, why: "the security object says"},
 		{name: "dg2 bit flipped", pki: rsaPKI, dgs: flip(2, 999), fail: []string{"dg2"}, why: "the security object says"},
