@@ -168,7 +168,9 @@ func parseLenientKey(spki spkiASN1) (crypto.PublicKey, x509.PublicKeyAlgorithm, 
 		if rest, err := asn1.Unmarshal(spki.PublicKey.RightAlign(), &k); err != nil || len(rest) > 0 {
 			return nil, 0, errors.New("cms: bad RSA public key")
 		}
-		if k.N.Sign() <= 0 || k.E.Sign() <= 0 || !k.E.IsInt64() || k.E.Int64() > 1<<31-1 {
+		// Bounded like crypto/x509: a certificate from a card must not buy an attacker
+		// a minute of modular exponentiation.
+		if k.N.Sign() <= 0 || k.N.BitLen() > 8192 || k.E.Cmp(big.NewInt(3)) < 0 || !k.E.IsInt64() || k.E.Int64() > 1<<31-1 {
 			return nil, 0, errors.New("cms: RSA public key out of range")
 		}
 		return &rsa.PublicKey{N: k.N, E: int(k.E.Int64())}, x509.RSA, nil
