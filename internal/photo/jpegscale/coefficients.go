@@ -74,7 +74,7 @@ func (c *Coefficients) render(r image.Rectangle, scale int) (image.Image, error)
 		for by := my0 * vi; by < my1*vi; by++ {
 			for bx := mx0 * hi; bx < mx1*hi; bx++ {
 				off := blockSize * (by*stride + bx)
-				p.renderBlock((*[blockSize]int16)(coeffs[off:off+blockSize]), q, i, bx, by)
+				p.renderBlock((*[blockSize]int16)(coeffs[off:off+blockSize]), q, i, bx, by, false)
 			}
 		}
 	}

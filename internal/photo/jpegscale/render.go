@@ -64,11 +64,30 @@ func newPlanes(nComp int, comp *[maxComponents]component, scale, mx0, my0, mx1, 
 }
 
 // renderBlock dequantizes one block, runs the IDCT for the planes' scale and
-// stores the samples. bx and by are in blocks of the whole image.
-func (p *planes) renderBlock(b *[blockSize]int16, q *[blockSize]int32, ci, bx, by int) {
+// stores the samples. bx and by are in blocks of the whole image. flat says
+// that all AC coefficients are zero, which the Huffman decoder knows for free;
+// the shortcut gives exactly what the full transform would.
+func (p *planes) renderBlock(b *[blockSize]int16, q *[blockSize]int32, ci, bx, by int, flat bool) {
 	k := 8 / p.scale
 	stride := p.stride[ci]
 	dst := p.pix[ci][k*((by-p.by0[ci])*stride+bx-p.bx0[ci]):]
+	if flat && p.scale != 8 {
+		dc := int32(b[0]) * q[0]
+		var v uint8
+		if p.scale == 1 {
+			v = clamp8((dc<<17+1<<19)>>20 + 128)
+		} else {
+			v = clamp8((a0*((a0*dc+1<<6)>>7)+1<<16)>>17 + 128)
+		}
+		_ = dst[(k-1)*stride+k-1]
+		for y := range k {
+			row := dst[y*stride : y*stride+k]
+			for x := range row {
+				row[x] = v
+			}
+		}
+		return
+	}
 	switch p.scale {
 	case 1:
 		render1(b, q, dst, stride)
@@ -93,10 +112,7 @@ func clamp8(v int32) uint8 {
 // output.
 func render1(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
 	var w block
-	for i := range w {
-		w[i] = int32(b[i]) * q[i]
-	}
-	idct(&w)
+	idct(b, q, &w)
 	_ = dst[7*stride+7]
 	for y := range 8 {
 		row := dst[y*stride : y*stride+8 : y*stride+8]
@@ -107,53 +123,70 @@ func render1(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
 	}
 }
 
-// reduce2 and reduce4 are the 1-D IDCT matrices for 1/2 and 1/4 scale, in
-// 1/4096ths: entry [n][u] is the mean, over the 2 (or 4) full-size samples
-// that output sample n covers, of basis function u. So a reduced block is
-// exactly the box-filtered full-size block, not an approximation of it, up to
-// rounding. They were computed as
+// The reduced IDCTs use 1-D matrices A, in 1/4096ths, whose entry [n][u] is
+// the mean, over the k = 2 (or 4) full-size samples that output sample n
+// covers, of basis function u:
 //
 //	A[n][u] = 1/k Σ_{x=nk}^{nk+k-1} C(u)/2 cos((2x+1)uπ/16), C(0)=1/√2, C(u>0)=1.
-var reduce2 = [4][8]int32{
-	{1448, 1856, 1338, 652, 0, -435, -554, -369},
-	{1448, 769, -1338, -1573, 0, 1051, 554, -153},
-	{1448, -769, -1338, 1573, 0, -1051, 554, 153},
-	{1448, -1856, 1338, -652, 0, 435, -554, 369},
-}
+//
+// So a reduced block is the box-filtered full-size block, not an
+// approximation of it, up to rounding. For k = 2 (scale 1/2):
+//
+//	{1448, 1856, 1338, 652, 0, -435, -554, -369},
+//	{1448, 769, -1338, -1573, 0, 1051, 554, -153},
+//	{1448, -769, -1338, 1573, 0, -1051, 554, 153},
+//	{1448, -1856, 1338, -652, 0, 435, -554, 369},
+//
+// and for k = 4 (scale 1/4), where even frequencies average out:
+//
+//	{1448, 1312, 0, -461, 0, 308, 0, -261},
+//	{1448, -1312, 0, 461, 0, -308, 0, 261},
+//
+// Rows n and k-1-n are even or odd images of each other, which the code
+// uses to halve the multiplications.
+const (
+	a0 = 1448 // Every row's DC weight, 4096/(2√2).
 
-var reduce4 = [2][8]int32{
-	{1448, 1312, 0, -461, 0, 308, 0, -261},
-	{1448, -1312, 0, 461, 0, -308, 0, 261},
-}
+	a2n0u1, a2n0u2, a2n0u3, a2n0u5, a2n0u6, a2n0u7 = 1856, 1338, 652, -435, -554, -369
+	a2n1u1, a2n1u3, a2n1u5, a2n1u7                 = 769, -1573, 1051, -153
+
+	a4u1, a4u3, a4u5, a4u7 = 1312, -461, 308, -261
+)
 
 // render2 renders a block as 4x4 samples.
 func render2(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
 	var t [8][4]int32
 	for v := range 8 {
+		if v == 4 {
+			continue // A's column 4 is zero.
+		}
 		r := b[8*v : 8*v+8 : 8*v+8]
-		qr := q[8*v : 8*v+8 : 8*v+8]
 		if r[0]|r[1]|r[2]|r[3]|r[5]|r[6]|r[7] == 0 {
 			continue
 		}
-		var f [8]int32
-		for u := range f {
-			f[u] = int32(r[u]) * qr[u]
-		}
-		for n := range 4 {
-			a := &reduce2[n]
-			s := a[0]*f[0] + a[1]*f[1] + a[2]*f[2] + a[3]*f[3] + a[5]*f[5] + a[6]*f[6] + a[7]*f[7]
-			t[v][n] = (s + 1<<6) >> 7
-		}
+		qr := q[8*v : 8*v+8 : 8*v+8]
+		t[v] = reduce2Line(int32(r[0])*qr[0], int32(r[1])*qr[1], int32(r[2])*qr[2], int32(r[3])*qr[3],
+			int32(r[5])*qr[5], int32(r[6])*qr[6], int32(r[7])*qr[7], 7)
 	}
 	_ = dst[3*stride+3]
-	for m := range 4 {
-		a := &reduce2[m]
-		row := dst[m*stride : m*stride+4 : m*stride+4]
-		for n := range row {
-			s := a[0]*t[0][n] + a[1]*t[1][n] + a[2]*t[2][n] + a[3]*t[3][n] + a[5]*t[5][n] + a[6]*t[6][n] + a[7]*t[7][n]
-			row[n] = clamp8((s+1<<16)>>17 + 128)
+	for n := range 4 {
+		o := reduce2Line(t[0][n], t[1][n], t[2][n], t[3][n], t[5][n], t[6][n], t[7][n], 17)
+		for m, v := range o {
+			dst[m*stride+n] = clamp8(v + 128)
 		}
 	}
+}
+
+// reduce2Line multiplies the 1/2-scale A by the vector f (f4 omitted: its weights are
+// zero) and shifts the result right by shift, rounding.
+func reduce2Line(f0, f1, f2, f3, f5, f6, f7 int32, shift uint) [4]int32 {
+	c0 := a0 * f0
+	e := a2n0u2*f2 + a2n0u6*f6
+	e0, e1 := c0+e, c0-e
+	o0 := a2n0u1*f1 + a2n0u3*f3 + a2n0u5*f5 + a2n0u7*f7
+	o1 := a2n1u1*f1 + a2n1u3*f3 + a2n1u5*f5 + a2n1u7*f7
+	round := int32(1) << (shift - 1)
+	return [4]int32{(e0 + o0 + round) >> shift, (e1 + o1 + round) >> shift, (e1 - o1 + round) >> shift, (e0 - o0 + round) >> shift}
 }
 
 // render4 renders a block as 2x2 samples. Even frequencies above 0 average
@@ -163,17 +196,15 @@ func render4(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
 	for _, v := range [5]int{0, 1, 3, 5, 7} {
 		r := b[8*v : 8*v+8 : 8*v+8]
 		qr := q[8*v : 8*v+8 : 8*v+8]
-		even := int32(r[0]) * qr[0] * reduce4[0][0]
-		odd := int32(r[1])*qr[1]*reduce4[0][1] + int32(r[3])*qr[3]*reduce4[0][3] +
-			int32(r[5])*qr[5]*reduce4[0][5] + int32(r[7])*qr[7]*reduce4[0][7]
+		even := int32(r[0]) * qr[0] * a0
+		odd := int32(r[1])*qr[1]*a4u1 + int32(r[3])*qr[3]*a4u3 + int32(r[5])*qr[5]*a4u5 + int32(r[7])*qr[7]*a4u7
 		t0[v] = (even + odd + 1<<6) >> 7
 		t1[v] = (even - odd + 1<<6) >> 7
 	}
-	a := &reduce4[0]
 	_ = dst[stride+1]
 	for n, t := range [2]*[8]int32{&t0, &t1} {
-		even := a[0] * t[0]
-		odd := a[1]*t[1] + a[3]*t[3] + a[5]*t[5] + a[7]*t[7]
+		even := a0 * t[0]
+		odd := a4u1*t[1] + a4u3*t[3] + a4u5*t[5] + a4u7*t[7]
 		dst[n] = clamp8((even+odd+1<<16)>>17 + 128)
 		dst[stride+n] = clamp8((even-odd+1<<16)>>17 + 128)
 	}

@@ -169,18 +169,21 @@ func (d *decoder) processSOS(n int) error {
 						b = &blk
 					}
 
-					var err error
+					var (
+						ac  = true
+						err error
+					)
 					if ah != 0 {
 						err = d.refine(b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al)
 					} else {
-						err = d.decodeBlock(b, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
+						ac, err = d.decodeBlock(b, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
 							&dc[compIndex], zigStart, zigEnd, al)
 					}
 					if err != nil {
 						return err
 					}
 					if !d.keep {
-						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by)
+						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by, !ac)
 					}
 				} // for j
 			} // for i
@@ -219,7 +222,10 @@ func (d *decoder) processSOS(n int) error {
 // sequential scan or of a progressive scan's first pass, into b in natural
 // order. It is the hot loop of the decoder: the bit buffer lives in locals
 // and is refilled at most once per coefficient.
-func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) error {
+//
+// It reports whether it stored any AC coefficient, so that the caller can
+// render a flat block without an IDCT.
+func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) (ac bool, err error) {
 	a, n := d.bits.a, d.bits.n
 	zig := zigStart
 	if zig == 0 {
@@ -239,14 +245,14 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		} else {
 			v, l, ok := dcH.decodeSlow(a)
 			if !ok {
-				return FormatError("bad Huffman code")
+				return false, FormatError("bad Huffman code")
 			}
 			a <<= l
 			n -= l
 			s = v
 		}
 		if s > 16 {
-			return UnsupportedError("excessive DC component")
+			return false, UnsupportedError("excessive DC component")
 		}
 		*dc += extend(uint32(a>>(64-uint(s))), s)
 		a <<= s
@@ -257,7 +263,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 	if zig <= zigEnd && d.eobRun > 0 {
 		d.eobRun--
 		d.bits.a, d.bits.n = a, n
-		return nil
+		return false, nil
 	}
 	// Decode the AC coefficients, as specified in section F.2.2.2.
 	for zig <= zigEnd {
@@ -275,6 +281,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 				break
 			}
 			b[unzig[zig&63]] = int16(e>>16) << al
+			ac = true
 			zig++
 			continue
 		}
@@ -287,7 +294,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		} else {
 			v, l, ok := acH.decodeSlow(a)
 			if !ok {
-				return FormatError("bad Huffman code")
+				return false, FormatError("bad Huffman code")
 			}
 			a <<= l
 			n -= l
@@ -299,10 +306,11 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if zig > zigEnd {
 				break
 			}
-			ac := extend(uint32(a>>(64-uint(s))), s)
+			v := extend(uint32(a>>(64-uint(s))), s)
 			a <<= s
 			n -= int(s)
-			b[unzig[zig&63]] = int16(ac << al)
+			b[unzig[zig&63]] = int16(v << al)
+			ac = true
 			zig++
 			continue
 		}
@@ -319,7 +327,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		zig += 0x10
 	}
 	d.bits.a, d.bits.n = a, n
-	return nil
+	return ac, nil
 }
 
 // refine decodes a successive approximation refinement block, as specified in
