@@ -61,4 +61,10 @@ type Result struct {
 	Cost      int64
 	Potential []int64
 	Pivots    int
+	// Tree is the optimal basis: each node's tree arc, or -1 when it hangs on the
+	// artificial root. NewSolverFromTree accepts it, which lets a caller warm-start
+	// a larger model that contains this one.
+	Tree []int32
+	// Upper lists the arcs outside the tree that sit at their capacity.
+	Upper []int32
 }

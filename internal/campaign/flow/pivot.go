@@ -245,12 +245,22 @@ func (s *simplex) updateTreeStructure() {
 }
 
 // updatePotential shifts the potentials of the moved subtree so every tree arc
-// keeps a zero reduced cost.
+// keeps a zero reduced cost. Only differences of potentials matter, so when the
+// subtree holds most of the tree the rest is shifted the other way instead: on
+// transportation-like models a moved subtree is often nearly everything.
 func (s *simplex) updatePotential() {
 	in := s.inArc
 	sigma := s.pi[s.vIn] - s.pi[s.uIn] - s.predDir[s.uIn]*s.cost[in]
-	end := s.thread[s.lastSucc[s.uIn]]
-	for u := int32(s.uIn); u != end; u = s.thread[u] {
-		s.pi[u] += sigma
+	uIn := int32(s.uIn)
+	end := s.thread[s.lastSucc[uIn]]
+	pi, thread := s.pi, s.thread
+	if int(s.succNum[uIn])*2 <= s.n+1 {
+		for u := uIn; u != end; u = thread[u] {
+			pi[u] += sigma
+		}
+		return
+	}
+	for u := end; u != uIn; u = thread[u] {
+		pi[u] -= sigma
 	}
 }

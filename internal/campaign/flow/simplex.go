@@ -21,6 +21,7 @@ const (
 type simplex struct {
 	n, m    int // real nodes, real arcs
 	maxCost int64
+	art     int64 // cost of an artificial arc from the root
 	root    int
 	src     []int32
 	dst     []int32
@@ -128,6 +129,18 @@ func (v *Solver) Solve() (*Result, error) {
 	for a, f := range res.Flow {
 		res.Cost += f * s.cost[n+a]
 	}
+	for a := range res.Flow {
+		if s.state[n+a] == stateUpper {
+			res.Upper = append(res.Upper, int32(a))
+		}
+	}
+	res.Tree = make([]int32, n)
+	for v := range res.Tree {
+		res.Tree[v] = s.pred[v] - int32(n) // artificial arcs, below n, become negative
+		if res.Tree[v] < 0 {
+			res.Tree[v] = -1
+		}
+	}
 	return res, nil
 }
 
@@ -174,6 +187,7 @@ func newSimplex(g *Graph) *simplex {
 	if maxCost > math.MaxInt64/4/int64(n+1) {
 		art = math.MaxInt64 / 4
 	}
+	s.art = art
 	s.blockSize = max(int(math.Sqrt(float64(m))), 10)
 
 	r := s.root

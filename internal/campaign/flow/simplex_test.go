@@ -292,3 +292,73 @@ func TestSolverResumesAfterAddArc(t *testing.T) {
 		t.Fatalf("only %d instances resumed", checked)
 	}
 }
+
+// A solve started from a caller's tree must reach the same optimum. The tree here
+// is a star through a hub node joined to every node by arcs of ample capacity,
+// oriented so it is strongly feasible.
+func TestSolverFromTree(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 5))
+	for i := 0; i < 300; i++ {
+		g := randomGraph(r, 10, 30, false)
+		hub := 0
+		pred := make([]int32, g.Nodes())
+		pred[hub] = -1
+		for v := 1; v < g.Nodes(); v++ {
+			// Supply nodes send to the hub, others receive from it; zero-supply
+			// nodes point up so a zero flow is still strongly feasible.
+			if g.Supply[v] >= 0 {
+				pred[v] = int32(g.AddArc(v, hub, Inf, 1000))
+			} else {
+				pred[v] = int32(g.AddArc(hub, v, Inf, 1000))
+			}
+		}
+		want, err := Solve(g)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		sv, err := NewSolverFromTree(g, pred, nil)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		got, err := sv.Solve()
+		if err != nil || got.Cost != want.Cost {
+			t.Fatalf("instance %d: from tree %v (%v), from scratch %d", i, got, err, want.Cost)
+		}
+		checkResult(t, g, got)
+		// The optimal tree restarts at the optimum: no pivot left to do.
+		again, err := NewSolverFromTree(g, want.Tree, want.Upper)
+		if err != nil {
+			t.Fatalf("instance %d: restart from optimal tree: %v", i, err)
+		}
+		if res, err := again.Solve(); err != nil || res.Cost != want.Cost || res.Pivots != 0 {
+			t.Fatalf("instance %d: restart from optimal tree: %v pivots, cost %v, %v", i, res.Pivots, res.Cost, err)
+		}
+	}
+}
+
+func TestSolverFromTreeRejects(t *testing.T) {
+	g := NewGraph(3, 3)
+	g.Supply[0], g.Supply[2] = 2, -2
+	a01 := int32(g.AddArc(0, 1, 5, 1))
+	a12 := int32(g.AddArc(1, 2, 1, 1)) // too small for the 2 units
+	a10 := int32(g.AddArc(1, 0, 5, 1))
+	tests := []struct {
+		name  string
+		pred  []int32
+		upper []int32
+	}{
+		{"over capacity", []int32{a01, a12, -1}, nil},
+		{"cycle", []int32{a01, a10, -1}, nil},
+		{"arc not touching node", []int32{a12, -1, -1}, nil},
+		{"wrong length", []int32{-1}, nil},
+		{"tree arc at capacity", []int32{a01, -1, -1}, []int32{a01}},
+		{"upper arc out of range", []int32{-1, -1, -1}, []int32{7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := NewSolverFromTree(g, tt.pred, tt.upper); !errors.Is(err, ErrStart) {
+				t.Fatalf("got %v, want ErrStart", err)
+			}
+		})
+	}
+}

@@ -5,28 +5,27 @@ import (
 	"sort"
 )
 
-// inflow is the flow of one group into an office at its due week.
-type inflow struct{ g, n int32 }
+// inflow is the flow of one household into an office at one week of its window.
+type inflow struct{ h, n int32 }
 
-// piece is part of a group served in one cell: an office and a week, or the
+// piece is part of a household served in one cell: an office and a week, or the
 // week index weeks for people the relaxation could not plan.
 type piece struct {
-	g, o, t, n int32
+	h, o, t, n int32
 }
 
 // pieces reads the flow back as who goes where. The flow only says how many
 // people move along each office's week chain, so each office's chain flow is
-// decomposed into paths from due week to service week, and whole groups are
+// decomposed into paths from entry week to service week, and whole households are
 // matched to those paths where their sizes allow.
 func (m *model) pieces(flowOf []int64) ([]piece, error) {
 	nO, W := len(m.offices), m.weeks
 	atOrigin := make([][]inflow, nO*W)
-	for a := 0; a < m.nHHArcs; a++ {
-		if f := flowOf[a]; f > 0 {
-			gi := m.arcGroup[a]
-			o := int(m.arcOffice[a])
-			w := clampWeek(m.groups[gi].due, W)
-			atOrigin[o*W+w] = append(atOrigin[o*W+w], inflow{gi, int32(f)})
+	base := len(m.hhs)
+	for a, h := range m.arcHH {
+		if f := flowOf[a]; f > 0 && h >= 0 {
+			ow := int(m.g.To[a]) - base
+			atOrigin[ow] = append(atOrigin[ow], inflow{h, int32(f)})
 		}
 	}
 	var out []piece
@@ -40,7 +39,7 @@ func (m *model) pieces(flowOf []int64) ([]piece, error) {
 			served[w] = flowOf[m.capArc[o*W+w]]
 			fwd[w], bwd[w] = 0, 0
 			if w+1 < W {
-				fwd[w], bwd[w] = flowOf[m.chainFwd[o*W+w]], flowOf[m.chainBwd[o*W+w]]
+				fwd[w], bwd[w] = flowOf[m.chainFw[o*W+w]], flowOf[m.chainBw[o*W+w]]
 				c := min(fwd[w], bwd[w]) // a cycle only costs; drop it
 				fwd[w] -= c
 				bwd[w] -= c
@@ -97,14 +96,14 @@ func (m *model) pieces(flowOf []int64) ([]piece, error) {
 	return out, nil
 }
 
-// matchGroups puts whole groups into week buckets, biggest first and into the
-// tightest bucket that takes them, and splits a group only when no bucket can.
+// matchGroups puts whole households into week buckets, biggest first and into the
+// tightest bucket that takes them, and splits one only when no bucket can.
 func matchGroups(out []piece, groups []inflow, bucket []int64, o int32) []piece {
 	sort.Slice(groups, func(a, b int) bool {
 		if groups[a].n != groups[b].n {
 			return groups[a].n > groups[b].n
 		}
-		return groups[a].g < groups[b].g
+		return groups[a].h < groups[b].h
 	})
 	for _, in := range groups {
 		best := -1
@@ -115,7 +114,7 @@ func matchGroups(out []piece, groups []inflow, bucket []int64, o int32) []piece 
 		}
 		if best >= 0 {
 			bucket[best] -= int64(in.n)
-			out = append(out, piece{g: in.g, o: o, t: int32(best), n: in.n})
+			out = append(out, piece{h: in.h, o: o, t: int32(best), n: in.n})
 			continue
 		}
 		for left := int64(in.n); left > 0; {
@@ -128,7 +127,7 @@ func matchGroups(out []piece, groups []inflow, bucket []int64, o int32) []piece 
 			take := min(left, bucket[big])
 			bucket[big] -= take
 			left -= take
-			out = append(out, piece{g: in.g, o: o, t: int32(big), n: int32(take)})
+			out = append(out, piece{h: in.h, o: o, t: int32(big), n: int32(take)})
 		}
 	}
 	return out

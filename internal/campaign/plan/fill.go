@@ -41,12 +41,10 @@ func (m *model) priority(h int) bool {
 		age = 75
 	}
 	limit := m.p.Start.AddDate(-age, 0, 0)
-	for _, gi := range m.hhs[h] {
-		for _, pi := range m.groups[gi].members {
-			p := &m.people[pi]
-			if p.Frail || (!p.Birth.IsZero() && !p.Birth.After(limit)) {
-				return true
-			}
+	for _, pi := range m.hhs[h].members {
+		p := &m.people[pi]
+		if p.Frail || (!p.Birth.IsZero() && !p.Birth.After(limit)) {
+			return true
 		}
 	}
 	return false
@@ -93,14 +91,12 @@ func (m *model) fill(pl placement) []Assignment {
 			n := max(nominal, load[d])
 			k := int64(0)
 			for _, h := range day {
-				for _, gi := range m.hhs[h] {
-					for _, pi := range m.groups[gi].members {
-						out = append(out, Assignment{
-							Person: int(pi), Office: o, Date: days[d],
-							Minute: openMinute + int(k*span/n),
-						})
-						k++
-					}
+				for _, pi := range m.hhs[h].members {
+					out = append(out, Assignment{
+						Person: int(pi), Office: o, Date: days[d],
+						Minute: openMinute + int(k*span/n),
+					})
+					k++
 				}
 			}
 		}

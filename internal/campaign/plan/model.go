@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -16,13 +18,16 @@ const costScale = 100
 // others back when the duals ask for them.
 const defaultK = 3
 
-// group is the members of one household that share a due week and a residence:
-// they are interchangeable in the objective, so they form one flow source.
-type group struct {
-	hh      int32
-	due     int // week index, may lie outside [0, weeks)
-	size    int32
+// household is one flow source: its members must come together, so its supply is
+// its size. When the members' cards fall due in different weeks, the household
+// enters each office at every week from the first to the last due week (the
+// window); outside the window every member is late, or every one early, so the
+// office's week chain prices the rest exactly.
+type household struct {
+	id      string
 	members []int32
+	dues    []int // due week of each member, sorted; may lie outside [0, weeks)
+	lo, hi  int   // entry window, clamped to the horizon
 }
 
 // model is the time-chain network and what is needed to read its flow back.
@@ -30,46 +35,52 @@ type model struct {
 	p       Params
 	people  []Person
 	offices []Office
-	hhs     [][]int32 // household → groups
-	hhIDs   []string
-	groups  []group
+	hhs     []household
 
 	weeks   int
-	distU   []int64 // group×office → distance cost per person, in units
+	distU   []int64 // household×office → distance cost of all members, in units
 	lateU   int64
 	earlyU  int64
 	penalty int64 // cost of leaving a person unplanned
 
-	g         *flow.Graph
-	hasArc    []bool  // group×office → arc in the graph
-	arcGroup  []int32 // household arcs come first: arc → group
-	arcOffice []int32 // and arc → office
-	nHHArcs   int
-	chainFwd  []int // office×week (week < weeks-1) → arc index
-	chainBwd  []int
-	capArc    []int // office×week → arc to the sink
-	overArc   []int // office → overflow arc
+	hasArc  []bool // household×office → window arcs in the graph
+	g       *flow.Graph
+	arcHH   []int32 // arc → household, -1 for office arcs
+	capArc  []int   // office×week → arc to the sink
+	chainFw []int   // office×week (week < weeks-1) → arc to the next week
+	chainBw []int   // and back
+	overArc []int   // office → overflow arc
 }
 
-func weekOf(start, d time.Time, weeks int) int {
+func weekOf(start, d time.Time) int {
 	days := int(math.Floor(d.Sub(start).Hours() / 24))
 	return int(math.Floor(float64(days) / 7))
 }
 
 func clampWeek(w, weeks int) int { return min(max(w, 0), weeks-1) }
 
-// timeU is the lateness or earliness cost per person served in week t when due in d.
-func (m *model) timeU(d, t int) int64 {
+// timeU1 is the lateness or earliness cost of one person due in week d served in t.
+func (m *model) timeU1(d, t int) int64 {
 	if t > d {
 		return int64(t-d) * m.lateU
 	}
 	return int64(d-t) * m.earlyU
 }
 
-// entryU is what an arc from a group to its office's due-week node costs beyond
-// distance: the weeks between a due week outside the horizon and the horizon.
-func (m *model) entryU(d int) int64 {
-	return m.timeU(d, clampWeek(d, m.weeks))
+// hhCost is the exact objective, in units, of serving household h at office o in week t.
+func (m *model) hhCost(h, o, t int) int64 {
+	c := m.distU[h*len(m.offices)+o]
+	for _, d := range m.hhs[h].dues {
+		c += m.timeU1(d, t)
+	}
+	return c
+}
+
+// unitCost is the per-person cost of the arc from h to office o in week t,
+// rounded down so the flow model never overstates the objective and its bound
+// stays a lower bound.
+func (m *model) unitCost(h, o, t int) int64 {
+	return m.hhCost(h, o, t) / int64(len(m.hhs[h].members))
 }
 
 func newModel(people []Person, offices []Office, p Params) *model {
@@ -77,44 +88,34 @@ func newModel(people []Person, offices []Office, p Params) *model {
 	m.lateU = int64(math.Round(p.Weights.Late * costScale))
 	m.earlyU = int64(math.Round(p.Weights.Early * costScale))
 
-	// Households in order of first appearance, groups by due week and residence.
-	type gkey struct {
-		hh       int32
-		due      int
-		lat, lon float64
-	}
-	hhIndex := map[string]int32{}
-	gIndex := map[gkey]int32{}
+	index := map[string]int32{}
 	for i := range people {
-		pp := &people[i]
-		h, ok := hhIndex[pp.Household]
+		id := people[i].Household
+		h, ok := index[id]
 		if !ok {
-			h = int32(len(m.hhIDs))
-			hhIndex[pp.Household] = h
-			m.hhIDs = append(m.hhIDs, pp.Household)
-			m.hhs = append(m.hhs, nil)
+			h = int32(len(m.hhs))
+			index[id] = h
+			m.hhs = append(m.hhs, household{id: id})
 		}
-		k := gkey{h, weekOf(p.Start, pp.Due, p.Weeks), pp.Lat, pp.Lon}
-		gi, ok := gIndex[k]
-		if !ok {
-			gi = int32(len(m.groups))
-			gIndex[k] = gi
-			m.groups = append(m.groups, group{hh: h, due: k.due})
-			m.hhs[h] = append(m.hhs[h], gi)
-		}
-		m.groups[gi].size++
-		m.groups[gi].members = append(m.groups[gi].members, int32(i))
+		hh := &m.hhs[h]
+		hh.members = append(hh.members, int32(i))
+		hh.dues = append(hh.dues, weekOf(p.Start, people[i].Due))
 	}
-
 	nO := len(offices)
-	m.distU = make([]int64, len(m.groups)*nO)
+	m.distU = make([]int64, len(m.hhs)*nO)
 	var maxU int64
-	for gi := range m.groups {
-		pp := &people[m.groups[gi].members[0]]
+	for h := range m.hhs {
+		hh := &m.hhs[h]
+		slices.Sort(hh.dues)
+		hh.lo, hh.hi = clampWeek(hh.dues[0], m.weeks), clampWeek(hh.dues[len(hh.dues)-1], m.weeks)
+		for _, pi := range hh.members {
+			pp := &people[pi]
+			for o := range offices {
+				m.distU[h*nO+o] += int64(math.Round(p.Weights.Distance * costScale * distance(pp.Lat, pp.Lon, offices[o].Lat, offices[o].Lon)))
+			}
+		}
 		for o := range offices {
-			u := int64(math.Round(p.Weights.Distance * costScale * distance(pp.Lat, pp.Lon, offices[o].Lat, offices[o].Lon)))
-			m.distU[gi*nO+o] = u
-			maxU = max(maxU, u+m.entryU(m.groups[gi].due))
+			maxU = max(maxU, m.unitCost(h, o, hh.lo), m.unitCost(h, o, hh.hi))
 		}
 	}
 	// Leaving one person out must cost more than any way of serving them, so the
@@ -123,70 +124,130 @@ func newModel(people []Person, offices []Office, p Params) *model {
 	return m
 }
 
-// node numbering: groups, then office-week nodes, then the sink.
-func (m *model) owNode(o, w int) int { return len(m.groups) + o*m.weeks + w }
-func (m *model) sink() int           { return len(m.groups) + len(m.offices)*m.weeks }
+// node numbering: households, then office-week nodes, then the sink.
+func (m *model) owNode(o, w int) int { return len(m.hhs) + o*m.weeks + w }
+func (m *model) sink() int           { return len(m.hhs) + len(m.offices)*m.weeks }
 
-// selectNearest marks the arcs from every group to its k nearest offices.
+// selectNearest marks the arcs from every household to its k nearest offices.
 func (m *model) selectNearest(k int) {
 	nO := len(m.offices)
 	k = min(k, nO)
-	m.hasArc = make([]bool, len(m.groups)*nO)
+	m.hasArc = make([]bool, len(m.hhs)*nO)
 	order := make([]int, nO)
-	for gi := range m.groups {
+	for h := range m.hhs {
 		for o := range order {
 			order[o] = o
 		}
-		d := m.distU[gi*nO : gi*nO+nO]
+		d := m.distU[h*nO : h*nO+nO]
 		sort.Slice(order, func(a, b int) bool { return d[order[a]] < d[order[b]] })
 		for _, o := range order[:k] {
-			m.hasArc[gi*nO+o] = true
+			m.hasArc[h*nO+o] = true
 		}
 	}
 }
 
-// build makes the graph from the marked arcs; household arcs come first, so an
-// arc index below nHHArcs reads back through arcGroup and arcOffice.
+// build makes the graph from the marked arcs.
 func (m *model) build() {
-	nG, nO, W := len(m.groups), len(m.offices), m.weeks
+	nO, W := len(m.offices), m.weeks
 	arcs := 0
-	for _, h := range m.hasArc {
-		if h {
-			arcs++
+	for h := range m.hhs {
+		for o := range nO {
+			if m.hasArc[h*nO+o] {
+				arcs += m.hhs[h].hi - m.hhs[h].lo + 1
+			}
 		}
 	}
 	m.g = flow.NewGraph(m.sink()+1, arcs+nO*(3*W)+nO)
-	m.arcGroup = make([]int32, 0, arcs)
-	m.arcOffice = make([]int32, 0, arcs)
+	m.arcHH = make([]int32, 0, arcs+nO*(3*W)+nO)
 	var total int64
-	for gi := range nG {
-		gr := &m.groups[gi]
-		m.g.Supply[gi] = int64(gr.size)
-		total += int64(gr.size)
-		w := m.owNode(0, clampWeek(gr.due, W))
+	for h := range m.hhs {
+		hh := &m.hhs[h]
+		m.g.Supply[h] = int64(len(hh.members))
+		total += int64(len(hh.members))
 		for o := range nO {
-			if !m.hasArc[gi*nO+o] {
-				continue
+			if m.hasArc[h*nO+o] {
+				m.addWindow(h, o, m.g.AddArc)
 			}
-			m.g.AddArc(gi, w+o*W, int64(gr.size), m.distU[gi*nO+o]+m.entryU(gr.due))
-			m.arcGroup = append(m.arcGroup, int32(gi))
-			m.arcOffice = append(m.arcOffice, int32(o))
 		}
 	}
-	m.nHHArcs = len(m.arcGroup)
 	m.g.Supply[m.sink()] = -total
-	m.chainFwd = make([]int, nO*W)
-	m.chainBwd = make([]int, nO*W)
 	m.capArc = make([]int, nO*W)
+	m.chainFw = make([]int, nO*W)
+	m.chainBw = make([]int, nO*W)
 	m.overArc = make([]int, nO)
+	office := func(from, to int, capacity, cost int64) int {
+		m.arcHH = append(m.arcHH, -1)
+		return m.g.AddArc(from, to, capacity, cost)
+	}
 	for o := range m.offices {
 		for w := 0; w < W; w++ {
 			if w+1 < W {
-				m.chainFwd[o*W+w] = m.g.AddArc(m.owNode(o, w), m.owNode(o, w+1), flow.Inf, m.lateU)
-				m.chainBwd[o*W+w] = m.g.AddArc(m.owNode(o, w+1), m.owNode(o, w), flow.Inf, m.earlyU)
+				m.chainFw[o*W+w] = office(m.owNode(o, w), m.owNode(o, w+1), flow.Inf, m.lateU)
+				m.chainBw[o*W+w] = office(m.owNode(o, w+1), m.owNode(o, w), flow.Inf, m.earlyU)
 			}
-			m.capArc[o*W+w] = m.g.AddArc(m.owNode(o, w), m.sink(), int64(m.offices[o].Capacity), 0)
+			m.capArc[o*W+w] = office(m.owNode(o, w), m.sink(), int64(m.offices[o].Capacity), 0)
 		}
-		m.overArc[o] = m.g.AddArc(m.owNode(o, W-1), m.sink(), flow.Inf, m.penalty)
+		m.overArc[o] = office(m.owNode(o, W-1), m.sink(), flow.Inf, m.penalty)
 	}
+}
+
+// addWindow adds, through add, the arcs from household h to office o at every
+// week of its window.
+func (m *model) addWindow(h, o int, add func(from, to int, capacity, cost int64) int) {
+	hh := &m.hhs[h]
+	for t := hh.lo; t <= hh.hi; t++ {
+		// No capacity: a household node only sends, so its arcs never carry more
+		// than its size anyway, and an open arc keeps a greedy start strongly
+		// feasible. The bound still uses the size as the capacity (see bound).
+		add(h, m.owNode(o, t), flow.Inf, m.unitCost(h, o, t))
+		m.arcHH = append(m.arcHH, int32(h))
+	}
+}
+
+// startTree is a warm start for the simplex: every household hangs on its
+// cheapest arc, and the office-week skeleton on the optimal basis of the small
+// flow problem whose supplies are those greedy loads. Pivots then mostly move
+// single households, instead of whole office-weeks of them at a time.
+func (m *model) startTree() (pred, upper []int32, err error) {
+	nO, W := len(m.offices), m.weeks
+	base := len(m.hhs)
+	pred = make([]int32, m.g.Nodes())
+	best := make([]int64, len(m.hhs))
+	for h := range m.hhs {
+		pred[h] = -1
+	}
+	for a, h := range m.arcHH {
+		if h < 0 {
+			continue
+		}
+		if c := m.g.Cost[a]; pred[h] < 0 || c < best[h] {
+			pred[h], best[h] = int32(a), c
+		}
+	}
+	sk := flow.NewGraph(nO*W+1, nO*3*W+nO)
+	for h := range m.hhs {
+		sk.Supply[int(m.g.To[pred[h]])-base] += m.g.Supply[h]
+	}
+	sk.Supply[nO*W] = m.g.Supply[m.sink()]
+	var toBig []int32
+	for a, h := range m.arcHH {
+		if h < 0 {
+			sk.AddArc(int(m.g.From[a])-base, int(m.g.To[a])-base, m.g.Cap[a], m.g.Cost[a])
+			toBig = append(toBig, int32(a))
+		}
+	}
+	res, err := flow.Solve(sk)
+	if err != nil {
+		return nil, nil, fmt.Errorf("plan: office skeleton: %w", err)
+	}
+	for v, a := range res.Tree {
+		pred[base+v] = -1
+		if a >= 0 {
+			pred[base+v] = toBig[a]
+		}
+	}
+	for _, a := range res.Upper {
+		upper = append(upper, toBig[a])
+	}
+	return pred, upper, nil
 }

@@ -13,24 +13,7 @@ type placement struct {
 	reasons  map[int32]string
 }
 
-// hhCost is the exact objective, in units, of serving household h at office o in week t.
-func (m *model) hhCost(h, o, t int) int64 {
-	var c int64
-	nO := len(m.offices)
-	for _, gi := range m.hhs[h] {
-		gr := &m.groups[gi]
-		c += int64(gr.size) * (m.distU[int(gi)*nO+o] + m.timeU(gr.due, t))
-	}
-	return c
-}
-
-func (m *model) hhSize(h int) int64 {
-	var n int64
-	for _, gi := range m.hhs[h] {
-		n += int64(m.groups[gi].size)
-	}
-	return n
-}
+func (m *model) hhSize(h int) int64 { return int64(len(m.hhs[h].members)) }
 
 // place keeps every household the flow put whole into one cell, then repairs the
 // others: biggest first, each into the cheapest cell with room for all of it.
@@ -47,7 +30,7 @@ func (m *model) place(ps []piece) placement {
 		pl.cell[h] = unseen
 	}
 	for _, p := range ps {
-		h := m.groups[p.g].hh
+		h := p.h
 		c := p.o*int32(W+1) + p.t // W+1 so the unplanned "week" has a cell too
 		switch pl.cell[h] {
 		case unseen:

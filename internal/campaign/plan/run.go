@@ -14,11 +14,11 @@ type Unplanned struct {
 
 // Stats describe a run: its size, its timing and how close it came to the bound.
 type Stats struct {
-	People, Households, Groups, Arcs int
-	Rounds     int // solves until pricing found no missing arc
-	ArcsAdded  int // arcs beyond the K nearest that pricing added
-	ArcsPriced int // excluded arcs priced in the last round
-	Pivots     int
+	People, Households, Arcs int
+	Rounds                   int // solves until pricing found no missing arc
+	ArcsAdded                int // arcs beyond the K nearest that pricing added
+	ArcsPriced               int // excluded arcs priced in the last round
+	Pivots                   int
 	// Cost is the plan's objective and Bound the LP lower bound proved for the
 	// full model with the same number of people left out, both in points.
 	Cost, Bound float64
@@ -86,14 +86,12 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 		if c >= 0 {
 			continue
 		}
-		for _, gi := range m.hhs[h] {
-			for _, pi := range m.groups[gi].members {
-				res.Unplanned = append(res.Unplanned, Unplanned{Person: int(pi), Reason: pl.reasons[int32(h)]})
-			}
+		for _, pi := range m.hhs[h].members {
+			res.Unplanned = append(res.Unplanned, Unplanned{Person: int(pi), Reason: pl.reasons[int32(h)]})
 		}
 	}
 	st := &res.Stats
-	st.People, st.Households, st.Groups, st.Arcs = len(people), len(m.hhs), len(m.groups), m.g.Arcs()
+	st.People, st.Households, st.Arcs = len(people), len(m.hhs), m.g.Arcs()
 	st.Rounds, st.ArcsAdded, st.ArcsPriced, st.Pivots = sol.rounds, sol.added, sol.priced, sol.res.Pivots
 	st.Cost = float64(m.cost(pl)) / costScale
 	st.Bound = float64(sol.bound-m.penalty*sol.unplanned) / costScale

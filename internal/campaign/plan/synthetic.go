@@ -61,7 +61,7 @@ func NewSynthetic(n int, seed uint64, codes bool) *Synthetic {
 		id := "H" + strconv.Itoa(hh)
 		for i := 0; i < size; i++ {
 			p := Person{Household: id, Lat: lat, Lon: lon, Due: due}
-			if r.IntN(10) == 0 { // someone whose card expires on its own date
+			if size > 1 && r.IntN(20) == 0 { // someone whose card falls due on its own date
 				p.Due = start.AddDate(0, 0, r.IntN(7*34)-7*4)
 			}
 			age := adultAge + r.IntN(5) - 2
