@@ -214,5 +214,6 @@ func passFail(ok bool) string {
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // MRZ fillers are "<", which must stay readable
 	return enc.Encode(v)
 }

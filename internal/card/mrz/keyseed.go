@@ -1,10 +1,6 @@
 package mrz
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // KeySeed builds the BAC key seed from the three values a clerk types from the card
 // (document number, birth date YYMMDD, expiry date YYMMDD), adding the check digits,
@@ -12,7 +8,7 @@ import (
 func KeySeed(docNumber, birth, expiry string) (string, error) {
 	docNumber = strings.ToUpper(strings.TrimSpace(docNumber))
 	if docNumber == "" || len(docNumber) > 22 {
-		return "", errors.Join(ErrMalformed, fmt.Errorf("mrz: document number %q", docNumber))
+		return "", malformed("document number %q", docNumber)
 	}
 	if len(docNumber) < 9 {
 		docNumber += strings.Repeat("<", 9-len(docNumber))
@@ -20,11 +16,11 @@ func KeySeed(docNumber, birth, expiry string) (string, error) {
 	var b strings.Builder
 	for _, f := range []struct{ name, v string }{{"document number", docNumber}, {"birth date", birth}, {"expiry date", expiry}} {
 		if f.name != "document number" && !validDate(f.v) {
-			return "", errors.Join(ErrMalformed, fmt.Errorf("mrz: %s %q is not YYMMDD", f.name, f.v))
+			return "", malformed("%s %q is not YYMMDD", f.name, f.v)
 		}
 		d, err := CheckDigit(f.v)
 		if err != nil {
-			return "", errors.Join(ErrMalformed, err)
+			return "", malformed("%s: %v", f.name, err)
 		}
 		b.WriteString(f.v)
 		b.WriteByte(d)

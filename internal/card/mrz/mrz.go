@@ -111,10 +111,10 @@ func Normalize(lines []string) []string {
 // is not an error: it is reported in Checks. Errors wrap ErrMalformed.
 func Parse(lines []string) (*MRZ, error) {
 	ls := Normalize(lines)
-	for _, l := range ls {
+	for n, l := range ls {
 		for i := 0; i < len(l); i++ {
 			if _, err := charValue(l[i]); err != nil {
-				return nil, errors.Join(ErrMalformed, err)
+				return nil, malformed("line %d position %d: %q is not an MRZ character", n+1, i+1, l[i])
 			}
 		}
 	}
@@ -128,7 +128,7 @@ func Parse(lines []string) (*MRZ, error) {
 	for i, l := range ls {
 		shape[i] = len(l)
 	}
-	return nil, errors.Join(ErrMalformed, fmt.Errorf("mrz: got line lengths %v, want 3 lines of 30 (TD1) or 2 lines of 44 (TD3)", shape))
+	return nil, malformed("line lengths %v, want 3 lines of 30 (TD1) or 2 lines of 44 (TD3)", shape)
 }
 
 func parseTD1(ls []string) *MRZ {
@@ -239,6 +239,11 @@ func names(s string) (surname, given string) {
 		given = strings.Join(strings.Fields(strings.ReplaceAll(parts[1], "<", " ")), " ")
 	}
 	return surname, given
+}
+
+// malformed makes an error wrapping ErrMalformed on one line, as the CLI prints it.
+func malformed(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrMalformed}, a...)...)
 }
 
 func trimFill(s string) string { return strings.Trim(s, "<") }
