@@ -6,10 +6,10 @@ import (
 )
 
 const (
-	bgMaskMax   = 40  // mask value below which a pixel is surely background
-	bgBusyMax   = 4.0 // tuned: mean luma step between background neighbours
+	bgMaskMax   = 40   // mask value below which a pixel is surely background
+	bgBusyMax   = 12.0 // tuned: see coarseBackground
 	bgLumMin    = 90.0
-	bgShadowMax = 0.20 // |left−right| / brighter side, next to the head
+	bgShadowMax = 0.30 // tuned: |left−right| / brighter side, next to the head
 	bgMinPixels = 200
 )
 
@@ -60,9 +60,10 @@ func (a *analysis) checkBackground() (Result, Result) {
 	if n < bgMinPixels || nStep == 0 {
 		return notAssessed("background", "too little background visible"), notAssessed("background_shadows", "too little background visible")
 	}
-	busy := step / float64(nStep)
-	bg := judge("background", busy, atMost(bgBusyMax))
-	bg.Unit = "mean step"
+	_ = step
+	cstd, bstep := a.coarseBackground(reg)
+	bg := judge("background", cstd+bstep, atMost(bgBusyMax))
+	bg.Unit = "block colour spread + step"
 	mean := sum / float64(n)
 	bg.Note = "background luma " + fmtF(mean, 0) + " (≥ " + fmtF(bgLumMin, 0) + ")"
 	if mean < bgLumMin {
@@ -102,4 +103,78 @@ func (a *analysis) checkBackgroundShadows(reg image.Rectangle) Result {
 	res := judge("background_shadows", math.Abs(l-r)/max(1, l, r), atMost(bgShadowMax))
 	res.Unit = "left/right difference"
 	return res
+}
+
+// coarseBackground measures the background on 8×8 blocks: the spread of their colour
+// (red minus blue; scenery and objects vary in colour, a lit wall only in brightness) and
+// the mean luma step between neighbouring blocks (edges of objects). Per-pixel steps
+// would measure sensor noise and JPEG grain instead.
+func (a *analysis) coarseBackground(reg image.Rectangle) (colour, step float64) {
+	const k = 8
+	bw, bh := reg.Dx()/k, reg.Dy()/k
+	means := make([]float64, bw*bh)
+	cs := make([]float64, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			var s, sc float64
+			ok := true
+			for y := reg.Min.Y + by*k; y < reg.Min.Y+(by+1)*k && ok; y++ {
+				for x := reg.Min.X + bx*k; x < reg.Min.X+(bx+1)*k; x++ {
+					if !a.isBackground(x, y) {
+						ok = false
+						break
+					}
+					s += a.lumaAt(x, y)
+					p := a.img.PixOffset(x, y)
+					sc += float64(a.img.Pix[p]) - float64(a.img.Pix[p+2])
+				}
+			}
+			if ok {
+				means[by*bw+bx] = s / (k * k)
+				cs[by*bw+bx] = sc / (k * k)
+			} else {
+				means[by*bw+bx] = -1
+			}
+		}
+	}
+	// Keep only blocks whose neighbours are background too: loose hair and the mask's
+	// soft edge sit next to the person, not out in the background.
+	keep := make([]float64, len(means))
+	for i := range means {
+		keep[i] = means[i]
+		bx, by := i%bw, i/bw
+		for dy := -1; dy <= 1 && keep[i] >= 0; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				x, y := bx+dx, by+dy
+				if x >= 0 && y >= 0 && x < bw && y < bh && means[y*bw+x] < 0 {
+					keep[i] = -1
+					break
+				}
+			}
+		}
+	}
+	means = keep
+	var csum, csum2, st float64
+	n, ns := 0, 0
+	for i, m := range means {
+		if m < 0 {
+			continue
+		}
+		csum += cs[i]
+		csum2 += cs[i] * cs[i]
+		n++
+		if i%bw+1 < bw && means[i+1] >= 0 {
+			st += math.Abs(means[i+1] - m)
+			ns++
+		}
+		if i+bw < len(means) && means[i+bw] >= 0 {
+			st += math.Abs(means[i+bw] - m)
+			ns++
+		}
+	}
+	if n == 0 || ns == 0 {
+		return 0, 0
+	}
+	cm := csum / float64(n)
+	return math.Sqrt(max(0, csum2/float64(n)-cm*cm)), st / float64(ns)
 }

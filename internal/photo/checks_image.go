@@ -7,7 +7,7 @@ import (
 
 // Tuned thresholds for the pixel-statistics checks (see eval_test.go for the split).
 const (
-	sharpMin      = 40.0 // Laplacian variance of the face at 256 px wide
+	sharpMin      = 25.0 // tuned: Laplacian variance of the face at 256 px wide
 	faceLumMin    = 60.0
 	faceLumMax    = 215.0
 	rangeMin      = 80.0 // p2..p98 luma spread over the face box
@@ -16,7 +16,7 @@ const (
 	skinSatMin    = 0.08
 	skinSatMax    = 0.75
 	shadowMax     = 0.22 // |left−right| / brighter half
-	blockinessMax = 1.6
+	blockinessMax = 2.2  // tuned on JPEG quality 5 variants
 )
 
 // faceRect is the inner face (cheek edge to cheek edge, mesh top to chin) in analysis pixels.

@@ -40,6 +40,10 @@ func New(model FaceModel, opt Options) *Engine {
 	if opt.PitchOffset == 0 {
 		opt.PitchOffset = defaultPitchOffset
 	}
+	// A zero offset is indistinguishable from "unset"; NaN asks for none at all.
+	if math.IsNaN(opt.PitchOffset) {
+		opt.PitchOffset = 0
+	}
 	return &Engine{model: model, opt: opt}
 }
 

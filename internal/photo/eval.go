@@ -17,7 +17,7 @@ import (
 // LabelChecks maps a defect label of the manifest to the checks that must fail on it.
 // Labels absent here (hand_near_face, face_occluded, …) are judged on the verdict only.
 var LabelChecks = map[string][]string{
-	"smile":                      {"expression", "mouth_closed"},
+	"smile":                      {"expression"},
 	"smile_open_mouth":           {"mouth_closed"},
 	"mouth_open":                 {"mouth_closed"},
 	"head_tilted":                {"pose_roll"},

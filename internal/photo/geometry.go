@@ -14,10 +14,12 @@ const (
 	eyeMin        = 0.51
 	eyeMax        = 0.69
 	centreTol     = 0.05 // face centre within 45–55 % of the width (ISO/IEC 19794-5)
-	crownMargin   = 0.02 // at least this share of the height above the crown
+	crownMargin   = 0.0  // the crown may touch the top edge, not leave it
 	shoulderSpace = 0.10 // at least this share below the chin, for neck and shoulders
 	fitTolerance  = 0.01 // landmark noise allowed past the image edge, as a share of the height
-	crownK        = 0.36 // tuned: crown above mesh point 10, as a share of point 10 to chin
+	crownK        = 0.40 // tuned: median crown (mask top) above mesh point 10, as a share of point 10 to chin
+	crownKMin     = 0.30 // the skull alone, when hair is flat or the mask is unsure
+	crownKMax     = 0.50 // big hair or a hat is not the crown
 	minOutHeight  = 709  // 400 dpi at 45 mm
 	maxOutHeight  = 1063 // 600 dpi at 45 mm
 )
@@ -39,7 +41,11 @@ func (a *analysis) head() head {
 	top, chin := a.p(meshTop), a.p(meshChin)
 	r, l := a.eyes()
 	e := mid(r, l)
-	crown := top.Y - crownK*(chin.Y-top.Y)
+	k := crownK
+	if m, ok := a.maskCrown(); ok {
+		k = min(crownKMax, max(crownKMin, m))
+	}
+	crown := top.Y - k*(chin.Y-top.Y)
 	cx := (e.X + chin.X + a.p(meshNoseTip).X) / 3
 	return head{crown: crown * a.sy, eyes: e.Y * a.sy, chin: chin.Y * a.sy, cx: cx * a.sx}
 }
@@ -158,4 +164,30 @@ func (a *analysis) checkGeometry() (Result, Result) {
 	res := judge("resolution", Hc, atLeast(math.Round(minOutHeight/maxUpscale)))
 	res.Note = "height in source pixels of the 35×45 crop"
 	return geo, res
+}
+
+// maskCrown finds the top of the person mask over the face centre and returns its height
+// above mesh point 10 as a share of point 10 to chin.
+func (a *analysis) maskCrown() (float64, bool) {
+	if a.mask == nil {
+		return 0, false
+	}
+	r, l := a.eyes()
+	c := mid(r, l)
+	iod := dist(r, l)
+	top, chin := a.p(meshTop), a.p(meshChin)
+	b := a.mask.Bounds()
+	x0, x1 := max(b.Min.X, int(c.X-0.3*iod)), min(b.Max.X, int(c.X+0.3*iod))
+	for y := b.Min.Y; y < int(top.Y) && y < b.Max.Y; y++ {
+		n := 0
+		for x := x0; x < x1; x++ {
+			if a.mask.GrayAt(x, y).Y > 128 {
+				n++
+			}
+		}
+		if 2*n > x1-x0 {
+			return (top.Y - float64(y)) / max(1, chin.Y-top.Y), true
+		}
+	}
+	return 0, false
 }
