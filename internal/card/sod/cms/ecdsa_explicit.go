@@ -55,6 +55,8 @@ func ParseExplicitECKey(params, point []byte) (*ExplicitECKey, error) {
 		return nil, errors.New("cms: EC field modulus is not prime")
 	}
 	k.A, k.B, k.N = new(big.Int).SetBytes(p.Curve.A), new(big.Int).SetBytes(p.Curve.B), p.Order
+	k.A.Mod(k.A, k.P)
+	k.B.Mod(k.B, k.P)
 	var err error
 	if k.Gx, k.Gy, err = k.decodePoint(p.Base); err != nil {
 		return nil, fmt.Errorf("cms: base point: %w", err)
