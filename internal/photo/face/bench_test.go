@@ -64,6 +64,25 @@ func BenchmarkLandmarks(b *testing.B) {
 	}
 }
 
+func BenchmarkRefinedLandmarks(b *testing.B) {
+	e := testEngine(b)
+	for _, f := range benchFrames(b) {
+		dets, err := e.Detect(f.img)
+		if err != nil || len(dets) == 0 {
+			b.Fatalf("%s: %d faces, %v", f.name, len(dets), err)
+		}
+		b.Run(f.name, func(b *testing.B) {
+			c := startCPU()
+			for b.Loop() {
+				if _, err := e.RefinedLandmarks(f.img, dets[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c.report(b)
+		})
+	}
+}
+
 func BenchmarkSegment(b *testing.B) {
 	e := testEngine(b)
 	for _, f := range benchFrames(b) {

@@ -45,6 +45,8 @@ func (e *Engine) Detect(img image.Image) ([]Detection, error) {
 	p := pixelsOf(img)
 	side := float64(max(p.w, p.h))
 	ox, oy := (float64(p.w)-side)/2, (float64(p.h)-side)/2
+	// Points are reported in the image's own coordinates.
+	bx, by := ox+float64(p.min.X), oy+float64(p.min.Y)
 	s := e.detector.NewSession()
 	defer s.Release()
 	e.resize(s.Input(0), detSize, detSize, &p, ox, oy, side/detSize, side/detSize, -1, 1)
@@ -64,12 +66,12 @@ func (e *Engine) Detect(img image.Image) ([]Detection, error) {
 		cx, cy := px(r[0], a.cx), px(r[1], a.cy)
 		w, h := float64(r[2])/detSize, float64(r[3])/detSize
 		d := Detection{
-			X0: (cx-w/2)*side + ox, Y0: (cy-h/2)*side + oy,
-			X1: (cx+w/2)*side + ox, Y1: (cy+h/2)*side + oy,
+			X0: (cx-w/2)*side + bx, Y0: (cy-h/2)*side + by,
+			X1: (cx+w/2)*side + bx, Y1: (cy+h/2)*side + by,
 			Score: sc,
 		}
 		for k := range 6 {
-			d.Keypoints[k] = Point{px(r[4+2*k], a.cx)*side + ox, px(r[5+2*k], a.cy)*side + oy}
+			d.Keypoints[k] = Point{px(r[4+2*k], a.cx)*side + bx, px(r[5+2*k], a.cy)*side + by}
 		}
 		cands = append(cands, d)
 	}

@@ -16,6 +16,9 @@ var detectorModel []byte
 //go:embed models/face_landmark.tflite
 var meshModel []byte
 
+//go:embed models/face_landmark_with_attention.tflite
+var attentionModel []byte
+
 //go:embed models/selfie_segmentation.tflite
 var segmenterModel []byte
 
@@ -28,6 +31,7 @@ var ErrEmptyImage = errors.New("face: empty image")
 type Engine struct {
 	detector  *tflite.Model
 	mesh      *tflite.Model
+	attention *tflite.Model
 	segmenter *tflite.Model
 	anchors   []anchor
 	rows      sync.Pool // *[]float32 row buffers of resize
@@ -48,6 +52,7 @@ func New() (*Engine, error) {
 	}{
 		{&e.detector, detectorModel, "face detector", []int{1, detSize, detSize, 3}},
 		{&e.mesh, meshModel, "face mesh", []int{1, meshSize, meshSize, 3}},
+		{&e.attention, attentionModel, "attention face mesh", []int{1, meshSize, meshSize, 3}},
 		{&e.segmenter, segmenterModel, "segmenter", []int{1, segSize, segSize, 3}},
 	} {
 		if *m.dst, err = tflite.Load(m.data); err != nil {

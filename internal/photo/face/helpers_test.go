@@ -100,3 +100,30 @@ func render(tb testing.TB, name string, img image.Image, dets []Detection, meshe
 		tb.Fatal(err)
 	}
 }
+
+// renderPts draws points alone, numbered by colour ramp.
+func renderPts(tb testing.TB, name string, img image.Image, pts []Point) {
+	tb.Helper()
+	dir := os.Getenv("FACE_RENDER")
+	if dir == "" {
+		return
+	}
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Src)
+	for i, p := range pts {
+		c := color.RGBA{uint8(255 * i / len(pts)), 255 - uint8(255*i/len(pts)), 0, 255}
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				out.Set(int(p.X)+dx, int(p.Y)+dy, c)
+			}
+		}
+	}
+	f, err := os.Create(dir + "/" + name + ".png")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, out); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -49,6 +49,16 @@ func (r roi) toImage(n int) affine {
 // 192×192 crop turned so that the eyes are level; the points are mapped back
 // to the image, so roll is preserved in them.
 func (e *Engine) Landmarks(img image.Image, d Detection) (Mesh, error) {
+	return e.landmarks(img, d, false)
+}
+
+// RefinedLandmarks is Landmarks with the attention mesh model, which also
+// gives irises and finer eyelids (Mesh.Refined). It costs about twice as much.
+func (e *Engine) RefinedLandmarks(img image.Image, d Detection) (Mesh, error) {
+	return e.landmarks(img, d, true)
+}
+
+func (e *Engine) landmarks(img image.Image, d Detection, refined bool) (Mesh, error) {
 	if err := checkImage(img); err != nil {
 		return Mesh{}, err
 	}
@@ -57,12 +67,21 @@ func (e *Engine) Landmarks(img image.Image, d Detection) (Mesh, error) {
 	}
 	p := pixelsOf(img)
 	r := roiOf(d)
-	m := r.toImage(meshSize)
+	r.cx -= float64(p.min.X)
+	r.cy -= float64(p.min.Y)
+	m := r.toImage(meshSize) // crop to pixels of p
+	mo := m                  // crop to image coordinates
+	mo.c += float64(p.min.X)
+	mo.f += float64(p.min.Y)
 	ss := 1
 	if r.size/meshSize > 2 {
 		ss = 2
 	}
-	s := e.mesh.NewSession()
+	model := e.mesh
+	if refined {
+		model = e.attention
+	}
+	s := model.NewSession()
 	defer s.Release()
 	warp(s.Input(0), meshSize, &p, m, ss, 0, 1)
 	s.Invoke()
@@ -70,9 +89,14 @@ func (e *Engine) Landmarks(img image.Image, d Detection) (Mesh, error) {
 	raw := s.Output(0)
 	zs := r.size / meshSize
 	for i := range meshPoints {
-		x, y := m.apply(float64(raw[3*i]), float64(raw[3*i+1]))
+		x, y := mo.apply(float64(raw[3*i]), float64(raw[3*i+1]))
 		out.Points[i] = Point3{x, y, float64(raw[3*i+2]) * zs}
 	}
-	out.Score = 1 / (1 + math.Exp(-float64(s.Output(1)[0])))
+	flag := s.Output(1)
+	if refined {
+		flag = s.Output(6)
+		out.Refined = refinedOf(s, mo)
+	}
+	out.Score = 1 / (1 + math.Exp(-float64(flag[0])))
 	return out, nil
 }

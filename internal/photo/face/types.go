@@ -61,3 +61,5 @@ func (m *Mesh) Roll() float64 {
 	r, l := m.Points[RightEyeOuter], m.Points[LeftEyeOuter]
 	return math.Atan2(l.Y-r.Y, l.X-r.X) * 180 / math.Pi
 }
+
+func dist(a, b Point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }

@@ -31,6 +31,7 @@ func (t *tensorDef) elems() int {
 type opDef struct {
 	builtin    int32
 	custom     string
+	version    int32
 	inputs     []int // -1 for an omitted optional input
 	outputs    []int
 	opts       table // builtin options, valid when hasOpts
@@ -184,6 +185,9 @@ func parseOp(t *table, codes []table, ntensors int, o *opDef) error {
 	// deprecated byte; the larger of the two is the real one.
 	o.builtin = max(bc, int32(int8(dep)))
 	if o.custom, err = c.str(opcodeCustomCode); err != nil {
+		return err
+	}
+	if o.version, err = c.int32(opcodeVersion, 1); err != nil {
 		return err
 	}
 	if o.inputs, err = indices(t, operatorInputs, ntensors, true); err != nil {

@@ -17,7 +17,7 @@ type transposeConv struct {
 	kh, kw     int
 	sh, sw     int
 	padT, padL int
-	weights    []float32 // re-laid (ky, kx, ci) × cout so the scatter is contiguous
+	weights    []float32 // cout × kh × kw × cin, the TFLite layout
 	bias       []float32
 }
 
@@ -51,48 +51,47 @@ func (b *builder) transposeConvBias(d *opDef) (op, error) {
 	default:
 		return nil, fmt.Errorf("padding %d", padding)
 	}
-	raw, err := b.floats(ins[1], elems(fs))
-	if err != nil {
+	if k.weights, err = b.floats(ins[1], elems(fs)); err != nil {
 		return nil, err
 	}
 	if k.bias, err = b.floats(ins[2], k.cout); err != nil {
 		return nil, err
 	}
-	k.weights = make([]float32, len(raw))
-	for co := range k.cout {
-		for t := range k.kh * k.kw * cin {
-			k.weights[t*k.cout+co] = raw[co*k.kh*k.kw*cin+t]
-		}
-	}
 	return k, b.setOut(outs[0], []int{1, k.oh, k.ow, k.cout})
 }
 
+// run gathers rather than scatters: each output value is the bias plus dot
+// products of the input pixels whose kernel footprint covers it. With few
+// output channels (selfie segmentation has one) that is one contiguous dot
+// product over the input channels per tap, and one store per output.
 func (k *transposeConv) run(s *Session) {
 	in, out := s.buf(k.in), s.buf(k.out)
-	for p := 0; p < len(out); p += k.cout {
-		copy(out[p:p+k.cout], k.bias)
-	}
-	for iy := range k.h {
-		for ix := range k.w {
-			src := in[(iy*k.w+ix)*k.cin : (iy*k.w+ix+1)*k.cin]
+	cin := k.cin
+	for oy := range k.oh {
+		for ox := range k.ow {
+			o := out[(oy*k.ow+ox)*k.cout : (oy*k.ow+ox+1)*k.cout]
+			copy(o, k.bias)
 			for ky := range k.kh {
-				oy := iy*k.sh + ky - k.padT
-				if oy < 0 || oy >= k.oh {
+				ty := oy + k.padT - ky
+				if ty < 0 || ty%k.sh != 0 || ty/k.sh >= k.h {
 					continue
 				}
 				for kx := range k.kw {
-					ox := ix*k.sw + kx - k.padL
-					if ox < 0 || ox >= k.ow {
+					tx := ox + k.padL - kx
+					if tx < 0 || tx%k.sw != 0 || tx/k.sw >= k.w {
 						continue
 					}
-					o := out[(oy*k.ow+ox)*k.cout : (oy*k.ow+ox+1)*k.cout]
-					wt := k.weights[(ky*k.kw+kx)*k.cin*k.cout:]
-					for ci, x := range src {
-						w := wt[ci*k.cout : (ci+1)*k.cout]
-						w = w[:len(o)]
-						for co := range o {
-							o[co] += x * w[co]
+					p := (ty/k.sh*k.w + tx/k.sw) * cin
+					src := in[p : p+cin]
+					for co := range o {
+						q := ((co*k.kh+ky)*k.kw + kx) * cin
+						w := k.weights[q : q+cin]
+						w = w[:len(src)]
+						var acc float32
+						for i, x := range src {
+							acc += x * w[i]
 						}
+						o[co] += acc
 					}
 				}
 			}

@@ -57,6 +57,7 @@ const (
 
 	opcodeDeprecatedBuiltin = 0
 	opcodeCustomCode        = 1
+	opcodeVersion           = 2
 	opcodeBuiltin           = 3
 
 	subgraphTensors   = 0
