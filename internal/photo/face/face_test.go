@@ -65,7 +65,6 @@ var labelledEyes = []eyes{
 	{"two_people.jpg", Point{844, 125}, Point{907.5, 138}},
 }
 
-
 // faceAt returns the detection whose eyes are nearest the labelled ones.
 func faceAt(t *testing.T, dets []Detection, want eyes) Detection {
 	t.Helper()
