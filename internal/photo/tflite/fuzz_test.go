@@ -21,6 +21,10 @@ func FuzzLoad(f *testing.F) {
 		[]tt{{shape: []int32{1, 1, 2, 1}}, {shape: []int32{4, 2}, ints: []int32{0, 0, 1, 0, 0, 1, 0, 1}}, {shape: []int32{1, 2, 3, 2}}},
 		[]to{{code: opPad, in: []int32{0, 1}, out: []int32{2}}},
 		[]int32{0}, []int32{2}))
+	f.Add(buildModel(
+		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 4, 4}, data: []float32{1, 0, 0, 0.5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}}, {shape: []int32{1, 2, 2, 1}}},
+		[]to{{code: opCustom, custom: "TransformTensorBilinear", version: 2, in: []int32{0, 1}, out: []int32{2}, customOpts: flexMap(map[string]any{"output_height": int32(2), "output_width": int32(2)})}},
+		[]int32{0}, []int32{2}))
 	if b, err := os.ReadFile("../face/models/face_detection_short_range.tflite"); err == nil {
 		f.Add(b[:4096]) // the head of a real model: tables, no weights
 	}

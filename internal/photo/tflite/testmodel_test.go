@@ -21,6 +21,7 @@ type tt struct {
 type to struct {
 	code       int32
 	custom     string
+	version    int32 // 0 leaves the schema default, 1
 	in, out    []int32
 	optType    byte
 	opts       func(b *flatbuffers.Builder) flatbuffers.UOffsetT
@@ -122,6 +123,9 @@ func buildModel(tensors []tt, ops []to, inputs, outputs []int32) []byte {
 			b.PrependUOffsetTSlot(1, cc, 0)
 		}
 		b.PrependInt32Slot(3, o.code, -1)
+		if o.version != 0 {
+			b.PrependInt32Slot(2, o.version, 1)
+		}
 		codes = append(codes, b.EndObject())
 	}
 	for i, o := range ops {
