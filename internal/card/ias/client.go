@@ -198,10 +198,20 @@ type Badge struct {
 // The signature is verified here; the SOD (chain to the CSCA and the hashes of
 // NIS and Kpub) is the caller's to verify with package nis.
 func Read(t iso7816.Transceiver, rnd io.Reader) (*Badge, error) {
+	challenge := make([]byte, ChallengeLen)
+	if _, err := io.ReadFull(rnd, challenge); err != nil {
+		return nil, err
+	}
+	return ReadChallenge(t, challenge)
+}
+
+// ReadChallenge is Read with a challenge issued elsewhere, such as a
+// nis.Challenger that later refuses to accept the same answer twice.
+func ReadChallenge(t iso7816.Transceiver, challenge []byte) (*Badge, error) {
 	if err := Select(t); err != nil {
 		return nil, err
 	}
-	b := &Badge{}
+	b := &Badge{Challenge: append([]byte(nil), challenge...)}
 	var err error
 	if b.NIS, err = ReadNIS(t); err != nil {
 		return nil, err
@@ -213,10 +223,6 @@ func Read(t iso7816.Transceiver, rnd io.Reader) (*Badge, error) {
 		return nil, err
 	}
 	if b.SOD, err = ReadSOD(t); err != nil {
-		return nil, err
-	}
-	b.Challenge = make([]byte, ChallengeLen)
-	if _, err := io.ReadFull(rnd, b.Challenge); err != nil {
 		return nil, err
 	}
 	if b.Signature, err = InternalAuthenticate(t, b.Challenge); err != nil {
