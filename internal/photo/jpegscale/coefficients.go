@@ -18,7 +18,7 @@ type Coefficients struct {
 	mxx, myy      int
 	info          colorInfo
 	quant         [maxComponents][blockSize]int32 // Natural order, per component.
-	coeffs        [maxComponents][]int16
+	coeffs        [maxComponents][][]int16 // Rows of blocks; a nil row is all zero.
 }
 
 func (d *decoder) coefficients() *Coefficients {
@@ -64,17 +64,23 @@ func (c *Coefficients) render(r image.Rectangle, scale int) (image.Image, error)
 	p := newPlanes(c.info.nComp, comp, s, mx0, my0, mx1, my1)
 	for i := range c.info.nComp {
 		hi, vi := comp[i].h, comp[i].v
-		stride := c.mxx * hi // Blocks per row of the component.
 		coeffs, q := c.coeffs[i], &c.quant[i]
 		if coeffs == nil {
 			// No scan carried this component: its samples stay zero, as in
 			// image/jpeg.
 			continue
 		}
+		var zero [blockSize]int16
 		for by := my0 * vi; by < my1*vi; by++ {
+			row := coeffs[by]
 			for bx := mx0 * hi; bx < mx1*hi; bx++ {
-				off := blockSize * (by*stride + bx)
-				p.renderBlock((*[blockSize]int16)(coeffs[off:off+blockSize]), q, i, bx, by, false)
+				if row == nil {
+					// A row no scan reached, as in a progressive file
+					// whose last scans are missing.
+					p.renderBlock(&zero, q, i, bx, by, true)
+					continue
+				}
+				p.renderBlock((*[blockSize]int16)(row[blockSize*bx:blockSize*bx+blockSize]), q, i, bx, by, false)
 			}
 		}
 	}

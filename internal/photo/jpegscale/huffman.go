@@ -4,7 +4,10 @@
 
 package jpegscale
 
-import "io"
+import (
+	"encoding/binary"
+	"io"
+)
 
 // maxCodeLength is the maximum (inclusive) number of bits in a Huffman code.
 const maxCodeLength = 16
@@ -59,6 +62,19 @@ var errShortHuffmanData = FormatError("short Huffman data")
 // refill tops d.bits up to more than 56 bits. It stops in front of a marker
 // (0xff followed by anything but 0x00), leaving it for the segment reader.
 func (d *decoder) refill() {
+	// Fast path: when the next eight bytes hold no 0xff, one load takes as
+	// many whole bytes as fit, instead of one byte and two tests at a time.
+	if i := d.bytes.i; !d.bits.end && d.bytes.j-i >= 8 {
+		x := binary.BigEndian.Uint64(d.bytes.buf[i : i+8])
+		// A byte of x is 0xff exactly when that byte of ^x is zero.
+		if nx := ^x; (nx-0x0101010101010101)&^nx&0x8080808080808080 == 0 {
+			k := (64 - d.bits.n) >> 3
+			d.bits.a |= x >> (64 - 8*k) << (64 - d.bits.n - 8*k)
+			d.bits.n += 8 * k
+			d.bytes.i = i + k
+			return
+		}
+	}
 	for d.bits.n <= 56 {
 		if d.bits.end {
 			d.bits.pad += 64 - d.bits.n

@@ -112,7 +112,7 @@ func (d *decoder) processSOS(n int) error {
 		for _, sc := range scan[:nComp] {
 			i := sc.compIndex
 			if d.coeffs[i] == nil {
-				d.coeffs[i] = make([]int16, blockSize*mxx*myy*d.comp[i].h*d.comp[i].v)
+				d.coeffs[i] = make([][]int16, myy*d.comp[i].v)
 			}
 		}
 	} else if d.out == nil {
@@ -162,8 +162,12 @@ func (d *decoder) processSOS(n int) error {
 
 					var b *[blockSize]int16
 					if d.keep {
-						off := blockSize * (by*mxx*hi + bx)
-						b = (*[blockSize]int16)(d.coeffs[compIndex][off : off+blockSize])
+						row := d.coeffs[compIndex][by]
+						if row == nil {
+							row = make([]int16, blockSize*mxx*hi)
+							d.coeffs[compIndex][by] = row
+						}
+						b = (*[blockSize]int16)(row[blockSize*bx : blockSize*bx+blockSize])
 					} else {
 						blk = [blockSize]int16{}
 						b = &blk
@@ -389,26 +393,35 @@ func (d *decoder) refine(b *[blockSize]int16, h *huffman, zigStart, zigEnd int, 
 }
 
 // refineNonZeroes refines non-zero entries of b in zig-zag order. If nz >= 0,
-// the first nz zero entries are skipped over.
+// the first nz zero entries are skipped over. It is most of a progressive
+// decode's time (every refinement scan visits every non-zero coefficient of
+// every block), so the bit buffer lives in locals and the sign is applied
+// without a branch.
 func (d *decoder) refineNonZeroes(b *[blockSize]int16, zig, zigEnd, nz int, delta int16) int {
+	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
 		u := unzig[zig&63]
-		if b[u] == 0 {
+		c := b[u]
+		if c == 0 {
 			if nz == 0 {
 				break
 			}
 			nz--
 			continue
 		}
-		if !d.decodeBit() {
-			continue
+		if n < 1 {
+			d.bits.a, d.bits.n = a, n
+			d.refill()
+			a, n = d.bits.a, d.bits.n
 		}
-		if b[u] >= 0 {
-			b[u] += delta
-		} else {
-			b[u] -= delta
-		}
+		bit := int16(a >> 63)
+		a <<= 1
+		n--
+		// Move c away from zero by delta when the bit is set.
+		sign := c >> 15
+		b[u] = c + ((delta^sign)-sign)&-bit
 	}
+	d.bits.a, d.bits.n = a, n
 	return zig
 }
 
