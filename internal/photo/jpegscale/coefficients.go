@@ -18,7 +18,7 @@ type Coefficients struct {
 	mxx, myy      int
 	info          colorInfo
 	quant         [maxComponents][blockSize]int32 // Natural order, per component.
-	coeffs        [maxComponents][][]int16 // Rows of blocks; a nil row is all zero.
+	coeffs        [maxComponents][][]int16        // Rows of blocks; a nil row is all zero.
 }
 
 func (d *decoder) coefficients() *Coefficients {

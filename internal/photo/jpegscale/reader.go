@@ -144,14 +144,14 @@ type decoder struct {
 	scale int
 	// keep makes every scan store its coefficients instead of rendering
 	// baseline blocks as they are decoded.
-	keep   bool
+	keep bool
 	// coeffs are the stored coefficients, natural order, 64 per block, one
 	// slice per row of blocks. Rows are allocated when the scan first reaches
 	// them rather than all at once, so that the allocator's zeroing leaves
 	// them in cache for the coefficients written next: one pass over 36 to
 	// 72 MB of memory instead of two.
 	coeffs [maxComponents][][]int16
-	out    *planes                // Destination of immediate (baseline) rendering.
+	out    *planes // Destination of immediate (baseline) rendering.
 
 	ri    int // Restart Interval.
 	nComp int
