@@ -38,28 +38,45 @@ var ErrMismatch = errors.New("password does not match")
 
 // CheckPassword compares pw with a hash made by HashPassword, in constant time.
 func CheckPassword(hash, pw string) error {
-	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return errors.New("unknown password hash format")
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return fmt.Errorf("bad hash parameters: %w", err)
-	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	ph, err := parseHash(hash)
 	if err != nil {
 		return err
 	}
-	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil {
-		return err
-	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	if subtle.ConstantTimeCompare(got, want) != 1 {
+	got := argon2.IDKey([]byte(pw), ph.salt, ph.time, ph.memory, ph.threads, uint32(len(ph.key)))
+	if subtle.ConstantTimeCompare(got, ph.key) != 1 {
 		return ErrMismatch
 	}
 	return nil
+}
+
+type parsedHash struct {
+	memory, time uint32
+	threads      uint8
+	salt, key    []byte
+}
+
+// parseHash reads a PHC argon2id string and bounds its parameters: a corrupted or
+// planted hash must not make a login allocate gigabytes.
+func parseHash(hash string) (*parsedHash, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return nil, errors.New("unknown password hash format")
+	}
+	var ph parsedHash
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &ph.memory, &ph.time, &ph.threads); err != nil {
+		return nil, fmt.Errorf("bad hash parameters: %w", err)
+	}
+	if ph.memory < 8 || ph.memory > 256*1024 || ph.time < 1 || ph.time > 16 || ph.threads < 1 || ph.threads > 16 {
+		return nil, errors.New("hash parameters out of range")
+	}
+	var err error
+	if ph.salt, err = base64.RawStdEncoding.DecodeString(parts[4]); err != nil || len(ph.salt) < 8 {
+		return nil, errors.New("bad hash salt")
+	}
+	if ph.key, err = base64.RawStdEncoding.DecodeString(parts[5]); err != nil || len(ph.key) < 16 || len(ph.key) > 64 {
+		return nil, errors.New("bad hash key")
+	}
+	return &ph, nil
 }
 
 // NewToken returns a random URL-safe token (256 bits) and its SHA-256, which is what
