@@ -14,6 +14,8 @@ type builder struct {
 	ints    []bool // tensor holds int32 constants
 	ios     [][2][]int
 	fold    *Session
+	// reference selects the textbook kernels, for tests and benchmarks.
+	reference bool
 }
 
 func (b *builder) build() error {

@@ -12,7 +12,8 @@ type conv2d struct {
 	bias      []float32
 	act       byte
 	pointwise bool
-	rows      int // output pixels gathered per gemm call
+	rows      int  // output pixels gathered per gemm call
+	reference bool // use the textbook loops (tests and benchmarks compare)
 }
 
 func (b *builder) conv(d *opDef) (op, error) {
@@ -28,7 +29,7 @@ func (b *builder) conv(d *opDef) (op, error) {
 	if len(fs) != 4 || fs[3] != cin {
 		return nil, fmt.Errorf("filter shape %v for %d input channels", fs, cin)
 	}
-	c := &conv2d{in: ins[0], out: outs[0], cin: cin, cout: fs[0]}
+	c := &conv2d{in: ins[0], out: outs[0], cin: cin, cout: fs[0], reference: b.reference}
 	o := opts(d)
 	pad, sw, sh, dw, dh, err := readWindow(o, 4, 5)
 	if err != nil {
@@ -66,7 +67,9 @@ func (b *builder) biasOf(ins []int, i, n int) ([]float32, error) {
 func (c *conv2d) run(s *Session) {
 	in, out := s.buf(c.in), s.buf(c.out)
 	npix := c.win.oh * c.win.ow
-	if c.pointwise {
+	if c.reference {
+		c.textbook(in, out)
+	} else if c.pointwise {
 		gemm(in, c.weights, c.bias, out, npix, c.cout, c.cin)
 	} else {
 		k := c.win.kh * c.win.kw * c.cin
@@ -78,6 +81,32 @@ func (c *conv2d) run(s *Session) {
 		}
 	}
 	activate(out, c.act)
+}
+
+// textbook is the direct convolution, kept as the reference that the gemm
+// path is checked and benchmarked against.
+func (c *conv2d) textbook(in, out []float32) {
+	w := &c.win
+	for oy := range w.oh {
+		for ox := range w.ow {
+			for co := range c.cout {
+				sum := c.bias[co]
+				for ky := range w.kh {
+					iy := oy*w.sh - w.padT + ky*w.dh
+					for kx := range w.kw {
+						ix := ox*w.sw - w.padL + kx*w.dw
+						if iy < 0 || iy >= w.h || ix < 0 || ix >= w.w {
+							continue
+						}
+						for ci := range c.cin {
+							sum += in[(iy*w.w+ix)*c.cin+ci] * c.weights[((co*w.kh+ky)*w.kw+kx)*c.cin+ci]
+						}
+					}
+				}
+				out[(oy*w.ow+ox)*c.cout+co] = sum
+			}
+		}
+	}
 }
 
 // im2col writes, for output pixels p0..p0+n-1, their receptive fields as rows

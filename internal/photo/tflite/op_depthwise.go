@@ -12,6 +12,8 @@ type depthwise struct {
 	weights []float32 // kh × kw × (c·mult), the TFLite layout
 	bias    []float32
 	act     byte
+	// reference disables the one-pass 3×3 kernel (tests compare).
+	reference bool
 }
 
 func (b *builder) depthwise(d *opDef) (op, error) {
@@ -36,7 +38,7 @@ func (b *builder) depthwise(d *opDef) (op, error) {
 	if len(fs) != 4 || fs[0] != 1 || c <= 0 || fs[3]%c != 0 {
 		return nil, fmt.Errorf("filter shape %v for %d channels", fs, c)
 	}
-	k := &depthwise{in: ins[0], out: outs[0], c: c, mult: fs[3] / c}
+	k := &depthwise{in: ins[0], out: outs[0], c: c, mult: fs[3] / c, reference: b.reference}
 	if mult > 0 && int(mult) != k.mult {
 		return nil, fmt.Errorf("depth multiplier %d, filter says %d", mult, k.mult)
 	}
@@ -62,7 +64,7 @@ func (k *depthwise) run(s *Session) {
 	in, out := s.buf(k.in), s.buf(k.out)
 	w := &k.win
 	co := k.c * k.mult
-	fast := k.mult == 1 && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1
+	fast := !k.reference && k.mult == 1 && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1
 	for oy := range w.oh {
 		iy0 := oy*w.sh - w.padT
 		rowInside := iy0 >= 0 && iy0+2 < w.h
