@@ -156,7 +156,13 @@ func TestParse(t *testing.T) {
 		t.Fatalf("IAS object: %v %+v", err, r)
 	}
 
-	bad := [][]byte{nil, {0x77, 0x00}, der[:len(der)/2], append(bytes.Clone(der), 0)}
+	// Files read to their allocated size end in padding, which is not part of the object.
+	for _, pad := range []byte{0x00, 0xFF} {
+		if _, err := sod.Parse(append(bytes.Clone(der), pad, pad, pad)); err != nil {
+			t.Errorf("padding %#x: %v", pad, err)
+		}
+	}
+	bad := [][]byte{nil, {0x77, 0x00}, der[:len(der)/2], append(bytes.Clone(der), 1), append(bytes.Clone(der), 0, 0xFF)}
 	for i, b := range bad {
 		if _, err := sod.Parse(b); !errors.Is(err, sod.ErrMalformed) {
 			t.Errorf("case %d: err = %v, want ErrMalformed", i, err)

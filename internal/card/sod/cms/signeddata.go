@@ -83,16 +83,27 @@ type issuerAndSerial struct {
 }
 
 // Parse reads a ContentInfo holding SignedData, optionally wrapped in the eMRTD
-// application tag 0x77.
+// application tag 0x77. Padding (0x00 or 0xFF) after it is ignored: card files read
+// to their allocated size end with it.
 func Parse(b []byte) (*SignedData, error) {
-	b = der.Unwrap(b, 23)
+	outer, pad, err := der.Read(b)
+	if err != nil {
+		return nil, fmt.Errorf("cms: bad ContentInfo: %w", err)
+	}
+	if !isPadding(pad) {
+		return nil, errors.New("cms: trailing data after ContentInfo")
+	}
+	b = outer.Raw
+	if outer.Is(der.ClassApplication, true, 23) {
+		b = outer.Value
+	}
 	var ci contentInfoASN1
 	rest, err := asn1.Unmarshal(b, &ci)
 	if err != nil {
 		return nil, fmt.Errorf("cms: bad ContentInfo: %w", err)
 	}
 	if len(rest) > 0 {
-		return nil, errors.New("cms: trailing data after ContentInfo")
+		return nil, errors.New("cms: trailing data inside the 0x77 tag")
 	}
 	if !ci.ContentType.Equal(OIDSignedData) {
 		return nil, fmt.Errorf("cms: content type %s is not SignedData", ci.ContentType)
@@ -261,4 +272,13 @@ func (si *SignerInfo) VerifySignature(cert *x509.Certificate) error {
 		return err
 	}
 	return VerifySignature(cert.PublicKey, si.SignatureAlgorithm, h, si.SignedAttrs, si.Signature)
+}
+
+func isPadding(b []byte) bool {
+	for _, c := range b {
+		if c != b[0] || (c != 0x00 && c != 0xFF) {
+			return false
+		}
+	}
+	return true
 }
