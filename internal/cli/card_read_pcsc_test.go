@@ -51,11 +51,12 @@ func TestCardCommandsThroughPCSCD(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	go func() { _ = vpcd.Serve(ctx, vpcd.DefaultAddr, card) }()
+	// The second vpcd slot, so this test and package pcsc's can run in parallel.
+	go func() { _ = vpcd.Serve(ctx, "127.0.0.1:35964", card) }()
 
 	for _, args := range [][]string{
-		{"card", "read", "--reader", "Virtual PCD", "--can", "123456", "--trust", trustDir, "--wait", "20s"},
-		{"card", "nis", "--reader", "Virtual PCD", "--trust", trustDir, "--wait", "20s"},
+		{"card", "read", "--reader", "Virtual PCD 00 01", "--can", "123456", "--trust", trustDir, "--wait", "20s"},
+		{"card", "nis", "--reader", "Virtual PCD 00 01", "--trust", trustDir, "--wait", "20s"},
 	} {
 		code, stdout, stderr := runCLI(t, args...)
 		if code != ExitOK || !strings.Contains(stdout, "verdict: genuine") || !strings.Contains(stdout, "Virtual PCD") {

@@ -60,7 +60,7 @@ func TestSimulatedCardThroughPCSCD(t *testing.T) {
 
 	openCtx, openCancel := context.WithTimeout(ctx, 20*time.Second)
 	defer openCancel()
-	r, err := Open(openCtx, vpcdReader)
+	r, err := Open(openCtx, vpcdReader+" 00 00") // the slot vpcd serves on DefaultAddr
 	if err != nil {
 		select {
 		case serr := <-served:
