@@ -62,8 +62,8 @@ func TestReadSimulatedCard(t *testing.T) {
 		method string
 		proto  string
 	}{
-		{"PACE CAN DH 3DES (CIE 3.0)", simcard.CIEPACE, emrtd.Access{CAN: h.CAN}, "PACE", pace.DHGM3DES.String()},
-		{"PACE MRZ DH 3DES", simcard.CIEPACE, emrtd.Access{MRZ: &mrzKey}, "PACE", pace.DHGM3DES.String()},
+		{"PACE CAN DH 3DES (CIE 3.0)", simcard.CIEPACE(), emrtd.Access{CAN: h.CAN}, "PACE", pace.DHGM3DES.String()},
+		{"PACE MRZ DH 3DES", simcard.CIEPACE(), emrtd.Access{MRZ: &mrzKey}, "PACE", pace.DHGM3DES.String()},
 		{"PACE CAN ECDH AES", []pace.Info{{Protocol: pace.ECDHGMAES128, Version: 2, ParameterID: 13}}, emrtd.Access{CAN: h.CAN}, "PACE", pace.ECDHGMAES128.String()},
 		{"PACE CAN ECDH AES-256", []pace.Info{{Protocol: pace.ECDHGMAES256, Version: 2, ParameterID: 15}}, emrtd.Access{CAN: h.CAN}, "PACE", pace.ECDHGMAES256.String()},
 		{"BAC when no EF.CardAccess", nil, emrtd.Access{MRZ: &mrzKey}, "BAC", ""},
@@ -133,8 +133,8 @@ func TestWrongSecretsRejected(t *testing.T) {
 		access emrtd.Access
 		want   error
 	}{
-		{"wrong CAN", simcard.CIEPACE, emrtd.Access{CAN: "654321"}, pace.ErrAuthFailed},
-		{"wrong MRZ with PACE", simcard.CIEPACE, emrtd.Access{MRZ: &wrongMRZ}, pace.ErrAuthFailed},
+		{"wrong CAN", simcard.CIEPACE(), emrtd.Access{CAN: "654321"}, pace.ErrAuthFailed},
+		{"wrong MRZ with PACE", simcard.CIEPACE(), emrtd.Access{MRZ: &wrongMRZ}, pace.ErrAuthFailed},
 		{"wrong MRZ with BAC", nil, emrtd.Access{MRZ: &wrongMRZ}, bac.ErrAuthFailed},
 	}
 	for _, tt := range tests {
@@ -179,8 +179,8 @@ func TestSecureMessagingTamperingDetected(t *testing.T) {
 		pace []pace.Info
 		nth  int
 	}{
-		{"PACE 3DES, application select", simcard.CIEPACE, 1},
-		{"PACE 3DES, inside DG2", simcard.CIEPACE, 12},
+		{"PACE 3DES, application select", simcard.CIEPACE(), 1},
+		{"PACE 3DES, inside DG2", simcard.CIEPACE(), 12},
 		{"PACE AES, inside DG1", []pace.Info{{Protocol: pace.ECDHGMAES128, Version: 2, ParameterID: 12}}, 5},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,11 +53,13 @@ type Signers struct {
 	IAS   func(nis, kpub []byte) ([]byte, error)
 }
 
-// CIEPACE is the PACE protocol a CIE 3.0 advertises: DH generic mapping with
-// 3DES and the 2048-bit group; the ECDH variant with AES follows it.
-var CIEPACE = []pace.Info{
-	{Protocol: pace.DHGM3DES, Version: 2, ParameterID: 2},
-	{Protocol: pace.ECDHGMAES128, Version: 2, ParameterID: 12},
+// CIEPACE returns the PACE protocols a CIE 3.0 advertises: DH generic mapping
+// with 3DES and the 2048-bit group first, then the ECDH variant with AES.
+func CIEPACE() []pace.Info {
+	return []pace.Info{
+		{Protocol: pace.DHGM3DES, Version: 2, ParameterID: 2},
+		{Protocol: pace.ECDHGMAES128, Version: 2, ParameterID: 12},
+	}
 }
 
 // MRZ returns the three TD1 lines of the holder's card, with check digits.
@@ -135,7 +137,7 @@ func Personalise(h Holder, s Signers, keyBits int, rnd io.Reader) (Profile, erro
 	return Profile{
 		MRZKey: bac.Key{DocumentNumber: h.DocumentNumber, DateOfBirth: h.BirthDate, DateOfExpiry: h.ExpiryDate},
 		CAN:    h.CAN,
-		PACE:   CIEPACE,
+		PACE:   CIEPACE(),
 		EMRTD:  files,
 		NIS:    h.NIS,
 		// Real cards pad the key file; readers must hash only the DER object.
