@@ -47,7 +47,8 @@ var (
 // ParseCertificate parses a DER certificate with crypto/x509 and, when that refuses
 // it, with a lenient parser here that fills the fields passive authentication needs.
 // Real CSCAs trip crypto/x509 with explicit Brainpool curve parameters (PublicKey
-// becomes an *ExplicitECKey), RSA keys without NULL parameters and negative serials.
+// becomes an *ExplicitECKey, as for named Brainpool curves), RSA keys without NULL
+// parameters and negative serials.
 func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err == nil {
@@ -162,6 +163,13 @@ func parseLenientKey(spki spkiASN1) (crypto.PublicKey, x509.PublicKeyAlgorithm, 
 	switch {
 	case spki.Algorithm.Algorithm.Equal(OIDECPublicKey) && spki.Algorithm.Parameters.Tag == asn1.TagSequence:
 		k, err := ParseExplicitECKey(spki.Algorithm.Parameters.FullBytes, spki.PublicKey.RightAlign())
+		return k, x509.ECDSA, err
+	case spki.Algorithm.Algorithm.Equal(OIDECPublicKey) && spki.Algorithm.Parameters.Tag == asn1.TagOID:
+		params, err := namedCurveParams(spki.Algorithm.Parameters)
+		if err != nil {
+			return nil, 0, err
+		}
+		k, err := ParseExplicitECKey(params, spki.PublicKey.RightAlign())
 		return k, x509.ECDSA, err
 	case spki.Algorithm.Algorithm.Equal(OIDRSAEncryption):
 		var k struct{ N, E *big.Int }

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
@@ -200,6 +201,37 @@ func TestParseCertificateLenient(t *testing.T) {
 	bad[len(bad)-10] ^= 1
 	if c, err := cms.ParseCertificate(bad); err == nil && cms.CheckCertificateSignature(c, root) == nil {
 		t.Error("altered root still verifies")
+	}
+}
+
+func TestBrainpoolCertificates(t *testing.T) {
+	// Self-signed certificates made with OpenSSL, which names the curve by OID.
+	for _, name := range []string{"brainpoolP256r1", "brainpoolP384r1"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile("testdata/" + name + ".pem")
+			if err != nil {
+				t.Fatal(err)
+			}
+			blk, _ := pem.Decode(b)
+			if blk == nil {
+				t.Fatal("no PEM block")
+			}
+			c, err := cms.ParseCertificate(blk.Bytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := c.PublicKey.(*cms.ExplicitECKey); !ok {
+				t.Fatalf("key is %T", c.PublicKey)
+			}
+			if err := cms.CheckCertificateSignature(c, c); err != nil {
+				t.Fatalf("self-signature: %v", err)
+			}
+			forged := bytes.Clone(blk.Bytes)
+			forged[len(forged)-5] ^= 0x01 // inside the signature's s
+			if f, err := cms.ParseCertificate(forged); err == nil && cms.CheckCertificateSignature(f, c) == nil {
+				t.Error("altered signature verifies")
+			}
+		})
 	}
 }
 
