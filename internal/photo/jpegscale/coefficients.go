@@ -19,11 +19,17 @@ type Coefficients struct {
 	info          colorInfo
 	quant         [maxComponents][blockSize]int32 // Natural order, per component.
 	coeffs        [maxComponents][][]int16        // Rows of blocks; a nil row is all zero.
+	// preview is the whole image at 1/preview.scale, rendered during the
+	// decode, or nil.
+	preview *planes
 }
 
 func (d *decoder) coefficients() *Coefficients {
 	c := &Coefficients{width: d.width, height: d.height, info: d.info(), coeffs: d.coeffs}
 	c.mxx, c.myy = d.mcuDims()
+	if d.keep && d.out != nil {
+		c.preview = d.out
+	}
 	for i := range d.nComp {
 		c.quant[i] = d.quant[d.comp[i].tq]
 	}
@@ -36,6 +42,10 @@ func (c *Coefficients) Bounds() image.Rectangle { return image.Rect(0, 0, c.widt
 // Image renders the whole image at 1/scale (scale 1, 2, 4 or 8). The result
 // has the types and bounds that Decode gives for the same scale.
 func (c *Coefficients) Image(scale int) (image.Image, error) {
+	if p := c.preview; p != nil && p.scale == scale {
+		want := image.Rect(0, 0, ceilDiv(c.width, scale), ceilDiv(c.height, scale))
+		return p.clone().finish(c.info, want)
+	}
 	return c.render(c.Bounds(), scale)
 }
 

@@ -216,6 +216,30 @@ func TestScaledNearBoxFilter(t *testing.T) {
 				if d := diffImages(t, fromCoeffs, got); d != 0 {
 					t.Errorf("1/%d: Coefficients.Image differs from Decode by %d", s, d)
 				}
+				// With the scale given to DecodeCoefficients, Image returns
+				// the image rendered during the decode: the same pixels, and
+				// a fresh copy each time.
+				cs, err := DecodeCoefficients(bytes.NewReader(data), Options{Scale: s})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pre1, err := cs.Image(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := diffImages(t, pre1, got); d != 0 {
+					t.Errorf("1/%d: image rendered during DecodeCoefficients differs from Decode by %d", s, d)
+				}
+				pre2, _ := cs.Image(s)
+				if g1, ok := pre1.(*image.YCbCr); ok {
+					g1.Y[0]++
+					if pre2.(*image.YCbCr).Y[0] == g1.Y[0] {
+						t.Errorf("1/%d: two calls of Image share pixels", s)
+					}
+				}
+				if other, err := cs.Image(1); err != nil || diffImages(t, other, full) != 0 {
+					t.Errorf("1/%d: Image(1) after a reduced DecodeCoefficients differs from image/jpeg (%v)", s, err)
+				}
 			}
 		})
 	}

@@ -164,6 +164,7 @@ type decoder struct {
 	baseline    bool
 	progressive bool
 	sawSOS      bool
+	scans       int
 
 	jfif                bool
 	adobeTransformValid bool
@@ -632,9 +633,16 @@ func Decode(r io.Reader, opt Options) (image.Image, error) {
 
 // DecodeCoefficients reads a JPEG image from r and keeps its quantized DCT
 // coefficients, so that the caller can render the whole image small and a
-// part of it large without reading the file twice. opt.Scale is ignored.
+// part of it large without reading the file twice. If opt.Scale is 2, 4 or 8,
+// the whole image at that scale is rendered during the decode, while each
+// block is still in cache, and Image(opt.Scale) returns a copy of it; memory
+// then holds 2 bytes per coefficient plus that image.
 func DecodeCoefficients(r io.Reader, opt Options) (*Coefficients, error) {
-	d := &decoder{opt: opt, scale: 1, keep: true}
+	scale, err := opt.scale()
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{opt: opt, scale: scale, keep: true}
 	if err := d.decode(r, false); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package jpegscale
 
 import (
 	"image"
+	"slices"
 )
 
 // planes is the destination of block rendering: one 8-bit plane per
@@ -61,6 +62,29 @@ func newPlanes(nComp int, comp *[maxComponents]component, scale, mx0, my0, mx1, 
 		p.pix[3] = p.black
 	}
 	return p
+}
+
+// clone returns a deep copy of p, so that images handed out from it do not
+// share pixels.
+func (p *planes) clone() *planes {
+	c := *p
+	switch {
+	case p.gray != nil:
+		g := *p.gray
+		g.Pix = slices.Clone(g.Pix)
+		c.gray = &g
+		c.pix[0] = g.Pix
+	case p.ycc != nil:
+		y := *p.ycc
+		y.Y, y.Cb, y.Cr = slices.Clone(y.Y), slices.Clone(y.Cb), slices.Clone(y.Cr)
+		c.ycc = &y
+		c.pix[0], c.pix[1], c.pix[2] = y.Y, y.Cb, y.Cr
+		if p.black != nil {
+			c.black = slices.Clone(p.black)
+			c.pix[3] = c.black
+		}
+	}
+	return &c
 }
 
 // renderBlock dequantizes one block, runs the IDCT for the planes' scale and

@@ -11,6 +11,10 @@ type scanComp struct {
 	ta        uint8 // AC table selector.
 }
 
+// maxScans bounds the scans of one image, as libjpeg-turbo's djpeg -maxscans
+// does for untrusted input.
+const maxScans = 1000
+
 // mcuDims returns the number of MCUs across and down the image.
 func (d *decoder) mcuDims() (mxx, myy int) {
 	h0, v0 := d.comp[0].h, d.comp[0].v
@@ -21,6 +25,13 @@ func (d *decoder) mcuDims() (mxx, myy int) {
 func (d *decoder) processSOS(n int) error {
 	if d.nComp == 0 {
 		return FormatError("missing SOF marker")
+	}
+	// Each scan walks every block of its components, even when a few bytes
+	// of end-of-band runs carry it, so a small file with thousands of scans
+	// would cost seconds; encoders write at most a few dozen.
+	d.scans++
+	if d.scans > maxScans {
+		return UnsupportedError("too many scans")
 	}
 	if n < 6 || 4+2*d.nComp < n || n%2 != 0 {
 		return FormatError("SOS has wrong length")
@@ -115,7 +126,11 @@ func (d *decoder) processSOS(n int) error {
 				d.coeffs[i] = make([][]int16, myy*d.comp[i].v)
 			}
 		}
-	} else if d.out == nil {
+	}
+	if d.out == nil && (!d.keep || d.scale > 1 && !d.progressive) {
+		// Decode renders baseline blocks as they come; DecodeCoefficients
+		// does too when asked for a reduced image, while the block is in
+		// cache, which saves Image a pass over all the coefficients.
 		d.out = newPlanes(d.nComp, &d.comp, d.scale, 0, 0, mxx, myy)
 	}
 	d.sawSOS = true
@@ -186,7 +201,7 @@ func (d *decoder) processSOS(n int) error {
 					if err != nil {
 						return err
 					}
-					if !d.keep {
+					if d.out != nil {
 						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by, !ac)
 					}
 				} // for j
