@@ -56,14 +56,18 @@ func Open(t iso7816.Transceiver, a Access, rnd io.Reader) (*Session, error) {
 			return nil, err
 		}
 		s, err := pace.Authenticate(t, *info, pw, rnd)
-		if err != nil {
+		switch {
+		case err == nil:
+			ch := &sm.Channel{Card: t, Session: s}
+			if err := selectApplication(ch); err != nil {
+				return nil, err
+			}
+			return &Session{Channel: ch, Method: "PACE", PACE: info, CardAccess: ca}, nil
+		case errors.Is(err, pace.ErrAuthFailed) || a.MRZ == nil:
 			return nil, err
 		}
-		ch := &sm.Channel{Card: t, Session: s}
-		if err := selectApplication(ch); err != nil {
-			return nil, err
-		}
-		return &Session{Channel: ch, Method: "PACE", PACE: info, CardAccess: ca}, nil
+		// PACE failed before any password check (a chip that advertises more
+		// than it runs): BAC with the MRZ key is the fallback ICAO allows.
 	}
 	if a.MRZ == nil {
 		if caErr != nil {

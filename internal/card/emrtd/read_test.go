@@ -229,3 +229,29 @@ func TestFilesNeedAccessControl(t *testing.T) {
 		t.Fatalf("plain select of DG1: err = %v", err)
 	}
 }
+
+// refusePACE answers MSE:Set AT with 6A80, as a chip whose PACE is broken.
+type refusePACE struct{ card iso7816.Transceiver }
+
+func (r refusePACE) Transmit(apdu []byte) ([]byte, error) {
+	if len(apdu) > 3 && apdu[1] == 0x22 && apdu[2] == 0xC1 {
+		return []byte{0x6A, 0x80}, nil
+	}
+	return r.card.Transmit(apdu)
+}
+
+func TestFallbackToBACWhenPACERefused(t *testing.T) {
+	h := simcard.DemoHolder()
+	key := bac.Key{DocumentNumber: h.DocumentNumber, DateOfBirth: h.BirthDate, DateOfExpiry: h.ExpiryDate}
+	doc, err := emrtd.Read(refusePACE{newCard(t, nil)}, emrtd.Access{MRZ: &key}, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Method != "BAC" {
+		t.Fatalf("method %s", doc.Method)
+	}
+	// With only the CAN there is nothing to fall back to.
+	if _, err := emrtd.Read(refusePACE{newCard(t, nil)}, emrtd.Access{CAN: h.CAN}, rand.Reader); !iso7816.IsSW(err, iso7816.SWWrongData) {
+		t.Fatalf("CAN only: err = %v", err)
+	}
+}
