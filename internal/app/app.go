@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/sportello/sportello/internal/auth"
+	"github.com/sportello/sportello/internal/badge"
 	"github.com/sportello/sportello/internal/config"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/model"
@@ -31,6 +32,8 @@ type App struct {
 	Store  *store.Store
 	Queue  *jobs.Queue
 	Web    *web.Server
+	// Badges verifies CIE badges; the card CLI uses it to enrol.
+	Badges *badge.Service
 
 	// Workers is the size of the job worker pool.
 	Workers int

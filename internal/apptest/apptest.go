@@ -7,66 +7,30 @@ package apptest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/sportello/sportello/internal/app"
 	"github.com/sportello/sportello/internal/auth"
 	"github.com/sportello/sportello/internal/config"
 	"github.com/sportello/sportello/internal/model"
-	"github.com/sportello/sportello/internal/testenv"
+	"github.com/sportello/sportello/internal/testdb"
 )
 
 // PostgresEnv names the variable that switches the suite to PostgreSQL.
-const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
+const PostgresEnv = testdb.PostgresEnv
 
-// DSN returns a fresh database for one test: a SQLite path in a temp dir, or a new
-// PostgreSQL database created on the server in SPORTELLO_TEST_POSTGRES.
+// DSN returns a fresh database for one test (see testdb.DSN).
 func DSN(tb testing.TB) (dsn, dataDir string) {
 	tb.Helper()
-	dataDir = tb.TempDir()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		return "", dataDir
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("postgres: %v", err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "sportello_t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("create test database: %v", err)
-	}
-	tb.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("bad %s: %v", PostgresEnv, err)
-	}
-	u.Path = "/" + name
-	return u.String(), dataDir
+	return testdb.DSN(tb)
 }
 
 // App is a running application with its base URL.
@@ -185,14 +149,12 @@ func (a *App) Login(tb testing.TB, c *http.Client, username, password string) {
 }
 
 // UsingPostgres tells whether this run targets PostgreSQL.
-func UsingPostgres() bool { return os.Getenv(PostgresEnv) != "" }
+func UsingPostgres() bool { return testdb.UsingPostgres() }
 
 // RequirePostgresInCI fails a CI run that was meant for PostgreSQL but has no server.
 func RequirePostgresInCI(tb testing.TB) {
 	tb.Helper()
-	if os.Getenv("SPORTELLO_TEST_DB") == "postgres" {
-		testenv.Require(tb, UsingPostgres(), PostgresEnv)
-	}
+	testdb.RequirePostgresInCI(tb)
 }
 
 // Fatalf-free helper for scenario tables.

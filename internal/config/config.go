@@ -34,6 +34,9 @@ type Config struct {
 	MailFrom string
 	// Location is the comune's time zone: opening hours are local times.
 	Location string
+	// CardTrust is a directory of CSCA certificates for badge checks; empty uses the
+	// embedded Italian CSCA certificates.
+	CardTrust string
 }
 
 // Default returns the configuration of `sportello serve` with no flags.

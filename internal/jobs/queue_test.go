@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
+	"github.com/sportello/sportello/internal/testdb"
 )
 
 func open(t *testing.T, dsn string) *store.Store {
@@ -30,8 +30,7 @@ func open(t *testing.T, dsn string) *store.Store {
 }
 
 func dsn(t *testing.T) string {
-	apptest.RequirePostgresInCI(t)
-	d, dir := apptest.DSN(t)
+	d, dir := testdb.DSN(t)
 	if d == "" {
 		d = dir + "/jobs.db"
 	}

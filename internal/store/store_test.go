@@ -7,28 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
+	"github.com/sportello/sportello/internal/testdb"
 )
 
 // openStore opens a fresh migrated store on the suite's database (SQLite or PostgreSQL).
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	apptest.RequirePostgresInCI(t)
-	dsn, dir := apptest.DSN(t)
-	if dsn == "" {
-		dsn = dir + "/test.db"
-	}
-	st, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return testdb.Open(t)
 }
 
 func TestMigrateIsIdempotentAndRefusesNewerSchema(t *testing.T) {

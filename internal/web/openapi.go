@@ -79,3 +79,11 @@ func str(desc string) map[string]any {
 }
 
 func num(desc string) map[string]any { return map[string]any{"type": "number", "description": desc} }
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+// withBody adds a JSON request body to an operation.
+func withBody(op map[string]any, schema map[string]any) map[string]any {
+	op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
+	return op
+}
