@@ -146,7 +146,7 @@ func (f Face) Decode() (image.Image, error) {
 	var err error
 	switch f.ImageDataType {
 	case ImageJPEG2000:
-		cfg, err = jpeg2000.DecodeConfig(bytes.NewReader(f.Data))
+		cfg, err = decodeJPEG2000Config(f.Data)
 	case ImageJPEG:
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(f.Data))
 	default:
@@ -177,6 +177,15 @@ func decodeJPEG2000(b []byte) (img image.Image, err error) {
 		}
 	}()
 	return jpeg2000.Decode(bytes.NewReader(b))
+}
+
+func decodeJPEG2000Config(b []byte) (cfg image.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = image.Config{}, fmt.Errorf("decoder failed: %v", r)
+		}
+	}()
+	return jpeg2000.DecodeConfig(bytes.NewReader(b))
 }
 
 // WritePNG decodes the face and writes it as PNG.
