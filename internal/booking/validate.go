@@ -89,3 +89,12 @@ func MaskCF(cf string) string {
 	}
 	return cf[:6] + strings.Repeat("*", len(cf)-6)
 }
+
+// ParseCheck validates a codice fiscale and returns its canonical form.
+func ParseCheck(cf string) (string, error) {
+	code, err := codicefiscale.Parse(cf)
+	if err != nil {
+		return "", err
+	}
+	return code.String(), nil
+}

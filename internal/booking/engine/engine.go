@@ -1,0 +1,281 @@
+// Package engine runs online booking: availability, hold → confirm, cancel, move,
+// reconfirmation and the clerk's actions, each as one database transaction whose
+// capacity changes go through store.ApplyUnits, plus the jobs that e-mail citizens and
+// return capacity. Its clock is the store's (Store.Now), so tests move time for the
+// whole system at once.
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/jobs"
+	"github.com/sportello/sportello/internal/mail"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// Engine holds what booking needs; build it with New.
+type Engine struct {
+	Store   *store.Store
+	Queue   *jobs.Queue
+	Mailer  mail.Mailer
+	Log     *slog.Logger
+	Key     []byte
+	Loc     *time.Location
+	BaseURL string
+
+	avail *availCache
+}
+
+// New makes an engine and registers its jobs on q.
+func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, key []byte, loc *time.Location, baseURL string) *Engine {
+	e := &Engine{Store: st, Queue: q, Mailer: m, Log: log, Key: key, Loc: loc, BaseURL: baseURL, avail: newAvailCache()}
+	e.registerJobs()
+	return e
+}
+
+func (e *Engine) now() time.Time { return e.Store.Now() }
+
+// ErrHoldExpired tells a citizen the minutes to fill in the form ran out.
+var ErrHoldExpired = model.Errorf(model.ECONFLICT, "the time you chose was held for you only for a few minutes and has been released: please choose it again")
+
+// plan is a validated request for capacity: where, when and how much.
+type plan struct {
+	office   *model.Office
+	service  *booking.Service
+	settings booking.Settings
+	slots    []booking.Slot
+	units    []booking.Unit
+	end      time.Time
+}
+
+func (p *plan) capOf(start int64) int {
+	for _, s := range p.slots {
+		if s.Start.UnixMicro() == start {
+			return s.Capacity
+		}
+	}
+	return 0
+}
+
+// Request names the capacity a booking needs.
+type Request struct {
+	OfficeID  int64
+	ServiceID int64
+	Start     time.Time
+	People    int
+	Mode      booking.Mode
+}
+
+// plan checks a request against the office's calendar and rules. Citizens must stay in
+// the booking window; clerks may book any future slot.
+func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, error) {
+	if r.People < 1 || r.People > booking.MaxPeople {
+		return nil, model.FieldError("people", "a booking is for 1 to %d people", booking.MaxPeople)
+	}
+	if r.Mode != booking.Parallel {
+		r.Mode = booking.Consecutive
+	}
+	o, err := e.Store.OfficeByID(ctx, r.OfficeID)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Active {
+		return nil, model.Errorf(model.ENOTFOUND, "this office takes no bookings")
+	}
+	svc, err := e.serviceAt(ctx, o.ID, r.ServiceID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := e.Store.BookingSettings(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	if !r.Start.After(now) {
+		return nil, model.FieldError("start", "this time has already passed")
+	}
+	day := booking.Midnight(r.Start, e.Loc)
+	if citizen && !st.InWindow(day, now, e.Loc) {
+		first, last := st.Window(now, e.Loc)
+		return nil, model.FieldError("start", "bookings are open from %s to %s", first.Format("02/01/2006"), last.Format("02/01/2006"))
+	}
+	slots, err := e.daySlots(ctx, o.ID, day)
+	if err != nil {
+		return nil, err
+	}
+	units, end, ok := booking.Demand(slots, r.Start, svc.Minutes, r.People, r.Mode)
+	if !ok {
+		return nil, model.FieldError("start", "this is not a bookable time for this service and number of people")
+	}
+	return &plan{office: o, service: svc, settings: st, slots: slots, units: units, end: end}, nil
+}
+
+// serviceAt returns an active service the office offers.
+func (e *Engine) serviceAt(ctx context.Context, officeID, serviceID int64) (*booking.Service, error) {
+	svcs, err := e.Store.BookingServices(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	allowed, err := e.Store.OfficeServiceIDs(ctx, officeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range svcs {
+		if s.ID != serviceID {
+			continue
+		}
+		if len(allowed) == 0 {
+			return s, nil
+		}
+		for _, id := range allowed {
+			if id == s.ID {
+				return s, nil
+			}
+		}
+	}
+	return nil, model.FieldError("service", "this office does not offer the chosen service")
+}
+
+// daySlots builds one day's slots from the weekly hours, closures and openings.
+func (e *Engine) daySlots(ctx context.Context, officeID int64, day time.Time) ([]booking.Slot, error) {
+	d := day.Format(booking.DayFormat)
+	hours, err := e.Store.OpeningHours(ctx, officeID)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := e.Store.Closures(ctx, officeID, d, d)
+	if err != nil {
+		return nil, err
+	}
+	op, err := e.Store.Openings(ctx, officeID, d, d)
+	if err != nil {
+		return nil, err
+	}
+	return booking.DaySlots(day, e.Loc, booking.DayLayout{Weekly: hours, Closed: len(cl) > 0, Openings: op}), nil
+}
+
+// takeCapacity runs fn (which applies capacity changes) in a transaction; when a slot is
+// full it first returns capacity that expired holds and finished hold-backs still keep
+// at those slots, then tries once more. The cleanup is lazy so a slot frees up at the
+// exact minute its hold expires, not at the next sweep.
+func (e *Engine) takeCapacity(ctx context.Context, officeID int64, starts []int64, fn func(tx *store.Tx) error) error {
+	err := e.Store.InTx(ctx, fn)
+	if !errors.Is(err, store.ErrSlotTaken) {
+		return err
+	}
+	var freed bool
+	ferr := e.Store.InTx(ctx, func(tx *store.Tx) error {
+		ids, err := e.Store.StaleHoldersAt(ctx, tx, officeID, starts, e.now())
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := e.releaseIn(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		freed = len(ids) > 0
+		return nil
+	})
+	if ferr != nil {
+		return ferr
+	}
+	if !freed {
+		return err
+	}
+	return e.Store.InTx(ctx, fn)
+}
+
+// releaseIn returns the capacity of booking id if it is due, inside tx.
+func (e *Engine) releaseIn(ctx context.Context, tx *store.Tx, id int64) error {
+	b, err := e.Store.BookingByID(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	now := e.now()
+	due := (b.State == booking.StateHeld && !b.HoldExpires.After(now)) ||
+		((b.State == booking.StateCancelled || b.State == booking.StateExpired) && !b.ReleaseAt.After(now))
+	if b.Released || !due {
+		return nil
+	}
+	if err := e.Store.ApplyUnits(ctx, tx, b.OfficeID, negate(b.Units), nil); err != nil {
+		return err
+	}
+	if b.State == booking.StateHeld {
+		b.State = booking.StateExpired
+	}
+	b.Released = true
+	e.avail.invalidate(b.OfficeID)
+	return e.Store.UpdateBooking(ctx, tx, b, false)
+}
+
+// ReleaseDue returns the capacity of every expired hold and finished hold-back; the
+// sweep job calls it every minute.
+func (e *Engine) ReleaseDue(ctx context.Context) (int, error) {
+	ids, err := e.Store.DueReleases(ctx, e.now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := e.Store.InTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, id) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+func deltas(units []booking.Unit, sign int, into map[int64]int) map[int64]int {
+	if into == nil {
+		into = map[int64]int{}
+	}
+	for _, u := range units {
+		into[u.Start.UnixMicro()] += sign * u.N
+	}
+	return into
+}
+
+func negate(units []booking.Unit) map[int64]int { return deltas(units, -1, nil) }
+
+func starts(units []booking.Unit) []int64 {
+	out := make([]int64, len(units))
+	for i, u := range units {
+		out[i] = u.Start.UnixMicro()
+	}
+	return out
+}
+
+// newCode draws a booking reference: 8 characters without look-alikes (no 0/O, 1/I/L).
+func newCode() string {
+	const alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// ManageURL is the signed link to view, cancel or move a booking; it works until the
+// day after the appointment and stops working when the booking changes version.
+func (e *Engine) ManageURL(b *booking.Booking) string {
+	return e.BaseURL + "/prenota/gestisci/" + e.ManageToken(b)
+}
+
+// ManageToken is the signed token of ManageURL.
+func (e *Engine) ManageToken(b *booking.Booking) string {
+	return booking.Sign(e.Key, booking.PurposeManage, b.ID, b.Version, b.End.Add(24*time.Hour))
+}
+
+// HoldToken is the signed token that lets the holder confirm a held booking.
+func (e *Engine) HoldToken(b *booking.Booking) string {
+	return booking.Sign(e.Key, booking.PurposeHold, b.ID, b.Version, b.HoldExpires)
+}
+
+func describe(b *booking.Booking) string { return fmt.Sprintf("booking:%d", b.ID) }

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/jobs"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// Job kinds of the booking engine.
+const (
+	jobMail       = "booking.mail"
+	jobRelease    = "booking.release"
+	jobAutoCancel = "booking.autocancel"
+	// JobSweep returns expired holds and finished hold-backs; schedule it every minute.
+	JobSweep = "booking.sweep"
+)
+
+// What an e-mail is about.
+const (
+	mailConfirmed     = "confirmed"
+	mailMoved         = "moved"
+	mailReminder      = "reminder"
+	mailReconfirm     = "reconfirm"
+	mailCancelled     = "cancelled"
+	mailAutoCancelled = "autocancelled"
+)
+
+type jobPayload struct {
+	ID      int64  `json:"id"`
+	Version int    `json:"version"`
+	What    string `json:"what,omitempty"`
+}
+
+func idPayload(id int64, version int) []byte {
+	b, _ := json.Marshal(jobPayload{ID: id, Version: version})
+	return b
+}
+
+func dedup(b *booking.Booking, what string) string {
+	return fmt.Sprintf("booking:%d:v%d:%s", b.ID, b.Version, what)
+}
+
+func (e *Engine) enqueueMail(ctx context.Context, tx *store.Tx, b *booking.Booking, what string, at time.Time) error {
+	p, _ := json.Marshal(jobPayload{ID: b.ID, Version: b.Version, What: what})
+	return e.Queue.Enqueue(ctx, tx, jobMail, p, at, dedup(b, what))
+}
+
+// scheduleNotices queues, in the booking's transaction, the e-mail about what just
+// happened and the future ones: reminder, reconfirmation request and its deadline.
+// Jobs carry the booking's version; a job finding a newer version does nothing, so a
+// move or cancellation needs no job deletion.
+func (e *Engine) scheduleNotices(ctx context.Context, tx *store.Tx, b *booking.Booking, st booking.Settings, what string) error {
+	now := e.now()
+	if err := e.enqueueMail(ctx, tx, b, what, now); err != nil {
+		return err
+	}
+	if st.ReminderHours > 0 {
+		if at := b.Start.Add(-time.Duration(st.ReminderHours) * time.Hour); at.After(now) {
+			if err := e.enqueueMail(ctx, tx, b, mailReminder, at); err != nil {
+				return err
+			}
+		}
+	}
+	if b.ReconfirmRequired && b.ReconfirmedAt.IsZero() {
+		ask := b.Start.Add(-time.Duration(st.ReconfirmDays) * 24 * time.Hour)
+		if ask.Before(now) {
+			ask = now
+		}
+		if err := e.enqueueMail(ctx, tx, b, mailReconfirm, ask); err != nil {
+			return err
+		}
+		deadline := b.Start.Add(-time.Duration(st.ReconfirmDeadlineHours) * time.Hour)
+		if err := e.Queue.Enqueue(ctx, tx, jobAutoCancel, idPayload(b.ID, b.Version), deadline, dedup(b, "autocancel")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) registerJobs() {
+	e.Queue.Register(jobMail, e.runMail)
+	e.Queue.Register(jobRelease, func(ctx context.Context, payload []byte) error {
+		var p jobPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return jobs.Permanent(err)
+		}
+		err := e.Store.InTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, p.ID) })
+		return err
+	})
+	e.Queue.Register(jobAutoCancel, e.runAutoCancel)
+	e.Queue.Register(JobSweep, func(ctx context.Context, _ []byte) error {
+		n, err := e.ReleaseDue(ctx)
+		if n > 0 {
+			e.Log.Info("booking capacity released", "count", n)
+		}
+		return err
+	})
+}
+
+func (e *Engine) runAutoCancel(ctx context.Context, payload []byte) error {
+	var p jobPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return jobs.Permanent(err)
+	}
+	b, err := e.Store.BookingByID(ctx, e.Store.Reader(), p.ID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	if b.Version != p.Version || b.State != booking.StateConfirmed || !b.ReconfirmRequired || !b.ReconfirmedAt.IsZero() {
+		return nil
+	}
+	_, err = e.cancel(ctx, b.ID, p.Version, "system", false)
+	if err == errNotActive || err == errReplaced {
+		return nil
+	}
+	return err
+}
+
+func (e *Engine) runMail(ctx context.Context, payload []byte) error {
+	var p jobPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return jobs.Permanent(err)
+	}
+	b, err := e.Store.BookingByID(ctx, e.Store.Reader(), p.ID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	switch p.What {
+	case mailConfirmed, mailMoved, mailReminder, mailReconfirm:
+		// Stale: the booking moved or was cancelled after this was queued.
+		if b.Version != p.Version || b.State != booking.StateConfirmed {
+			return nil
+		}
+		if p.What == mailReconfirm && !b.ReconfirmedAt.IsZero() {
+			return nil
+		}
+	}
+	if b.Email == "" {
+		return nil
+	}
+	m, err := e.message(ctx, b, p.What)
+	if err != nil {
+		return err
+	}
+	if err := e.Mailer.Send(ctx, m); err != nil {
+		return err
+	}
+	e.Log.Info("booking mail sent", "booking_id", b.ID, "what", p.What)
+	return nil
+}
