@@ -235,3 +235,24 @@ func BenchmarkNISVerify(b *testing.B) {
 		}
 	}
 }
+
+func FuzzParseKpub(f *testing.F) {
+	_, keys := fixtures(f)
+	pkcs1 := x509.MarshalPKCS1PublicKey(&keys[0].PublicKey)
+	spki, err := x509.MarshalPKIXPublicKey(&keys[0].PublicKey)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(append(pkcs1, 0xFF, 0xFF))
+	f.Add(spki)
+	f.Add([]byte{0x30, 0x82, 0x01})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k, elem, err := ParseKpub(b)
+		if err != nil {
+			return
+		}
+		if k == nil || len(elem) > len(b) || string(elem) != string(b[:len(elem)]) {
+			t.Fatalf("key %v, element of %d bytes not a prefix of the %d-byte file", k, len(elem), len(b))
+		}
+	})
+}

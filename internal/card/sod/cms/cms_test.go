@@ -293,10 +293,13 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzParseCertificate(f *testing.F) {
-	for _, p := range []string{"../../trust/testdata/DE_ROOT_CA_CSCA07.cer"} {
+	for _, p := range []string{"../../trust/testdata/DE_ROOT_CA_CSCA07.cer", "testdata/brainpoolP256r1.pem"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
+		}
+		if blk, _ := pem.Decode(b); blk != nil {
+			b = blk.Bytes
 		}
 		f.Add(b)
 	}
