@@ -256,3 +256,68 @@ func FuzzParseKpub(f *testing.F) {
 		}
 	})
 }
+
+func TestVerifyAccess(t *testing.T) {
+	pki, keys := fixtures(t)
+	ch, err := NewChallenger(ChallengerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrolled := newCard(t, pki, keys[0], "123456789012")
+	clone := newCard(t, pki, keys[1], "123456789012")
+	enrolledHash, err := KeyHash(enrolled.kpub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Verify(func() Proof {
+		c, _ := ch.Issue()
+		return Proof{NIS: enrolled.nis, Kpub: enrolled.kpub, SOD: enrolled.sod, Challenge: c, Signature: enrolled.sign(c)}
+	}(), trust.NewStore(pki.Anchors()...), ch, time.Now())
+	if err != nil || !r.OK || r.KeyHash != enrolledHash {
+		t.Fatalf("enrolment check: %v %+v, key hash %s", err, r, enrolledHash)
+	}
+	used, _ := ch.Issue()
+	if _, err := VerifyAccess(Proof{NIS: enrolled.nis, Kpub: enrolled.kpub, Challenge: used, Signature: enrolled.sign(used)}, ch); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		proof    func() Proof
+		wantHash string // "" when access must be refused
+	}{
+		{"enrolled card", func() Proof {
+			c, _ := ch.Issue()
+			return Proof{NIS: enrolled.nis, Kpub: enrolled.kpub, Challenge: c, Signature: enrolled.sign(c)}
+		}, enrolledHash},
+		{"clone signs with its own key: a different hash, no DB match", func() Proof {
+			c, _ := ch.Issue()
+			return Proof{NIS: clone.nis, Kpub: clone.kpub, Challenge: c, Signature: clone.sign(c)}
+		}, "other"},
+		{"clone presents the enrolled Kpub", func() Proof {
+			c, _ := ch.Issue()
+			return Proof{NIS: clone.nis, Kpub: enrolled.kpub, Challenge: c, Signature: clone.sign(c)}
+		}, ""},
+		{"replayed swipe", func() Proof {
+			return Proof{NIS: enrolled.nis, Kpub: enrolled.kpub, Challenge: used, Signature: enrolled.sign(used)}
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := VerifyAccess(tt.proof(), ch)
+			switch tt.wantHash {
+			case "":
+				if err == nil {
+					t.Fatalf("access granted, key hash %s", h)
+				}
+			case "other":
+				if err != nil || h == enrolledHash {
+					t.Fatalf("hash %s err %v: a clone must yield a different key hash", h, err)
+				}
+			default:
+				if err != nil || h != tt.wantHash {
+					t.Fatalf("hash %s err %v", h, err)
+				}
+			}
+		})
+	}
+}
