@@ -73,8 +73,9 @@ func (e *Engine) landmarks(img image.Image, d Detection, refined bool) (Mesh, er
 	mo := m                  // crop to image coordinates
 	mo.c += float64(p.min.X)
 	mo.f += float64(p.min.Y)
+	// Bilinear sampling aliases beyond about 3× reduction; supersample then.
 	ss := 1
-	if r.size/meshSize > 2 {
+	if r.size/meshSize > 3 {
 		ss = 2
 	}
 	model := e.mesh

@@ -71,11 +71,10 @@ func resize(dst []float32, dw, dh int, p *pixels, ox, oy, sx, sy float64, lo, hi
 			src := p.pix[(ty.start[v]+j)*p.stride:]
 			src = src[4*x0 : 4*x1]
 			r := row[3*x0 : 3*x1]
-			for x := 0; x+3 < len(src); x += 4 {
-				q := r[x/4*3 : x/4*3+3]
-				q[0] += wy * float32(src[x])
-				q[1] += wy * float32(src[x+1])
-				q[2] += wy * float32(src[x+2])
+			for j, i := 0, 0; j+2 < len(r) && i+3 < len(src); j, i = j+3, i+4 {
+				r[j] += wy * float32(src[i])
+				r[j+1] += wy * float32(src[i+1])
+				r[j+2] += wy * float32(src[i+2])
 			}
 		}
 		out := dst[v*dw*3 : (v+1)*dw*3]

@@ -50,10 +50,17 @@ func upsample(dst *image.Gray, m []float32, w, h int) {
 			row[x] = r0[x] + dy*(r1[x]-r0[x])
 		}
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+dw]
+		x0s, x1s, fxs := x0s[:len(out)], x1s[:len(out)], fxs[:len(out)]
 		for x := range out {
 			a, c := row[x0s[x]], row[x1s[x]]
-			v := (a + fxs[x]*(c-a)) * 255
-			out[x] = uint8(min(max(v+0.5, 0), 255))
+			v := (a+fxs[x]*(c-a))*255 + 0.5
+			// The model's sigmoid keeps v in range; the clamp guards NaN.
+			if !(v >= 0) {
+				v = 0
+			} else if v > 255 {
+				v = 255
+			}
+			out[x] = uint8(v)
 		}
 	}
 }

@@ -99,7 +99,51 @@ func (b *builder) build() error {
 			return fmt.Errorf("tflite: output %d is never computed", o)
 		}
 	}
+	b.fuse()
 	return b.plan()
+}
+
+// fuse folds an activation or PRELU that alone reads a convolution's output
+// into the convolution, saving a pass over the activations.
+func (b *builder) fuse() {
+	uses := map[int]int{}
+	for _, io := range b.ios {
+		for _, t := range io[0] {
+			uses[t]++
+		}
+	}
+	for _, t := range b.m.outputs {
+		uses[t]++
+	}
+	var ops []op
+	var ios [][2][]int
+	for i := 0; i < len(b.m.ops); i++ {
+		c, ok := b.m.ops[i].(*conv2d)
+		if ok && i+1 < len(b.m.ops) && uses[c.out] == 1 && c.act == actNone && c.alpha == nil {
+			switch next := b.m.ops[i+1].(type) {
+			case *prelu:
+				if next.in == c.out && len(next.alpha) == c.cout {
+					c.alpha, c.out = next.alpha, next.out
+				}
+			case *unary:
+				if next.in == c.out && (next.kind == opRelu || next.kind == opRelu6) {
+					c.act, c.out = actRelu, next.out
+					if next.kind == opRelu6 {
+						c.act = actRelu6
+					}
+				}
+			}
+			if c.out != b.ios[i][1][0] {
+				ops = append(ops, c)
+				ios = append(ios, [2][]int{b.ios[i][0], b.ios[i+1][1]})
+				i++
+				continue
+			}
+		}
+		ops = append(ops, b.m.ops[i])
+		ios = append(ios, b.ios[i])
+	}
+	b.m.ops, b.ios = ops, ios
 }
 
 // runFolded evaluates an operator whose inputs are all constant at load time.

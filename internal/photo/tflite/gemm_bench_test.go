@@ -13,7 +13,9 @@ func BenchmarkGemm(b *testing.B) {
 	a, w, bias := randv(r, M*K), randv(r, N*K), randv(r, N)
 	c := make([]float32, M*N)
 	b.SetBytes(2 * M * N * K) // "bytes" are flops: MB/s reads as MFLOP/s
+	cpu := startCPU()
 	for b.Loop() {
 		gemm(a, w, bias, c, M, N, K)
 	}
+	cpu.report(b)
 }

@@ -203,12 +203,14 @@ func (b *builder) prelu(d *opDef) (op, error) {
 	return k, b.setOut(outs[0], s)
 }
 
-func (k *prelu) run(s *Session) {
-	in, out := s.buf(k.in), s.buf(k.out)
-	c := len(k.alpha)
+func (k *prelu) run(s *Session) { preluRows(s.buf(k.out), s.buf(k.in), k.alpha) }
+
+// preluRows applies PRELU with one α per element of each row of len(alpha).
+func preluRows(out, in, alpha []float32) {
+	c := len(alpha)
 	for p := 0; p+c <= len(in); p += c {
 		src, dst := in[p:p+c], out[p:p+c]
-		al := k.alpha[:len(src)]
+		al := alpha[:len(src)]
 		for i, x := range src {
 			if x < 0 {
 				x *= al[i]

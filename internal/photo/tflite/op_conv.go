@@ -11,6 +11,7 @@ type conv2d struct {
 	weights   []float32 // cout × (kh·kw·cin), the TFLite layout
 	bias      []float32
 	act       byte
+	alpha     []float32 // per-channel PRELU fused into the epilogue, or nil
 	pointwise bool
 	rows      int  // output pixels gathered per gemm call
 	reference bool // use the textbook loops (tests and benchmarks compare)
@@ -69,18 +70,31 @@ func (c *conv2d) run(s *Session) {
 	npix := c.win.oh * c.win.ow
 	if c.reference {
 		c.textbook(in, out)
-	} else if c.pointwise {
-		gemm(in, c.weights, c.bias, out, npix, c.cout, c.cin)
-	} else {
-		k := c.win.kh * c.win.kw * c.cin
-		for p0 := 0; p0 < npix; p0 += c.rows {
-			n := min(c.rows, npix-p0)
+		c.epilogue(out)
+		return
+	}
+	// Work in chunks of rows so the epilogue finds them still in cache.
+	k := c.win.kh * c.win.kw * c.cin
+	for p0 := 0; p0 < npix; p0 += c.rows {
+		n := min(c.rows, npix-p0)
+		dst := out[p0*c.cout : (p0+n)*c.cout]
+		if c.pointwise {
+			gemm(in[p0*c.cin:], c.weights, c.bias, dst, n, c.cout, c.cin)
+		} else {
 			a := s.scratch[:n*k]
 			im2col(a, in, &c.win, c.cin, p0, n)
-			gemm(a, c.weights, c.bias, out[p0*c.cout:], n, c.cout, k)
+			gemm(a, c.weights, c.bias, dst, n, c.cout, k)
 		}
+		c.epilogue(dst)
 	}
-	activate(out, c.act)
+}
+
+// epilogue applies the fused activation and PRELU.
+func (c *conv2d) epilogue(v []float32) {
+	activate(v, c.act)
+	if c.alpha != nil {
+		preluRows(v, v, c.alpha)
+	}
 }
 
 // textbook is the direct convolution, kept as the reference that the gemm

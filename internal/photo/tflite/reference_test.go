@@ -88,9 +88,11 @@ func BenchmarkModels(b *testing.B) {
 				for i := range s.Input(0) {
 					s.Input(0)[i] = float32(i%255) / 255
 				}
+				cpu := startCPU()
 				for b.Loop() {
 					s.Invoke()
 				}
+				cpu.report(b)
 			})
 		}
 	}
