@@ -28,9 +28,12 @@ type huffman struct {
 	// The high 8 bits of the uint16 are the encoded value. The low 8 bits
 	// are the code length, or 0 if the code is longer than lutBits.
 	lut [1 << lutBits]uint16
-	// fastAC resolves an AC code together with its magnitude bits when both
-	// fit in lutBits: coefficient<<16 | run<<8 | total length, or 0.
-	fastAC [1 << lutBits]int32
+	// fast resolves a code together with its magnitude bits when both fit
+	// in lutBits: coefficient<<16 | run<<8 | total length, or 0. For AC
+	// tables an end of block is a run of 64, which ends any band, and a run
+	// of 16 zeros is a run of 15 and a zero coefficient; for DC tables the
+	// coefficient is the difference to the previous DC.
+	fast [1 << lutBits]int32
 	// vals are the decoded values, sorted by their encoding.
 	vals [maxNCodes]uint8
 	// minCodes[i] is the minimum code of length i+1, or -1 if there are no
@@ -267,7 +270,7 @@ func (d *decoder) processDHT(n int) error {
 // build derives the look-up tables from the code counts and h.vals.
 func (h *huffman) build(nCodes *[maxCodeLength]int32, ac bool) error {
 	clear(h.lut[:])
-	clear(h.fastAC[:])
+	clear(h.fast[:])
 	var x, code uint32
 	for i := range uint32(maxCodeLength) {
 		length := i + 1
@@ -307,9 +310,6 @@ func (h *huffman) build(nCodes *[maxCodeLength]int32, ac bool) error {
 		c <<= 1
 	}
 
-	if !ac {
-		return nil
-	}
 	for idx, v := range h.lut {
 		length := uint32(v & 0xff)
 		if length == 0 {
@@ -317,12 +317,26 @@ func (h *huffman) build(nCodes *[maxCodeLength]int32, ac bool) error {
 		}
 		rs := uint8(v >> 8)
 		run, s := uint32(rs>>4), uint32(rs&0x0f)
-		if s == 0 || length+s > lutBits {
+		if !ac {
+			run, s = 0, uint32(rs)
+			if s > 16 {
+				continue // Left to decodeBlock's error path.
+			}
+		} else if s == 0 {
+			switch run {
+			case 0: // End of block.
+				h.fast[idx] = 64<<8 | int32(length)
+			case 15: // Sixteen zeros.
+				h.fast[idx] = 15<<8 | int32(length)
+			}
+			continue
+		}
+		if length+s > lutBits {
 			continue
 		}
 		mag := (uint32(idx) >> (lutBits - length - s)) & (1<<s - 1)
 		coef := extend(mag, uint8(s))
-		h.fastAC[idx] = coef<<16 | int32(run<<8|(length+s))
+		h.fast[idx] = coef<<16 | int32(run<<8|(length+s))
 	}
 	return nil
 }

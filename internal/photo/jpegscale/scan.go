@@ -255,27 +255,32 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			d.refill()
 			a, n = d.bits.a, d.bits.n
 		}
-		var s uint8
-		if v := dcH.lut[a>>(64-lutBits)]; v != 0 {
-			l := v & 0xff
+		if e := dcH.fast[a>>(64-lutBits)]; e != 0 {
+			l := uint(e & 0xff)
 			a <<= l
 			n -= int(l)
-			s = uint8(v >> 8)
+			*dc += e >> 16
 		} else {
-			v, l, ok := dcH.decodeSlow(a)
-			if !ok {
+			// The code is longer than lutBits, or its magnitude bits are.
+			var (
+				s  uint8
+				l  int
+				ok bool
+			)
+			if v := dcH.lut[a>>(64-lutBits)]; v != 0 {
+				s, l = uint8(v>>8), int(v&0xff)
+			} else if s, l, ok = dcH.decodeSlow(a); !ok {
 				return false, FormatError("bad Huffman code")
 			}
 			a <<= l
 			n -= l
-			s = v
+			if s > 16 {
+				return false, UnsupportedError("excessive DC component")
+			}
+			*dc += extend(uint32(a>>(64-uint(s))), s)
+			a <<= s
+			n -= int(s)
 		}
-		if s > 16 {
-			return false, UnsupportedError("excessive DC component")
-		}
-		*dc += extend(uint32(a>>(64-uint(s))), s)
-		a <<= s
-		n -= int(s)
 		b[0] = int16(*dc << al)
 	}
 
@@ -291,7 +296,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			d.refill()
 			a, n = d.bits.a, d.bits.n
 		}
-		if e := acH.fastAC[a>>(64-lutBits)]; e != 0 {
+		if e := acH.fast[a>>(64-lutBits)]; e != 0 {
 			l := uint(e & 0xff)
 			a <<= l
 			n -= int(l)
