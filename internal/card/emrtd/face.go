@@ -138,7 +138,7 @@ func ParseFaceBlock(b []byte) ([]Face, error) {
 
 // maxFacePixels refuses absurd declared sizes before decoding: an ICAO portrait
 // is well under a megapixel.
-const maxFacePixels = 4 << 20
+const maxFacePixels = 2 << 20
 
 // Decode decodes the face image (JPEG 2000 or JPEG).
 func (f Face) Decode() (image.Image, error) {
