@@ -31,6 +31,7 @@ type StatusError struct {
 	SW uint16
 }
 
+// Error names the operation and the status word in words.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: card answered %04X (%s)", e.Op, e.SW, Describe(e.SW))
 }

@@ -88,6 +88,7 @@ func (i Info) Supported() error {
 	return nil
 }
 
+// String names the protocol the way BSI TR-03110 does, for logs and CLI output.
 func (i Info) String() string {
 	names := map[int]string{arcDHGM: "DH-GM", arcECDHGM: "ECDH-GM", arcDHIM: "DH-IM", arcECDHIM: "ECDH-IM", arcECDHCAM: "ECDH-CAM"}
 	if !IsPACE(i.Protocol) {

@@ -22,6 +22,7 @@ const (
 	AES256
 )
 
+// String names the cipher for logs and CLI output.
 func (a Alg) String() string {
 	switch a {
 	case TDES:
