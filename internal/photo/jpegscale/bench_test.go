@@ -68,19 +68,19 @@ func methods(djpeg string) []method {
 			_, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
 			return err
 		}},
-		method{"jpegscale coeffs+1/4 image+1/1 crop", func(f bench12MP) error {
-			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
+		method{"jpegscale coeffs with 1/4 image", func(f bench12MP) error {
+			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{Scale: 4})
 			if err != nil {
 				return err
 			}
-			if _, err := c.Image(4); err != nil {
-				return err
-			}
-			_, err = c.Crop(cropRect, 1)
+			_, err = c.Image(4)
 			return err
 		}},
+		// What the photo engine does: one pass over the file that also
+		// renders the ~0.75 MP analysis image, then the crop at full size,
+		// both converted to RGBA for the models and the encoder.
 		method{"jpegscale coeffs+1/4 RGBA+1/1 crop RGBA", func(f bench12MP) error {
-			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{})
+			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{Scale: 4})
 			if err != nil {
 				return err
 			}
@@ -90,8 +90,28 @@ func methods(djpeg string) []method {
 			}
 			_ = ToRGBA(small)
 			crop, err := c.Crop(cropRect, 1)
+			if err != nil {
+				return err
+			}
 			_ = ToRGBA(crop)
-			return err
+			return nil
+		}},
+		method{"jpegscale coeffs+1/4 RGBA+1/2 crop RGBA", func(f bench12MP) error {
+			c, err := DecodeCoefficients(bytes.NewReader(f.data), Options{Scale: 4})
+			if err != nil {
+				return err
+			}
+			small, err := c.Image(4)
+			if err != nil {
+				return err
+			}
+			_ = ToRGBA(small)
+			crop, err := c.Crop(cropRect, 2)
+			if err != nil {
+				return err
+			}
+			_ = ToRGBA(crop)
+			return nil
 		}},
 	)
 	if djpeg != "" {

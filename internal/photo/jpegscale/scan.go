@@ -304,7 +304,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if zig > zigEnd {
 				break
 			}
-			b[unzig[zig&63]] = int16(e>>16) << al
+			b[unzig[zig&63]&63] = int16(e>>16) << al
 			ac = true
 			zig++
 			continue
@@ -333,7 +333,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			v := extend(uint32(a>>(64-uint(s))), s)
 			a <<= s
 			n -= int(s)
-			b[unzig[zig&63]] = int16(v << al)
+			b[unzig[zig&63]&63] = int16(v << al)
 			ac = true
 			zig++
 			continue
@@ -401,7 +401,7 @@ func (d *decoder) refine(b *[blockSize]int16, h *huffman, zigStart, zigEnd int, 
 				return FormatError("too many coefficients")
 			}
 			if z != 0 {
-				b[unzig[zig&63]] = z
+				b[unzig[zig&63]&63] = z
 			}
 		}
 	}
@@ -420,7 +420,7 @@ func (d *decoder) refine(b *[blockSize]int16, h *huffman, zigStart, zigEnd int, 
 func (d *decoder) refineNonZeroes(b *[blockSize]int16, zig, zigEnd, nz int, delta int16) int {
 	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
-		u := unzig[zig&63]
+		u := unzig[zig&63] & 63
 		c := b[u]
 		if c == 0 {
 			if nz == 0 {
