@@ -168,40 +168,9 @@ func runCardVerify(stdio Stdio, args []string) int {
 	return ExitOK
 }
 
-// loadTrust reads a directory of anchors, a certificate file, or a master list (which
-// must come with the root that signed it).
+// loadTrust turns --trust (and --trust-root) into a store; card read uses it too.
 func loadTrust(path, rootPath string, at time.Time) (*trust.Store, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return trust.LoadDir(path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if rootPath == "" {
-		certs, err := trust.ParseCertificates(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a certificate (a master list needs --trust-root): %v", path, err)
-		}
-		return trust.NewStore(certs...), nil
-	}
-	rb, err := os.ReadFile(rootPath)
-	if err != nil {
-		return nil, err
-	}
-	roots, err := trust.ParseCertificates(rb)
-	if err != nil {
-		return nil, fmt.Errorf("--trust-root: %v", err)
-	}
-	ml, err := trust.ParseMasterList(b, roots[0], at)
-	if err != nil {
-		return nil, err
-	}
-	return trust.NewStore(ml.Certificates...), nil
+	return trust.Open(path, rootPath, at)
 }
 
 func passFail(ok bool) string {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sportello/sportello/internal/card/sod/cms"
 )
@@ -73,4 +74,45 @@ func ParseCertificates(b []byte) ([]*x509.Certificate, error) {
 		return nil, errors.New("no CERTIFICATE block")
 	}
 	return out, nil
+}
+
+// Open loads trust anchors from path: a directory (LoadDir), a certificate file, or,
+// when rootPath names the certificate that signs it, a CSCA master list verified at
+// time at. It is the one place the CLI and the server turn a configured path into a
+// Store, so both refuse an unsigned master list the same way.
+func Open(path, rootPath string, at time.Time) (*Store, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("trust: %w", err)
+	}
+	if st.IsDir() {
+		if rootPath != "" {
+			return nil, errors.New("trust: a root certificate only applies to a master list file")
+		}
+		return LoadDir(path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("trust: %w", err)
+	}
+	if rootPath == "" {
+		certs, err := ParseCertificates(b)
+		if err != nil {
+			return nil, fmt.Errorf("trust: %s is not a certificate (a master list needs its root certificate): %v", path, err)
+		}
+		return NewStore(certs...), nil
+	}
+	rb, err := os.ReadFile(rootPath)
+	if err != nil {
+		return nil, fmt.Errorf("trust: %w", err)
+	}
+	roots, err := ParseCertificates(rb)
+	if err != nil {
+		return nil, fmt.Errorf("trust: root %s: %w", rootPath, err)
+	}
+	ml, err := ParseMasterList(b, roots[0], at)
+	if err != nil {
+		return nil, err
+	}
+	return NewStore(ml.Certificates...), nil
 }

@@ -204,3 +204,35 @@ func FuzzParseMasterList(f *testing.F) {
 		}
 	})
 }
+
+func TestOpen(t *testing.T) {
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	ml := filepath.Join("testdata", "DE_ML_2026-05-28.ml")
+	root := filepath.Join("testdata", "DE_ROOT_CA_CSCA07.cer")
+	tests := []struct {
+		name, path, root string
+		want             int // certificates, or -1 for an error
+	}{
+		{"directory", filepath.Join("testdata", "IT"), "", 9},
+		{"one certificate", filepath.Join("testdata", "IT", "IT_01_B0BF3BB9.pem"), "", 1},
+		{"master list with its root", ml, root, 587},
+		{"master list without a root", ml, "", -1},
+		{"directory with a root", filepath.Join("testdata", "IT"), root, -1},
+		{"master list under the wrong root", ml, filepath.Join("testdata", "IT", "IT_01_B0BF3BB9.pem"), -1},
+		{"missing", filepath.Join("testdata", "nope"), "", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Open(tt.path, tt.root, at)
+			if tt.want < 0 {
+				if err == nil {
+					t.Fatalf("loaded %d certificates, want an error", s.Len())
+				}
+				return
+			}
+			if err != nil || s.Len() != tt.want {
+				t.Fatalf("err %v, want %d certificates", err, tt.want)
+			}
+		})
+	}
+}
