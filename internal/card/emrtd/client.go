@@ -38,10 +38,14 @@ func Open(t iso7816.Transceiver, a Access, rnd io.Reader) (*Session, error) {
 	_, _ = iso7816.Send(t, iso7816.Command{INS: 0xA4, P1: 0x00, P2: 0x0C, Data: []byte{0x3F, 0x00}})
 	ca, caErr := ReadFile(t, FIDCardAccess)
 	var info *pace.Info
+	var opts []pace.Option
 	if caErr == nil {
 		infos, err := pace.ParseCardAccess(ca)
 		if err != nil {
 			return nil, err
+		}
+		if len(infos) > 1 {
+			opts = append(opts, pace.WithParameterID())
 		}
 		for _, i := range infos {
 			if i.Supported() == nil {
@@ -55,7 +59,7 @@ func Open(t iso7816.Transceiver, a Access, rnd io.Reader) (*Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := pace.Authenticate(t, *info, pw, rnd)
+		s, err := pace.Authenticate(t, *info, pw, rnd, opts...)
 		switch {
 		case err == nil:
 			ch := &sm.Channel{Card: t, Session: s}

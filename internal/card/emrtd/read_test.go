@@ -255,3 +255,48 @@ func TestFallbackToBACWhenPACERefused(t *testing.T) {
 		t.Fatalf("CAN only: err = %v", err)
 	}
 }
+
+type apduLog struct {
+	card      iso7816.Transceiver
+	sent, got [][]byte
+}
+
+func (l *apduLog) Transmit(apdu []byte) ([]byte, error) {
+	resp, err := l.card.Transmit(apdu)
+	l.sent = append(l.sent, apdu)
+	l.got = append(l.got, resp)
+	return resp, err
+}
+
+// The PACE opening matches what a real CIE 3.0 was seen to accept: MSE:Set AT
+// with only the protocol and the CAN reference, an 8-byte 3DES nonce, and the
+// 264-byte mapping step as an extended APDU with Le 0000.
+func TestCIEPACETranscriptShape(t *testing.T) {
+	l := &apduLog{card: newCard(t, nil)}
+	if _, err := emrtd.Open(l, emrtd.Access{CAN: simcard.DemoHolder().CAN}, rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	var mse, step1, step2 int = -1, -1, -1
+	for i, a := range l.sent {
+		switch {
+		case bytes.HasPrefix(a, []byte{0x00, 0x22, 0xC1, 0xA4}):
+			mse = i
+		case bytes.Equal(a, []byte{0x10, 0x86, 0x00, 0x00, 0x02, 0x7C, 0x00, 0x00}):
+			step1 = i
+		case bytes.HasPrefix(a, []byte{0x10, 0x86, 0x00, 0x00, 0x00, 0x01, 0x08, 0x7C, 0x82, 0x01, 0x04, 0x81}):
+			step2 = i
+		}
+	}
+	if mse < 0 || step1 < 0 || step2 < 0 {
+		t.Fatalf("PACE steps not found: %d %d %d", mse, step1, step2)
+	}
+	if got, want := l.sent[mse], []byte{0x00, 0x22, 0xC1, 0xA4, 0x0F, 0x80, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x01, 0x01, 0x83, 0x01, 0x02}; !bytes.Equal(got, want) {
+		t.Fatalf("MSE:Set AT %X", got)
+	}
+	if r := l.got[step1]; len(r) != 14 || !bytes.HasPrefix(r, []byte{0x7C, 0x0A, 0x80, 0x08}) {
+		t.Fatalf("step 1 answer %X", r)
+	}
+	if a := l.sent[step2]; len(a) != 7+264+2 || !bytes.HasSuffix(a, []byte{0x00, 0x00}) {
+		t.Fatalf("mapping step of %d bytes, ends %X", len(a), a[len(a)-2:])
+	}
+}

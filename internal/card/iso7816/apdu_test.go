@@ -123,6 +123,8 @@ func TestSendStatusHandling(t *testing.T) {
 			[][2]string{{"0088000002AABB00", "01026102"}, {"00C0000002", "03046101"}, {"00C0000001", "059000"}}, "0102030405", 0x9000},
 		{"6Cxx repeats with exact Le", Command{0, 0xB0, 0x81, 0, nil, 256},
 			[][2]string{{"00B0810000", "6C0C"}, {"00B081000C", "3132333435363738393031329000"}}, "313233343536373839303132", 0x9000},
+		{"6Cxx after a command with data is not repeated", Command{0x10, 0x86, 0, 0, h("7C00"), 256},
+			[][2]string{{"10860000027C0000", "6C00"}}, "", 0x6C00},
 		{"error passes through", Command{0, 0xA4, 4, 0x0C, h("A0000002471001"), 0},
 			[][2]string{{"00A4040C07A0000002471001", "6A82"}}, "", 0x6A82},
 	}

@@ -9,8 +9,10 @@ const maxGetResponse = 64
 // Send encodes c, transmits it and decodes the answer, doing what ISO 7816-4
 // (T=0 transport) asks of the terminal: on 6Cxx it repeats the command with the
 // exact Le, on 61xx it fetches the rest with GET RESPONSE and joins the pieces.
-// The returned Response carries the final status word; Send itself fails only on
-// transport and encoding errors.
+// Only commands without data are repeated on 6Cxx: a command with data may
+// have changed the card's state (a CIE answers 6C00 to a PACE step it refused,
+// and a repeat then fails with 6985). The returned Response carries the final
+// status word; Send itself fails only on transport and encoding errors.
 func Send(t Transceiver, c Command) (Response, error) {
 	raw, err := c.Bytes()
 	if err != nil {
@@ -20,7 +22,7 @@ func Send(t Transceiver, c Command) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if r.SW>>8 == 0x6C {
+	if r.SW>>8 == 0x6C && len(c.Data) == 0 {
 		c.Ne = int(r.SW & 0xFF)
 		if c.Ne == 0 {
 			c.Ne = MaxShortNe

@@ -95,7 +95,8 @@ func (c *Chip) next(data []byte, rnd io.Reader) ([]byte, error) {
 	}
 	switch c.step {
 	case 1:
-		nonce := make([]byte, 16)
+		// One block, as the CIE does (8 bytes with 3DES).
+		nonce := make([]byte, c.alg.BlockSize())
 		if _, err := io.ReadFull(rnd, nonce); err != nil {
 			return nil, err
 		}

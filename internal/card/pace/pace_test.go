@@ -169,6 +169,29 @@ func ga(cla string, tag byte, value string) string {
 	return hex.EncodeToString(cmd)
 }
 
+// The CIE's mapping step: 264 bytes of data go as an extended APDU with Le
+// 0000, the form a real CIE accepted.
+func TestExtendedGeneralAuthenticate(t *testing.T) {
+	key := bytes.Repeat([]byte{0xAB}, 256)
+	var got []byte
+	card := recorder(func(apdu []byte) []byte {
+		got = apdu
+		return append(iso7816.Encode(0x7C, iso7816.Encode(0x82, key)), 0x90, 0x00)
+	})
+	if _, err := generalAuthenticate(card, true, iso7816.Encode(0x81, key), 0x82); err != nil {
+		t.Fatal(err)
+	}
+	want := append(h("10860000000108"+"7C82010481820100"), key...)
+	want = append(want, 0x00, 0x00)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("got %X...%X (%d bytes), want %X...%X", got[:12], got[len(got)-4:], len(got), want[:12], want[len(want)-4:])
+	}
+}
+
+type recorder func([]byte) []byte
+
+func (r recorder) Transmit(apdu []byte) ([]byte, error) { return r(apdu), nil }
+
 func gaResp(tag byte, value string) string {
 	return hex.EncodeToString(iso7816.Encode(0x7C, iso7816.Encode(uint32(tag), h(value)))) + "9000"
 }
@@ -183,13 +206,13 @@ func TestAuthenticateWorkedExamples(t *testing.T) {
 		keys  string
 		steps [][2]string
 	}{
-		{"G.1 ECDH", Info{ECDHGMAES128, 2, 13}, "0022C1A412800A04007F0007020204020283010184010D", "95A3A016522EE98D01E76CB6B98B42C3",
+		{"G.1 ECDH", Info{ECDHGMAES128, 2, 13}, "0022C1A40F800A04007F00070202040202830101", "95A3A016522EE98D01E76CB6B98B42C3",
 			g1SKMap + g1SK, [][2]string{
 				{ga("10", 0x81, g1PKMap), gaResp(0x82, g1PKMapIC)},
 				{ga("10", 0x83, g1PK), gaResp(0x84, g1PKIC)},
 				{ga("00", 0x85, g1TIFD), gaResp(0x86, g1TIC)},
 			}},
-		{"G.2 DH", Info{DHGMAES128, 2, 0}, "0022C1A412800A04007F00070202040102830101840100", "854D8DF5827FA6852D1A4FA701CDDDCA",
+		{"G.2 DH", Info{DHGMAES128, 2, 0}, "0022C1A40F800A04007F00070202040102830101", "854D8DF5827FA6852D1A4FA701CDDDCA",
 			g2SKMap + g2SK, [][2]string{
 				{ga("10", 0x81, g2PKMap), gaResp(0x82, g2PKMapIC)},
 				{ga("10", 0x83, g2PK), gaResp(0x84, g2PKIC)},
@@ -224,7 +247,8 @@ func TestAuthenticateRejectsBadChipToken(t *testing.T) {
 		{ga("00", 0x85, g1TIFD), gaResp(0x86, "3ABB9674BCE93C09")},
 	}
 	pw, _ := MRZ(icaoKey)
-	_, err := Authenticate(&script{t: t, steps: steps}, Info{ECDHGMAES128, 2, 13}, pw, bytes.NewReader(h(g1SKMap+g1SK)))
+	// WithParameterID adds 84 0D to MSE:Set AT, as for a chip with several PACEInfos.
+	_, err := Authenticate(&script{t: t, steps: steps}, Info{ECDHGMAES128, 2, 13}, pw, bytes.NewReader(h(g1SKMap+g1SK)), WithParameterID())
 	if !errors.Is(err, ErrAuthFailed) {
 		t.Fatalf("err = %v, want ErrAuthFailed", err)
 	}

@@ -8,10 +8,26 @@ import (
 	"github.com/sportello/sportello/internal/card/sm"
 )
 
+// Option changes how Authenticate talks to the chip.
+type Option func(*options)
+
+type options struct {
+	parameterID bool
+}
+
+// WithParameterID sends the domain parameter id (tag 84) in MSE:Set AT. BSI
+// TR-03110 asks for it when the chip offers more than one PACEInfo; the CIE
+// offers exactly one and is known to answer 9000 without it.
+func WithParameterID() Option { return func(o *options) { o.parameterID = true } }
+
 // Authenticate runs PACE with generic mapping as the reader (ICAO 9303-11
 // §4.4) and returns the secure messaging session, whose SSC starts at zero.
 // rnd supplies the two ephemeral private keys.
-func Authenticate(t iso7816.Transceiver, info Info, pw Password, rnd io.Reader) (*sm.Session, error) {
+func Authenticate(t iso7816.Transceiver, info Info, pw Password, rnd io.Reader, opts ...Option) (*sm.Session, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	g, alg, err := setup(info)
 	if err != nil {
 		return nil, err
@@ -21,7 +37,7 @@ func Authenticate(t iso7816.Transceiver, info Info, pw Password, rnd io.Reader) 
 		return nil, err
 	}
 	at := append(iso7816.Encode(0x80, oc), iso7816.Encode(0x83, []byte{pw.Ref})...)
-	if info.ParameterID >= 0 {
+	if o.parameterID && info.ParameterID >= 0 {
 		at = append(at, iso7816.Encode(0x84, []byte{byte(info.ParameterID)})...)
 	}
 	r, err := iso7816.Send(t, iso7816.Command{INS: 0x22, P1: 0xC1, P2: 0xA4, Data: at})
@@ -116,7 +132,15 @@ func generalAuthenticate(t iso7816.Transceiver, chained bool, obj []byte, want u
 	if chained {
 		cla = 0x10
 	}
-	r, err := iso7816.Send(t, iso7816.Command{CLA: cla, INS: 0x86, Data: iso7816.Encode(0x7C, obj), Ne: iso7816.MaxShortNe})
+	data := iso7816.Encode(0x7C, obj)
+	// A 2048-bit DH key does not fit a short APDU. The extended form with
+	// Le = 0000 is the one a CIE has been seen to accept (with Le = 0100 or
+	// chaining it refused the mapping step).
+	ne := iso7816.MaxShortNe
+	if len(data) > 255 {
+		ne = iso7816.MaxExtendedNe
+	}
+	r, err := iso7816.Send(t, iso7816.Command{CLA: cla, INS: 0x86, Data: data, Ne: ne})
 	if err != nil {
 		return nil, err
 	}

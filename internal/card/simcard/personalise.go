@@ -53,13 +53,11 @@ type Signers struct {
 	IAS   func(nis, kpub []byte) ([]byte, error)
 }
 
-// CIEPACE returns the PACE protocols a CIE 3.0 advertises: DH generic mapping
-// with 3DES and the 2048-bit group first, then the ECDH variant with AES.
+// CIEPACE returns what a CIE 3.0 advertises in EF.CardAccess, as read from
+// real cards: one PACEInfo, DH generic mapping with 3DES over the RFC 5114
+// 2048/256 group (parameter id 2).
 func CIEPACE() []pace.Info {
-	return []pace.Info{
-		{Protocol: pace.DHGM3DES, Version: 2, ParameterID: 2},
-		{Protocol: pace.ECDHGMAES128, Version: 2, ParameterID: 12},
-	}
+	return []pace.Info{{Protocol: pace.DHGM3DES, Version: 2, ParameterID: 2}}
 }
 
 // MRZ returns the three TD1 lines of the holder's card, with check digits.
