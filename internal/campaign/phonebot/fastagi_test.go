@@ -17,7 +17,9 @@ import (
 // textSpeaker names prompt files after their ids, so the test can see what was played.
 type textSpeaker struct{}
 
-func (textSpeaker) Speak(_ context.Context, p Prompt) (string, error) { return "sportello/" + p.ID, nil }
+func (textSpeaker) Speak(_ context.Context, p Prompt) (string, error) {
+	return "sportello/" + p.ID, nil
+}
 
 // fakeAsterisk plays Asterisk's side of FastAGI over a real TCP connection: it sends
 // the environment, answers every command, and presses the given keys at each GET DATA.
