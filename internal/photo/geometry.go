@@ -17,9 +17,7 @@ const (
 	crownMargin   = 0.0  // the crown may touch the top edge, not leave it
 	shoulderSpace = 0.10 // at least this share below the chin, for neck and shoulders
 	fitTolerance  = 0.01 // landmark noise allowed past the image edge, as a share of the height
-	crownK        = 0.40 // tuned: median crown (mask top) above mesh point 10, as a share of point 10 to chin
-	crownKMin     = 0.30 // the skull alone, when hair is flat or the mask is unsure
-	crownKMax     = 0.50 // big hair or a hat is not the crown
+	crownK        = 0.32 // skull top above mesh point 10, as a share of point 10 to chin (anthropometric: vertex ≈ 4–5 cm above the hairline)
 	minOutHeight  = 709  // 400 dpi at 45 mm
 	maxOutHeight  = 1063 // 600 dpi at 45 mm
 )
@@ -41,11 +39,9 @@ func (a *analysis) head() head {
 	top, chin := a.p(meshTop), a.p(meshChin)
 	r, l := a.eyes()
 	e := mid(r, l)
-	k := crownK
-	if m, ok := a.maskCrown(); ok {
-		k = min(crownKMax, max(crownKMin, m))
-	}
-	crown := top.Y - k*(chin.Y-top.Y)
+	// ISO/IEC 19794-5 measures the head to the crown ignoring hair, so the crown is the
+	// skull's, estimated from the mesh; the person mask would add the hair's volume.
+	crown := top.Y - crownK*(chin.Y-top.Y)
 	cx := (e.X + chin.X + a.p(meshNoseTip).X) / 3
 	return head{crown: crown * a.sy, eyes: e.Y * a.sy, chin: chin.Y * a.sy, cx: cx * a.sx}
 }
@@ -115,26 +111,6 @@ func shiftInside(r rect, w, h float64) rect {
 
 func sq(v float64) float64 { return v * v }
 
-// headCut reports whether the person mask reaches the top edge above the face, which
-// means the crown is outside the picture whatever the mesh suggests.
-func (a *analysis) headCut() bool {
-	if a.mask == nil {
-		return false
-	}
-	r, l := a.eyes()
-	iod := dist(r, l)
-	c := mid(r, l)
-	b := a.mask.Bounds()
-	hits, n := 0, 0
-	for x := max(b.Min.X, int(c.X-0.5*iod)); x < min(b.Max.X, int(c.X+0.5*iod)); x++ {
-		n++
-		if a.mask.GrayAt(x, b.Min.Y).Y > 128 {
-			hits++
-		}
-	}
-	return n > 0 && hits*2 > n
-}
-
 // checkGeometry finds the possible CIE crop and judges whether the source can give it and
 // at what resolution. The value is the out-of-frame share of the ideal crop when none fits.
 func (a *analysis) checkGeometry() (Result, Result) {
@@ -142,9 +118,6 @@ func (a *analysis) checkGeometry() (Result, Result) {
 	w, ht := float64(b.Dx()), float64(b.Dy())
 	h := a.head()
 	plan, why := planCrop(h, w, ht)
-	if plan != nil && a.headCut() {
-		plan, why = nil, "top of the head cut off"
-	}
 	geo := newResult("crop_geometry")
 	geo.Threshold = fmt.Sprintf("face %g–%g %%, eyes %g–%g %% from bottom, centred, inside the picture", faceMin*100, faceMax*100, eyeMin*100, eyeMax*100)
 	Hc := (h.chin - h.crown) / 0.75
@@ -164,30 +137,4 @@ func (a *analysis) checkGeometry() (Result, Result) {
 	res := judge("resolution", Hc, atLeast(math.Round(minOutHeight/maxUpscale)))
 	res.Note = "height in source pixels of the 35×45 crop"
 	return geo, res
-}
-
-// maskCrown finds the top of the person mask over the face centre and returns its height
-// above mesh point 10 as a share of point 10 to chin.
-func (a *analysis) maskCrown() (float64, bool) {
-	if a.mask == nil {
-		return 0, false
-	}
-	r, l := a.eyes()
-	c := mid(r, l)
-	iod := dist(r, l)
-	top, chin := a.p(meshTop), a.p(meshChin)
-	b := a.mask.Bounds()
-	x0, x1 := max(b.Min.X, int(c.X-0.3*iod)), min(b.Max.X, int(c.X+0.3*iod))
-	for y := b.Min.Y; y < int(top.Y) && y < b.Max.Y; y++ {
-		n := 0
-		for x := x0; x < x1; x++ {
-			if a.mask.GrayAt(x, y).Y > 128 {
-				n++
-			}
-		}
-		if 2*n > x1-x0 {
-			return (top.Y - float64(y)) / max(1, chin.Y-top.Y), true
-		}
-	}
-	return 0, false
 }
