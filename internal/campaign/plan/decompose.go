@@ -21,11 +21,16 @@ type piece struct {
 func (m *model) pieces(flowOf []int64) ([]piece, error) {
 	nO, W := len(m.offices), m.weeks
 	atOrigin := make([][]inflow, nO*W)
-	base := len(m.hhs)
+	base := len(m.nodeHH)
 	for a, h := range m.arcHH {
 		if f := flowOf[a]; f > 0 && h >= 0 {
 			ow := int(m.g.To[a]) - base
 			atOrigin[ow] = append(atOrigin[ow], inflow{h, int32(f)})
+		}
+	}
+	for h, c := range m.pin {
+		if c >= 0 {
+			atOrigin[c] = append(atOrigin[c], inflow{int32(h), int32(len(m.hhs[h].members))})
 		}
 	}
 	var out []piece

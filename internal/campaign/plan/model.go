@@ -38,12 +38,18 @@ type model struct {
 	hhs     []household
 
 	weeks   int
+	k       int     // nearest offices per household to start with
 	distU   []int64 // household×office → distance cost of all members, in units
 	lateU   int64
 	earlyU  int64
 	penalty int64 // cost of leaving a person unplanned
 
-	hasArc  []bool // household×office → window arcs in the graph
+	hasArc []bool // household×office → window arcs in the graph
+	// pin holds, for households left out of the graph, the office×week cell they
+	// are fixed to (-1 for household nodes); see pinning.go.
+	pin     []int32
+	node    []int32 // household → graph node, -1 when pinned
+	nodeHH  []int32 // graph node → household, for the first len(nodeHH) nodes
 	g       *flow.Graph
 	arcHH   []int32 // arc → household, -1 for office arcs
 	capArc  []int   // office×week → arc to the sink
@@ -124,9 +130,9 @@ func newModel(people []Person, offices []Office, p Params) *model {
 	return m
 }
 
-// node numbering: households, then office-week nodes, then the sink.
-func (m *model) owNode(o, w int) int { return len(m.hhs) + o*m.weeks + w }
-func (m *model) sink() int           { return len(m.hhs) + len(m.offices)*m.weeks }
+// node numbering: household nodes, then office-week nodes, then the sink.
+func (m *model) owNode(o, w int) int { return len(m.nodeHH) + o*m.weeks + w }
+func (m *model) sink() int           { return len(m.nodeHH) + len(m.offices)*m.weeks }
 
 // selectNearest marks the arcs from every household to its k nearest offices.
 func (m *model) selectNearest(k int) {
@@ -146,11 +152,26 @@ func (m *model) selectNearest(k int) {
 	}
 }
 
-// build makes the graph from the marked arcs.
+// build makes the graph: a node for every household not pinned, with arcs to
+// its marked offices, and the supply of every pinned household at its cell.
 func (m *model) build() {
 	nO, W := len(m.offices), m.weeks
+	if m.pin == nil {
+		m.pin = make([]int32, len(m.hhs))
+		for h := range m.pin {
+			m.pin[h] = -1
+		}
+	}
+	m.node = make([]int32, len(m.hhs))
+	m.nodeHH = m.nodeHH[:0]
 	arcs := 0
 	for h := range m.hhs {
+		m.node[h] = -1
+		if m.pin[h] >= 0 {
+			continue
+		}
+		m.node[h] = int32(len(m.nodeHH))
+		m.nodeHH = append(m.nodeHH, int32(h))
 		for o := range nO {
 			if m.hasArc[h*nO+o] {
 				arcs += m.hhs[h].hi - m.hhs[h].lo + 1
@@ -161,16 +182,20 @@ func (m *model) build() {
 	m.arcHH = make([]int32, 0, arcs+nO*(3*W)+nO)
 	var total int64
 	for h := range m.hhs {
-		hh := &m.hhs[h]
-		m.g.Supply[h] = int64(len(hh.members))
-		total += int64(len(hh.members))
+		size := int64(len(m.hhs[h].members))
+		total += size
+		if c := m.pin[h]; c >= 0 {
+			m.g.Supply[len(m.nodeHH)+int(c)] += size
+			continue
+		}
+		m.g.Supply[m.node[h]] = size
 		for o := range nO {
 			if m.hasArc[h*nO+o] {
 				m.addWindow(h, o, m.g.AddArc)
 			}
 		}
 	}
-	m.g.Supply[m.sink()] = -total
+	m.g.Supply[m.sink()] -= total
 	m.capArc = make([]int, nO*W)
 	m.chainFw = make([]int, nO*W)
 	m.chainBw = make([]int, nO*W)
@@ -191,15 +216,15 @@ func (m *model) build() {
 	}
 }
 
-// addWindow adds, through add, the arcs from household h to office o at every
-// week of its window.
+// addWindow adds, through add, the arcs from household h (a node) to office o at
+// every week of its window.
 func (m *model) addWindow(h, o int, add func(from, to int, capacity, cost int64) int) {
 	hh := &m.hhs[h]
 	for t := hh.lo; t <= hh.hi; t++ {
 		// No capacity: a household node only sends, so its arcs never carry more
 		// than its size anyway, and an open arc keeps a greedy start strongly
 		// feasible. The bound still uses the size as the capacity (see bound).
-		add(h, m.owNode(o, t), flow.Inf, m.unitCost(h, o, t))
+		add(int(m.node[h]), m.owNode(o, t), flow.Inf, m.unitCost(h, o, t))
 		m.arcHH = append(m.arcHH, int32(h))
 	}
 }
@@ -210,25 +235,26 @@ func (m *model) addWindow(h, o int, add func(from, to int, capacity, cost int64)
 // single households, instead of whole office-weeks of them at a time.
 func (m *model) startTree() (pred, upper []int32, err error) {
 	nO, W := len(m.offices), m.weeks
-	base := len(m.hhs)
+	base := len(m.nodeHH)
 	pred = make([]int32, m.g.Nodes())
-	best := make([]int64, len(m.hhs))
-	for h := range m.hhs {
-		pred[h] = -1
+	best := make([]int64, base)
+	for v := range base {
+		pred[v] = -1
 	}
 	for a, h := range m.arcHH {
 		if h < 0 {
 			continue
 		}
-		if c := m.g.Cost[a]; pred[h] < 0 || c < best[h] {
-			pred[h], best[h] = int32(a), c
+		v := m.node[h]
+		if c := m.g.Cost[a]; pred[v] < 0 || c < best[v] {
+			pred[v], best[v] = int32(a), c
 		}
 	}
 	sk := flow.NewGraph(nO*W+1, nO*3*W+nO)
-	for h := range m.hhs {
-		sk.Supply[int(m.g.To[pred[h]])-base] += m.g.Supply[h]
+	copy(sk.Supply, m.g.Supply[base:]) // pinned households and the sink
+	for v := range base {
+		sk.Supply[int(m.g.To[pred[v]])-base] += m.g.Supply[v]
 	}
-	sk.Supply[nO*W] = m.g.Supply[m.sink()]
 	var toBig []int32
 	for a, h := range m.arcHH {
 		if h < 0 {

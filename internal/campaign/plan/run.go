@@ -19,6 +19,8 @@ type Stats struct {
 	ArcsAdded                int // arcs beyond the K nearest that pricing added
 	ArcsPriced               int // excluded arcs priced in the last round
 	Pivots                   int
+	Pinned                   int // households left out of the graph at a cell pricing proved best
+	Unpinned                 int // pinned households pricing put back into the graph
 	// Cost is the plan's objective and Bound the LP lower bound proved for the
 	// full model with the same number of people left out, both in points.
 	Cost, Bound float64
@@ -66,7 +68,15 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 	if k <= 0 {
 		k = defaultK
 	}
+	m.k = k
 	m.selectNearest(k)
+	if len(m.hhs) > directLimit {
+		y, err := m.samplePrices(sampleHouseholds)
+		if err != nil {
+			return nil, err
+		}
+		m.pinByPrices(y, max(directLimit, len(m.hhs)/25))
+	}
 	m.build()
 	t1 := time.Now()
 	sol, err := m.solveLP()
@@ -98,6 +108,12 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 	if st.Bound > 0 {
 		st.Gap = (st.Cost - st.Bound) / st.Bound
 	}
+	for _, c := range m.pin {
+		if c >= 0 {
+			st.Pinned++
+		}
+	}
+	st.Unpinned = sol.unpinned
 	st.Repaired = pl.repaired
 	st.Unplanned = len(res.Unplanned)
 	st.UnplannedLP = int(sol.unplanned)

@@ -16,28 +16,38 @@ type lp struct {
 	rounds    int   // solves until no excluded arc had a negative reduced cost
 	priced    int   // excluded arcs priced in the last round
 	added     int   // arcs pricing added back over all rounds
+	unpinned  int   // pinned households pricing turned back into nodes
 }
 
-// maxRounds stops pricing from looping forever on a bug; one or two rounds are
-// the rule, since the K nearest offices hold the optimum almost always.
+// maxRounds stops pricing from looping forever on a bug; a few rounds are the
+// rule, since the K nearest offices hold the optimum almost always.
 const maxRounds = 50
 
-// solveLP solves the restricted model, prices every excluded arc of the full
-// model with the duals, adds back the households' offices with a negative reduced
-// cost and resumes from the optimal basis until none is left: then the
-// restricted optimum is the optimum of the full model.
+// violations are what pricing found: offices to add to household nodes
+// (household×office) and pinned households to turn into nodes.
+type violations struct {
+	missing []int
+	unpin   []int
+}
+
+// solveLP solves the restricted model, prices every arc of the full model that
+// the restriction left out with the duals, puts back what has a negative reduced
+// cost and solves again until nothing is left: then the restricted optimum is the
+// optimum of the full model, and the bound proves it.
 func (m *model) solveLP() (*lp, error) {
 	out := &lp{}
 	nO := len(m.offices)
-	pred, upper, err := m.startTree()
-	if err != nil {
-		return nil, err
-	}
-	sv, err := flow.NewSolverFromTree(m.g, pred, upper)
-	if err != nil {
-		return nil, fmt.Errorf("plan: min-cost flow: %w", err)
-	}
+	var sv *flow.Solver
 	for {
+		if sv == nil {
+			pred, upper, err := m.startTree()
+			if err != nil {
+				return nil, err
+			}
+			if sv, err = flow.NewSolverFromTree(m.g, pred, upper); err != nil {
+				return nil, fmt.Errorf("plan: min-cost flow: %w", err)
+			}
+		}
 		out.rounds++
 		res, err := sv.Solve()
 		if err != nil {
@@ -47,35 +57,28 @@ func (m *model) solveLP() (*lp, error) {
 		if err != nil {
 			return nil, err
 		}
-		pi := res.Potential
-		var missing []int
-		out.priced = 0
-		for h := range m.hhs {
-			hh := &m.hhs[h]
-			size := int64(len(hh.members))
-			for o := 0; o < nO; o++ {
-				if m.hasArc[h*nO+o] {
-					continue
-				}
-				neg := false
-				for t := hh.lo; t <= hh.hi; t++ {
-					out.priced++
-					if rc := m.unitCost(h, o, t) + pi[h] - pi[m.owNode(o, t)]; rc < 0 {
-						bound += size * rc
-						neg = true
-					}
-				}
-				if neg {
-					missing = append(missing, h*nO+o)
-				}
-			}
-		}
-		if len(missing) == 0 || out.rounds == maxRounds {
+		extra, v := m.price(res.Potential, &out.priced)
+		bound += extra
+		if (len(v.missing) == 0 && len(v.unpin) == 0) || out.rounds == maxRounds {
 			out.res, out.bound = res, bound
 			for _, a := range m.overArc {
 				out.unplanned += res.Flow[a]
 			}
 			return out, nil
+		}
+		for _, x := range v.missing {
+			m.hasArc[x] = true
+		}
+		if len(v.unpin) > 0 {
+			// New nodes change the numbering: build again and restart from a
+			// fresh warm start.
+			for _, h := range v.unpin {
+				m.pin[h] = -1
+			}
+			out.unpinned += len(v.unpin)
+			m.build()
+			sv = nil
+			continue
 		}
 		var addErr error
 		add := func(from, to int, capacity, cost int64) int {
@@ -87,8 +90,7 @@ func (m *model) solveLP() (*lp, error) {
 			out.added++
 			return a
 		}
-		for _, x := range missing {
-			m.hasArc[x] = true
+		for _, x := range v.missing {
 			m.addWindow(x/nO, x%nO, add)
 		}
 		if addErr != nil {
@@ -97,10 +99,64 @@ func (m *model) solveLP() (*lp, error) {
 	}
 }
 
+// price computes the reduced cost of every arc of the full model that is not in
+// the graph: the window arcs of household nodes to offices without arcs, and
+// every arc of a pinned household, whose potential is the one that prices its
+// pinned arc at zero. It returns the negative part of the Lagrangian bound over
+// those arcs (each with the household's size as capacity) and what to put back.
+func (m *model) price(pi []int64, priced *int) (int64, violations) {
+	nO, W := len(m.offices), m.weeks
+	var extra int64
+	var v violations
+	*priced = 0
+	for h := range m.hhs {
+		hh := &m.hhs[h]
+		size := int64(len(hh.members))
+		var piH int64
+		pinned := m.pin[h] >= 0
+		if pinned {
+			c := int(m.pin[h])
+			piH = pi[m.owNode(c/W, c%W)] - m.unitCost(h, c/W, c%W)
+			extra += size * m.unitCost(h, c/W, c%W) // the pinned flow's own cost
+		} else {
+			piH = pi[m.node[h]]
+		}
+		bad := false
+		for o := 0; o < nO; o++ {
+			if !pinned && m.hasArc[h*nO+o] {
+				continue
+			}
+			neg := false
+			for t := hh.lo; t <= hh.hi; t++ {
+				if pinned && int(m.pin[h]) == o*W+t {
+					continue
+				}
+				*priced++
+				if rc := m.unitCost(h, o, t) + piH - pi[m.owNode(o, t)]; rc < 0 {
+					extra += size * rc
+					neg = true
+				}
+			}
+			if neg {
+				bad = true
+				m.hasArc[h*nO+o] = m.hasArc[h*nO+o] || pinned
+				if !pinned {
+					v.missing = append(v.missing, h*nO+o)
+				}
+			}
+		}
+		if pinned && bad {
+			v.unpin = append(v.unpin, h)
+		}
+	}
+	return extra, v
+}
+
 // bound is the Lagrangian lower bound that potentials pi prove on the graph, with
 // each household arc's capacity taken as the household's size: that constraint is
 // redundant (a household sends no more than it has), so the bound holds for the
-// model, and it keeps the bound finite while pricing.
+// model, and it keeps the bound finite while pricing. Pinned households' supply
+// sits at their cell; price adds their own cost and their other arcs.
 func (m *model) bound(pi []int64) (int64, error) {
 	var b int64
 	for v, s := range m.g.Supply {
@@ -114,7 +170,7 @@ func (m *model) bound(pi []int64) (int64, error) {
 		}
 		c := g.Cap[a]
 		if h := m.arcHH[a]; h >= 0 {
-			c = g.Supply[h]
+			c = int64(len(m.hhs[h].members))
 		} else if c == flow.Inf {
 			return 0, fmt.Errorf("plan: an open arc has a negative reduced cost; solver bug")
 		}

@@ -1,0 +1,104 @@
+package plan
+
+import (
+	"slices"
+)
+
+// Pinning keeps very large instances fast. The simplex moves whole subtrees of
+// households when an office-week changes its place in the tree, so its work grows
+// with the square of the households. Most households, though, have one office and
+// week far cheaper than any other at the prices (potentials) the office-weeks end
+// up with. Those are pinned: left out of the graph, their supply put straight at
+// that cell. Prices come from solving a sample first; pricing after each solve
+// unpins every household whose pinned cell stopped being its cheapest, so the
+// final bound still covers every arc of the full model.
+
+// directLimit is the number of households solved without pinning; Milan-sized
+// instances stay below it.
+const directLimit = 60000
+
+// sampleHouseholds is the size of the sample that estimates the prices.
+const sampleHouseholds = 40000
+
+// pinByPrices pins all but about keep households, those whose cheapest cell at
+// prices y (office×week) beats every other by the widest margin.
+func (m *model) pinByPrices(y []int64, keep int) {
+	nO, W := len(m.offices), m.weeks
+	type cand struct {
+		h    int32
+		cell int32
+		gap  int64
+	}
+	cands := make([]cand, len(m.hhs))
+	for h := range m.hhs {
+		hh := &m.hhs[h]
+		best, second := int64(1)<<62, int64(1)<<62
+		cell := -1
+		for o := 0; o < nO; o++ {
+			for t := hh.lo; t <= hh.hi; t++ {
+				c := m.unitCost(h, o, t) - y[o*W+t]
+				if c < best {
+					best, second, cell = c, best, o*W+t
+				} else if c < second {
+					second = c
+				}
+			}
+		}
+		cands[h] = cand{int32(h), int32(cell), second - best}
+	}
+	m.pin = make([]int32, len(m.hhs))
+	for h := range m.pin {
+		m.pin[h] = -1
+	}
+	if keep >= len(cands) {
+		return
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		switch {
+		case a.gap > b.gap:
+			return -1
+		case a.gap < b.gap:
+			return 1
+		}
+		return int(a.h - b.h)
+	})
+	for _, c := range cands[:len(cands)-keep] {
+		m.pin[c.h] = c.cell
+	}
+}
+
+// samplePrices solves every k-th household with capacities scaled down alike and
+// returns the office-week potentials of its optimum.
+func (m *model) samplePrices(households int) ([]int64, error) {
+	step := max(len(m.hhs)/households, 1)
+	var people []Person
+	total := 0
+	for h := 0; h < len(m.hhs); h += step {
+		for _, pi := range m.hhs[h].members {
+			people = append(people, m.people[pi])
+		}
+	}
+	for h := range m.hhs {
+		total += len(m.hhs[h].members)
+	}
+	share := float64(len(people)) / float64(total)
+	offices := slices.Clone(m.offices)
+	for o := range offices {
+		offices[o].Capacity = int(float64(offices[o].Capacity)*share + 0.5)
+	}
+	sub := newModel(people, offices, m.p)
+	sub.selectNearest(m.k)
+	sub.build()
+	sol, err := sub.solveLP()
+	if err != nil {
+		return nil, err
+	}
+	nO, W := len(m.offices), m.weeks
+	y := make([]int64, nO*W)
+	for o := 0; o < nO; o++ {
+		for t := 0; t < W; t++ {
+			y[o*W+t] = sol.res.Potential[sub.owNode(o, t)]
+		}
+	}
+	return y, nil
+}
