@@ -103,8 +103,8 @@ func (b *builder) build() error {
 	return b.plan()
 }
 
-// fuse folds an activation or PRELU that alone reads a convolution's output
-// into the convolution, saving a pass over the activations.
+// fuse folds an activation or PRELU that alone reads the output of a
+// convolution, depthwise convolution or binary operator into that operator.
 func (b *builder) fuse() {
 	uses := map[int]int{}
 	for _, io := range b.ios {
@@ -118,26 +118,26 @@ func (b *builder) fuse() {
 	var ops []op
 	var ios [][2][]int
 	for i := 0; i < len(b.m.ops); i++ {
-		c, ok := b.m.ops[i].(*conv2d)
-		if ok && i+1 < len(b.m.ops) && uses[c.out] == 1 && c.act == actNone && c.alpha == nil {
-			switch next := b.m.ops[i+1].(type) {
-			case *prelu:
-				if next.in == c.out && len(next.alpha) == c.cout {
-					c.alpha, c.out = next.alpha, next.out
-				}
-			case *unary:
-				if next.in == c.out && (next.kind == opRelu || next.kind == opRelu6) {
-					c.act, c.out = actRelu, next.out
-					if next.kind == opRelu6 {
-						c.act = actRelu6
-					}
-				}
+		if i+1 < len(b.m.ops) {
+			var post *epilogue
+			var out *int
+			channels := 0
+			switch k := b.m.ops[i].(type) {
+			case *conv2d:
+				post, out, channels = &k.post, &k.out, k.cout
+			case *depthwise:
+				post, out, channels = &k.post, &k.out, k.c*k.mult
+			case *binaryOp:
+				post, out, channels = &k.post, &k.out, k.channels
 			}
-			if c.out != b.ios[i][1][0] {
-				ops = append(ops, c)
-				ios = append(ios, [2][]int{b.ios[i][0], b.ios[i+1][1]})
-				i++
-				continue
+			if post != nil && uses[*out] == 1 {
+				if next, ok := post.fuse(b.m.ops[i+1], *out, channels); ok {
+					*out = next
+					ops = append(ops, b.m.ops[i])
+					ios = append(ios, [2][]int{b.ios[i][0], b.ios[i+1][1]})
+					i++
+					continue
+				}
 			}
 		}
 		ops = append(ops, b.m.ops[i])

@@ -8,7 +8,8 @@ import "fmt"
 type binaryOp struct {
 	a, b, out  int
 	kind       int32
-	act        byte
+	post       epilogue
+	channels   int // last dimension of the output
 	rows, cols int
 	sa, sb     [3]int // strides over the three outer dimensions, in rows of a / b
 	dims       [3]int
@@ -27,7 +28,7 @@ func (b *builder) binary(d *opDef) (op, error) {
 	k := &binaryOp{a: ins[0], b: ins[1], out: outs[0], kind: d.builtin}
 	switch d.builtin {
 	case opAdd, opMul, opSub, opDiv:
-		if k.act, err = readAct(opts(d), 0); err != nil {
+		if k.post.act, err = readAct(opts(d), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -52,6 +53,7 @@ func (b *builder) binary(d *opDef) (op, error) {
 	if err := b.setOut(outs[0], rankLike(so, max(len(sa), len(sb)))); err != nil {
 		return nil, err
 	}
+	k.channels = so[3]
 	if pa == pb {
 		k.flat, k.rows, k.cols, k.la, k.lb = true, 1, elems(so[:]), elems(so[:]), elems(so[:])
 		return k, nil
@@ -83,21 +85,26 @@ func rankLike(s [4]int, rank int) []int { return append([]int(nil), s[4-rank:]..
 func (k *binaryOp) run(s *Session) {
 	a, b, out := s.buf(k.a), s.buf(k.b), s.buf(k.out)
 	if k.flat {
-		binRow(k.kind, out, a, b)
-	} else {
-		r := 0
-		for i := range k.dims[0] {
-			for j := range k.dims[1] {
-				for l := range k.dims[2] {
-					ra := (i*k.sa[0] + j*k.sa[1] + l*k.sa[2]) * k.la
-					rb := (i*k.sb[0] + j*k.sb[1] + l*k.sb[2]) * k.lb
-					binRow(k.kind, out[r*k.cols:(r+1)*k.cols], a[ra:ra+k.la], b[rb:rb+k.lb])
-					r++
-				}
+		step := k.post.chunk(k.channels)
+		for p := 0; p < len(out); p += step {
+			q := min(p+step, len(out))
+			binRow(k.kind, out[p:q], a[p:q], b[p:q])
+			k.post.apply(out[p:q])
+		}
+		return
+	}
+	r := 0
+	for i := range k.dims[0] {
+		for j := range k.dims[1] {
+			for l := range k.dims[2] {
+				ra := (i*k.sa[0] + j*k.sa[1] + l*k.sa[2]) * k.la
+				rb := (i*k.sb[0] + j*k.sb[1] + l*k.sb[2]) * k.lb
+				binRow(k.kind, out[r*k.cols:(r+1)*k.cols], a[ra:ra+k.la], b[rb:rb+k.lb])
+				r++
 			}
 		}
 	}
-	activate(out, k.act)
+	k.post.apply(out)
 }
 
 // binRow computes dst = a ∘ b where a or b may be a single value broadcast
@@ -211,11 +218,11 @@ func preluRows(out, in, alpha []float32) {
 	for p := 0; p+c <= len(in); p += c {
 		src, dst := in[p:p+c], out[p:p+c]
 		al := alpha[:len(src)]
+		dst = dst[:len(src)]
 		for i, x := range src {
-			if x < 0 {
-				x *= al[i]
-			}
-			dst[i] = x
+			// Branch-free: the sign of activations is unpredictable.
+			neg := min(x, 0)
+			dst[i] = x - neg + al[i]*neg
 		}
 	}
 }

@@ -10,8 +10,7 @@ type conv2d struct {
 	cin, cout int
 	weights   []float32 // cout × (kh·kw·cin), the TFLite layout
 	bias      []float32
-	act       byte
-	alpha     []float32 // per-channel PRELU fused into the epilogue, or nil
+	post      epilogue
 	pointwise bool
 	rows      int  // output pixels gathered per gemm call
 	reference bool // use the textbook loops (tests and benchmarks compare)
@@ -36,7 +35,7 @@ func (b *builder) conv(d *opDef) (op, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.act, err = readAct(o, 3); err != nil {
+	if c.post.act, err = readAct(o, 3); err != nil {
 		return nil, err
 	}
 	if err := c.win.init(h, w, fs[1], fs[2], sh, sw, dh, dw, pad); err != nil {
@@ -70,7 +69,7 @@ func (c *conv2d) run(s *Session) {
 	npix := c.win.oh * c.win.ow
 	if c.reference {
 		c.textbook(in, out)
-		c.epilogue(out)
+		c.post.apply(out)
 		return
 	}
 	// Work in chunks of rows so the epilogue finds them still in cache.
@@ -85,15 +84,7 @@ func (c *conv2d) run(s *Session) {
 			im2col(a, in, &c.win, c.cin, p0, n)
 			gemm(a, c.weights, c.bias, dst, n, c.cout, k)
 		}
-		c.epilogue(dst)
-	}
-}
-
-// epilogue applies the fused activation and PRELU.
-func (c *conv2d) epilogue(v []float32) {
-	activate(v, c.act)
-	if c.alpha != nil {
-		preluRows(v, v, c.alpha)
+		c.post.apply(dst)
 	}
 }
 

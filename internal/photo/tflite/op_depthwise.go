@@ -11,7 +11,7 @@ type depthwise struct {
 	c, mult int
 	weights []float32 // kh × kw × (c·mult), the TFLite layout
 	bias    []float32
-	act     byte
+	post    epilogue
 	// reference disables the one-pass 3×3 kernel (tests compare).
 	reference bool
 }
@@ -42,7 +42,7 @@ func (b *builder) depthwise(d *opDef) (op, error) {
 	if mult > 0 && int(mult) != k.mult {
 		return nil, fmt.Errorf("depth multiplier %d, filter says %d", mult, k.mult)
 	}
-	if k.act, err = readAct(o, 4); err != nil {
+	if k.post.act, err = readAct(o, 4); err != nil {
 		return nil, err
 	}
 	if err := k.win.init(h, w, fs[1], fs[2], sh, sw, dh, dw, pad); err != nil {
@@ -77,8 +77,8 @@ func (k *depthwise) run(s *Session) {
 			}
 			k.edge(o, in, iy0, ix0)
 		}
+		k.post.apply(out[oy*w.ow*co : (oy+1)*w.ow*co])
 	}
-	activate(out, k.act)
 }
 
 // interior3x3 computes one output pixel whose 3×3 window lies inside the

@@ -17,10 +17,12 @@ func (b *builder) unary(d *opDef) (op, error) {
 	return &unary{in: ins[0], out: outs[0], kind: d.builtin}, b.setOut(outs[0], b.shape(ins[0]))
 }
 
-func (k *unary) run(s *Session) {
-	in, out := s.buf(k.in), s.buf(k.out)
+func (k *unary) run(s *Session) { unaryRows(k.kind, s.buf(k.out), s.buf(k.in)) }
+
+// unaryRows applies an element-wise operator; out may be in.
+func unaryRows(kind int32, out, in []float32) {
 	out = out[:len(in)]
-	switch k.kind {
+	switch kind {
 	case opRelu:
 		for i, x := range in {
 			out[i] = max(x, 0)

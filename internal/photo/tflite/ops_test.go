@@ -298,3 +298,42 @@ func randv(r *rand.Rand, n int) []float32 {
 	}
 	return v
 }
+
+// Operators fused into a convolution's epilogue give the same values as run
+// one by one: conv → PRELU, conv → HARD_SWISH, and ADD → PRELU.
+func TestFusionKeepsValues(t *testing.T) {
+	in := []float32{1, -2, 3, -4}
+	chain := func(ops []to, tensors []tt) []float32 {
+		m, err := Load(buildModel(tensors, ops, []int32{0}, []int32{int32(len(tensors) - 1)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.ops) != 1 {
+			t.Errorf("%d operators after fusion, want 1", len(m.ops))
+		}
+		s := m.NewSession()
+		defer s.Release()
+		copy(s.Input(0), in)
+		s.Invoke()
+		return append([]float32(nil), s.Output(0)...)
+	}
+	// conv 1×1 with weight 2, bias 1: 3, −3, 7, −7; PRELU α = ½ on
+	// negatives: 3, −1.5, 7, −3.5.
+	got := chain([]to{{code: opConv2D, in: []int32{0, 1, 2}, out: []int32{3}}, {code: opPrelu, in: []int32{3, 4}, out: []int32{5}}},
+		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 1, 1, 1}, data: []float32{2}}, {shape: []int32{1}, data: []float32{1}}, {shape: []int32{1, 2, 2, 1}}, {shape: []int32{1}, data: []float32{0.5}}, {shape: []int32{1, 2, 2, 1}}})
+	if want := []float32{3, -1.5, 7, -3.5}; !near(got, want, 1e-6) {
+		t.Errorf("conv→prelu %v, want %v", got, want)
+	}
+	// Same conv then hard swish: x·relu6(x+3)/6 → 3, 0, 7, 0.
+	got = chain([]to{{code: opConv2D, in: []int32{0, 1, 2}, out: []int32{3}}, {code: opHardSwish, in: []int32{3}, out: []int32{4}}},
+		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 1, 1, 1}, data: []float32{2}}, {shape: []int32{1}, data: []float32{1}}, {shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 2, 2, 1}}})
+	if want := []float32{3, 0, 7, 0}; !near(got, want, 1e-6) {
+		t.Errorf("conv→hardswish %v, want %v", got, want)
+	}
+	// x + x then PRELU α = ¼: 2, −1, 6, −2.
+	got = chain([]to{{code: opAdd, in: []int32{0, 0}, out: []int32{1}}, {code: opPrelu, in: []int32{1, 2}, out: []int32{3}}},
+		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 2, 2, 1}}, {shape: []int32{1}, data: []float32{0.25}}, {shape: []int32{1, 2, 2, 1}}})
+	if want := []float32{2, -1, 6, -2}; !near(got, want, 1e-6) {
+		t.Errorf("add→prelu %v, want %v", got, want)
+	}
+}
