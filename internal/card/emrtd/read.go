@@ -7,9 +7,11 @@ import (
 	"github.com/sportello/sportello/internal/card/iso7816"
 )
 
-// maxChunk is the most bytes one READ BINARY asks for: with 3DES or AES secure
-// messaging the protected answer (DO87 + DO99 + DO8E) still fits a short APDU.
-const maxChunk = 0xDF
+// maxChunk is the most bytes one READ BINARY asks for. 0xA0 is what the iOS
+// reader that has read real CIEs asks for; the CIE answers plain reads with at
+// most 0xE7 bytes, and 0xA0 keeps the protected answer (DO87 + DO99 + DO8E)
+// well below that.
+const maxChunk = 0xA0
 
 // maxFile bounds what we read from one EF; DG2 of a CIE is 15-30 KB.
 const maxFile = 1 << 20

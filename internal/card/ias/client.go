@@ -89,45 +89,62 @@ func ReadKpub(t iso7816.Transceiver) ([]byte, error) { return readObject(t, SFIK
 // ReadSOD reads the IAS EF.SOD (a CMS SignedData).
 func ReadSOD(t iso7816.Transceiver) ([]byte, error) { return readObject(t, SFISOD) }
 
-// readObject reads the first chunk by short file identifier (which also makes
-// the file current), learns the object length from its header, then reads the
-// rest by offset.
+// readObject reads a file by short file identifier, as the official CIE SDKs
+// do: READ BINARY 00 B0 8s oo while the offset fits P2 (the CIE answers at
+// most 0xE7 bytes each), then READ BINARY 00 B1 00 0s with the offset in DO54.
+// The first bytes give the object length; trailing file bytes are not read.
 func readObject(t iso7816.Transceiver, sfi byte) ([]byte, error) {
-	r, err := iso7816.Send(t, iso7816.Command{INS: 0xB0, P1: 0x80 | sfi, Ne: iso7816.MaxShortNe})
+	var data []byte
+	total := -1
+	for total < 0 || len(data) < total {
+		off := len(data)
+		chunk, err := readAt(t, sfi, off)
+		if err != nil {
+			return nil, err
+		}
+		if len(chunk) == 0 {
+			return nil, fmt.Errorf("ias: file %d ends at %d bytes", sfi, off)
+		}
+		data = append(data, chunk...)
+		if total < 0 {
+			_, h, l, err := iso7816.ParseHeader(data)
+			if err != nil {
+				return nil, fmt.Errorf("ias: file %d header: %w", sfi, err)
+			}
+			if total = h + l; total > maxFile {
+				return nil, fmt.Errorf("ias: file %d of %d bytes too large", sfi, total)
+			}
+		}
+	}
+	return data[:total], nil
+}
+
+// oddChunk is what one B1 read asks for: 0xE4 data bytes, the SDK's step.
+const oddChunk = 0xE4
+
+func readAt(t iso7816.Transceiver, sfi byte, off int) ([]byte, error) {
+	if off > 0xFFFF {
+		return nil, fmt.Errorf("ias: file %d too long", sfi)
+	}
+	c := iso7816.Command{INS: 0xB0, P1: 0x80 | sfi, P2: byte(off), Ne: iso7816.MaxShortNe}
+	if off > 0xFF {
+		c = iso7816.Command{INS: 0xB1, P2: sfi, Data: []byte{0x54, 0x02, byte(off >> 8), byte(off)}, Ne: oddChunk + 3}
+	}
+	r, err := iso7816.Send(t, c)
 	if err != nil {
 		return nil, err
 	}
 	if r.SW != iso7816.SWOK && r.SW != iso7816.SWWarningEOF {
-		return nil, r.Err(fmt.Sprintf("READ BINARY SFI %d", sfi))
+		return nil, r.Err(fmt.Sprintf("READ BINARY SFI %d at %d", sfi, off))
 	}
-	_, h, l, err := iso7816.ParseHeader(r.Data)
-	if err != nil {
-		return nil, fmt.Errorf("ias: file %d header: %w", sfi, err)
+	if c.INS == 0xB0 {
+		return r.Data, nil
 	}
-	total := h + l
-	if total > maxFile {
-		return nil, fmt.Errorf("ias: file %d of %d bytes too large", sfi, total)
+	v, ok := iso7816.Find(r.Data, 0x53)
+	if !ok {
+		return nil, fmt.Errorf("ias: READ BINARY (B1) of file %d answered without DO53", sfi)
 	}
-	data := r.Data
-	for len(data) < total {
-		off := len(data)
-		if off > 0x7FFF {
-			return nil, fmt.Errorf("ias: file %d too long for READ BINARY offsets", sfi)
-		}
-		n := min(total-off, iso7816.MaxShortNe)
-		r, err := iso7816.Send(t, iso7816.Command{INS: 0xB0, P1: byte(off >> 8), P2: byte(off), Ne: n})
-		if err != nil {
-			return nil, err
-		}
-		if r.SW != iso7816.SWOK && r.SW != iso7816.SWWarningEOF {
-			return nil, r.Err(fmt.Sprintf("READ BINARY SFI %d at %d", sfi, off))
-		}
-		if len(r.Data) == 0 {
-			return nil, fmt.Errorf("ias: file %d ends at %d of %d bytes", sfi, off, total)
-		}
-		data = append(data, r.Data...)
-	}
-	return data[:total], nil
+	return v, nil
 }
 
 // ParseKpub decodes the internal authentication key: PKCS#1 RSAPublicKey as

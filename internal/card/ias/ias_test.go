@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -85,13 +86,19 @@ func TestReadBadge(t *testing.T) {
 			t.Fatalf("APDU %d = %s, want %s", i, got, w)
 		}
 	}
-	var sawMSE, sawGetResponse bool
+	// Kpub is read exactly as the official SDK reads it, and the SOD beyond
+	// offset 255 with the odd READ BINARY.
+	if got := hexOf(l.sent[3]) + " " + hexOf(l.sent[4]); got != "00B0850000 00B085E700" {
+		t.Fatalf("Kpub reads %s", got)
+	}
+	var sawMSE, sawGetResponse, sawB1 bool
 	for _, a := range l.sent {
 		sawMSE = sawMSE || hexOf(a) == "002241A406800102840183"
 		sawGetResponse = sawGetResponse || (len(a) >= 2 && a[1] == 0xC0)
+		sawB1 = sawB1 || strings.HasPrefix(hexOf(a), "00B10006045402")
 	}
-	if !sawMSE || !sawGetResponse {
-		t.Fatalf("MSE %v, GET RESPONSE after 61xx %v", sawMSE, sawGetResponse)
+	if !sawMSE || !sawGetResponse || !sawB1 {
+		t.Fatalf("MSE %v, GET RESPONSE after 61xx %v, B1 for the SOD %v", sawMSE, sawGetResponse, sawB1)
 	}
 }
 

@@ -269,6 +269,10 @@ func (c *Card) file(fid uint16) ([]byte, uint16) {
 	return nil, iso7816.SWFileNotFound
 }
 
+// maxPlainRead is the most a CIE answers to one unprotected READ BINARY
+// (seen in the official SDK, which reads Kpub at offsets 0 and 0xE7).
+const maxPlainRead = 0xE7
+
 func (c *Card) readBinary(cmd iso7816.Command) []byte {
 	offset := int(cmd.P1)<<8 | int(cmd.P2)
 	if cmd.INS == 0xB0 && cmd.P1&0x80 != 0 {
@@ -288,6 +292,20 @@ func (c *Card) readBinary(cmd iso7816.Command) []byte {
 		c.selected, c.selectedID = data, fid
 		offset = int(cmd.P2)
 	}
+	if cmd.INS == 0xB1 && (cmd.P1 != 0 || cmd.P2 != 0) {
+		// P1-P2 name the file: a short identifier in the low five bits, or a FID.
+		fid := uint16(cmd.P1)<<8 | uint16(cmd.P2)
+		if cmd.P1 == 0 && cmd.P2 <= 0x1F && c.app == appCIE {
+			fid = 0x1000 | uint16(cmd.P2)
+		} else if cmd.P1 == 0 && cmd.P2 <= 0x1F {
+			fid = 0x0100 | uint16(cmd.P2)
+		}
+		data, status := c.file(fid)
+		if status != iso7816.SWOK {
+			return sw(status)
+		}
+		c.selected, c.selectedID = data, fid
+	}
 	if cmd.INS == 0xB1 {
 		off, ok := iso7816.Find(cmd.Data, 0x54)
 		if !ok || len(off) == 0 || len(off) > 3 {
@@ -305,6 +323,9 @@ func (c *Card) readBinary(cmd iso7816.Command) []byte {
 		return sw(iso7816.SWWrongP1P2)
 	}
 	n := cmd.Ne
+	if c.session == nil && n > maxPlainRead {
+		n = maxPlainRead
+	}
 	if cmd.INS == 0xB1 {
 		n -= 4 // room for the DO53 header
 	}
