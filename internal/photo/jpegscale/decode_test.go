@@ -87,10 +87,27 @@ func channels(c color.Color) [4]int {
 	return [4]int{int(r >> 8), int(g >> 8), int(b >> 8), int(a >> 8)}
 }
 
+// ycbcrkFixture is the CMYK fixture with its Adobe transform flag set to 2,
+// which makes both decoders read it as YCbCrK.
+func ycbcrkFixture(t testing.TB) []byte {
+	data := bytes.Clone(readFixture(t, "video-001.cmyk.jpeg"))
+	i := bytes.Index(data, []byte("Adobe"))
+	if i < 0 || data[i+11] != 0 {
+		t.Fatal("fixture has no Adobe segment with transform 0")
+	}
+	data[i+11] = 2
+	return data
+}
+
 func TestDecodeEqualsStdlib(t *testing.T) {
-	for _, name := range fixtures {
+	for _, name := range append(fixtures, "YCbCrK", "video-001.progressive.truncated.jpeg") {
 		t.Run(name, func(t *testing.T) {
-			data := readFixture(t, name)
+			var data []byte
+			if name == "YCbCrK" {
+				data = ycbcrkFixture(t)
+			} else {
+				data = readFixture(t, name)
+			}
 			want, err := jpeg.Decode(bytes.NewReader(data))
 			if err != nil {
 				t.Fatal(err)
