@@ -136,5 +136,8 @@ func (a *analysis) checkGeometry() (Result, Result) {
 	}
 	res := judge("resolution", Hc, atLeast(math.Round(minOutHeight/maxUpscale)))
 	res.Note = "height in source pixels of the 35×45 crop"
+	if res.Status == Fail {
+		res.Note = fmt.Sprintf("the 35×45 crop would be %.0f px high in the source; %d px are needed with at most %.2f× enlargement", Hc, minOutHeight, maxUpscale)
+	}
 	return geo, res
 }

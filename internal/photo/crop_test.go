@@ -1,0 +1,88 @@
+package photo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/jpeg"
+	"os"
+	"testing"
+)
+
+func TestCropPassesCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	e := testEngine(t)
+	tests := []string{
+		"testdata/portraits/compliant/london_004_neutral.jpg",
+		"testdata/portraits/compliant/london_012_neutral.jpg",
+		"testdata/portraits/compliant/london_030_neutral.jpg",
+		"testdata/portraits/compliant/canada_003f.jpg",
+		"testdata/portraits/compliant/canada_044f.jpg",
+	}
+	for _, path := range tests {
+		t.Run(path, func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := e.Crop(context.Background(), bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.JPEG) > MaxCropBytes {
+				t.Fatalf("%d bytes, over 500 KB", len(c.JPEG))
+			}
+			if bytes.Contains(c.JPEG[:min(len(c.JPEG), 4096)], []byte("Exif")) {
+				t.Fatal("metadata left in the output")
+			}
+			cfg, err := jpeg.DecodeConfig(bytes.NewReader(c.JPEG))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Width < 551 || cfg.Height < 709 || cfg.Height > maxOutHeight {
+				t.Fatalf("output %dx%d", cfg.Width, cfg.Height)
+			}
+			if a := float64(cfg.Width) / float64(cfg.Height); a < frameAspect-0.005 || a > frameAspect+0.005 {
+				t.Fatalf("aspect %.4f, want 35/45", a)
+			}
+			rep, err := e.Check(context.Background(), bytes.NewReader(c.JPEG))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Compliant {
+				t.Fatalf("the crop fails %v", rep.Failed())
+			}
+			g, _ := rep.Check("crop_geometry")
+			t.Logf("%dx%d q%d %d KB; re-check: %s", cfg.Width, cfg.Height, c.Quality, len(c.JPEG)>>10, g.Note)
+		})
+	}
+}
+
+func TestCropRefuses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	e := testEngine(t)
+	base := loadRGBA(t, synthBase)
+	b := base.Bounds()
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"head cut off", encodeJPEG(t, subImage(base, image.Rect(0, b.Dy()*3/10, b.Dx(), b.Dy())), 95)},
+		{"too little resolution", encodeJPEG(t, resample(base, fullRect(base), 420, 420), 95)},
+		{"no face", encodeJPEG(t, gradient(800, 1000), 95)},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.Crop(context.Background(), bytes.NewReader(tt.data))
+			if !errors.Is(err, ErrNoCrop) {
+				t.Fatalf("got %v, want ErrNoCrop", err)
+			}
+			t.Log(err)
+		})
+	}
+}

@@ -1,0 +1,201 @@
+package photo
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"math"
+	"os"
+	"testing"
+)
+
+// Synthetic variants of one compliant London portrait (CC BY 4.0, DeBruine & Jones 2017),
+// each made to break one rule: the check for that rule must pass on the original and fail
+// on the variant.
+
+const synthBase = "testdata/portraits/compliant/london_004_neutral.jpg"
+
+func loadRGBA(t *testing.T, path string) *image.RGBA {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := decodeBytes(data, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resample(src.img, fullRect(src.img), src.img.Bounds().Dx(), src.img.Bounds().Dy())
+}
+
+func checkImage(t *testing.T, img image.Image, quality int) *Report {
+	t.Helper()
+	rep, err := testEngine(t).Check(context.Background(), bytes.NewReader(encodeJPEG(t, img, quality)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func mapPixels(src *image.RGBA, f func(v float64) float64) *image.RGBA {
+	dst := image.NewRGBA(src.Bounds())
+	for i := 0; i < len(src.Pix); i += 4 {
+		for c := 0; c < 3; c++ {
+			dst.Pix[i+c] = clamp8(float32(f(float64(src.Pix[i+c]))))
+		}
+		dst.Pix[i+3] = 255
+	}
+	return dst
+}
+
+// rotate turns img by deg degrees about its centre, extending the edges into the corners.
+func rotate(src *image.RGBA, deg float64) *image.RGBA {
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	s, c := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			dx, dy := float64(x)-cx, float64(y)-cy
+			sx := min(max(int(c*dx+s*dy+cx), 0), b.Dx()-1)
+			sy := min(max(int(-s*dx+c*dy+cy), 0), b.Dy()-1)
+			copy(dst.Pix[dst.PixOffset(x, y):][:4], src.Pix[src.PixOffset(sx, sy):][:4])
+		}
+	}
+	return dst
+}
+
+// blur applies a separable Gaussian of the given sigma.
+func blur(src *image.RGBA, sigma float64) *image.RGBA {
+	r := int(3 * sigma)
+	k := make([]float64, 2*r+1)
+	var sum float64
+	for i := range k {
+		d := float64(i - r)
+		k[i] = math.Exp(-d * d / (2 * sigma * sigma))
+		sum += k[i]
+	}
+	for i := range k {
+		k[i] /= sum
+	}
+	b := src.Bounds()
+	pass := func(in *image.RGBA, dx, dy int) *image.RGBA {
+		out := image.NewRGBA(b)
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				var acc [3]float64
+				for i, w := range k {
+					xx := min(max(x+dx*(i-r), 0), b.Dx()-1)
+					yy := min(max(y+dy*(i-r), 0), b.Dy()-1)
+					p := in.PixOffset(xx, yy)
+					acc[0] += w * float64(in.Pix[p])
+					acc[1] += w * float64(in.Pix[p+1])
+					acc[2] += w * float64(in.Pix[p+2])
+				}
+				p := out.PixOffset(x, y)
+				out.Pix[p], out.Pix[p+1], out.Pix[p+2], out.Pix[p+3] = clamp8(float32(acc[0])), clamp8(float32(acc[1])), clamp8(float32(acc[2])), 255
+			}
+		}
+		return out
+	}
+	return pass(pass(src, 1, 0), 0, 1)
+}
+
+func subImage(src *image.RGBA, r image.Rectangle) *image.RGBA {
+	return resample(src, rect{float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)}, r.Dx(), r.Dy())
+}
+
+// pasteFace puts a half-size copy of the face region into the top-left background.
+func pasteFace(src *image.RGBA) *image.RGBA {
+	dst := subImage(src, src.Bounds())
+	b := src.Bounds()
+	face := resample(src, rect{float64(b.Dx()) * 0.3, float64(b.Dy()) * 0.2, float64(b.Dx()) * 0.7, float64(b.Dy()) * 0.75}, b.Dx()/5, b.Dy()*55/200)
+	for y := 0; y < face.Bounds().Dy(); y++ {
+		for x := 0; x < face.Bounds().Dx(); x++ {
+			copy(dst.Pix[dst.PixOffset(x+20, y+20):][:4], face.Pix[face.PixOffset(x, y):][:4])
+		}
+	}
+	return dst
+}
+
+func TestSyntheticVariants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	base := loadRGBA(t, synthBase)
+	b := base.Bounds()
+	orig := checkImage(t, base, 95)
+	tests := []struct {
+		name  string
+		check string
+		make  func() *image.RGBA
+		q     int
+	}{
+		{"rotated 15°", "pose_roll", func() *image.RGBA { return rotate(base, 15) }, 95},
+		{"Gaussian blur σ=3", "sharpness", func() *image.RGBA { return blur(base, 3) }, 95},
+		{"darkened to 25 %", "exposure", func() *image.RGBA { return mapPixels(base, func(v float64) float64 { return 0.25 * v }) }, 95},
+		{"overexposed", "exposure", func() *image.RGBA { return mapPixels(base, func(v float64) float64 { return 1.8*v + 40 }) }, 95},
+		{"JPEG quality 5", "pixelation", func() *image.RGBA { return base }, 5},
+		{"off-centre crop, head cut", "crop_geometry", func() *image.RGBA {
+			return subImage(base, image.Rect(b.Dx()/3, b.Dy()/4, b.Dx(), b.Dy()))
+		}, 95},
+		{"two faces", "one_face", func() *image.RGBA { return pasteFace(base) }, 95},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if c, _ := orig.Check(tt.check); c.Status != Pass {
+				t.Fatalf("original fails %s already: %+v", tt.check, c)
+			}
+			rep := checkImage(t, tt.make(), tt.q)
+			c, ok := rep.Check(tt.check)
+			if !ok || c.Status != Fail {
+				t.Fatalf("%s: %s = %+v, want fail", tt.name, tt.check, c)
+			}
+			if rep.Compliant {
+				t.Fatalf("%s judged compliant", tt.name)
+			}
+			t.Logf("%s: %s %.3f (%s)", tt.name, tt.check, c.Value, c.Threshold)
+		})
+	}
+}
+
+// TestBackgroundReplacement paints the background of a busy-background portrait a uniform
+// light grey through the person mask: the background check must fail before and pass after.
+func TestBackgroundReplacement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	const busy = "testdata/portraits/noncompliant/busy_background/interfaces_061.jpg"
+	img := loadRGBA(t, busy)
+	before := checkImage(t, img, 95)
+	if c, _ := before.Check("background"); c.Status != Fail {
+		t.Fatalf("busy background passes already: %+v", c)
+	}
+	mask, err := testEngine(t).model.Segment(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grey := color.RGBA{200, 202, 205, 255}
+	out := subImage(img, img.Bounds())
+	for y := 0; y < img.Bounds().Dy(); y++ {
+		for x := 0; x < img.Bounds().Dx(); x++ {
+			a := float64(mask.GrayAt(x, y).Y) / 255
+			p := out.PixOffset(x, y)
+			for c, g := range []uint8{grey.R, grey.G, grey.B} {
+				out.Pix[p+c] = clamp8(float32(a*float64(out.Pix[p+c]) + (1-a)*float64(g)))
+			}
+		}
+	}
+	after := checkImage(t, out, 95)
+	c, _ := after.Check("background")
+	if c.Status != Pass {
+		t.Fatalf("uniform background: %+v, want pass", c)
+	}
+	t.Logf("background %.3f → %.3f", mustValue(before, "background"), c.Value)
+}
+
+func mustValue(r *Report, id string) float64 {
+	c, _ := r.Check(id)
+	return c.Value
+}
