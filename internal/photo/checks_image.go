@@ -16,7 +16,7 @@ const (
 	skinSatMin    = 0.08
 	skinSatMax    = 0.75
 	shadowMax     = 0.22 // |left−right| / brighter half
-	blockinessMax = 2.5 // compliant portraits 1.2–1.8, JPEG quality 5 above 8
+	blockinessMax = 2.5  // compliant portraits 1.2–1.8, JPEG quality 5 above 8
 )
 
 // faceRect is the inner face (cheek edge to cheek edge, mesh top to chin) in analysis pixels.
