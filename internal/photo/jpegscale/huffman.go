@@ -72,7 +72,7 @@ func (d *decoder) refill() {
 		// A byte of x is 0xff exactly when that byte of ^x is zero.
 		if nx := ^x; (nx-0x0101010101010101)&^nx&0x8080808080808080 == 0 {
 			k := (64 - d.bits.n) >> 3
-			d.bits.a |= x >> (64 - 8*k) << (64 - d.bits.n - 8*k)
+			d.bits.a |= x >> ((64 - 8*k) & 63) << ((64 - d.bits.n - 8*k) & 63)
 			d.bits.n += 8 * k
 			d.bytes.i = i + k
 			return
@@ -211,11 +211,11 @@ func (d *decoder) decodeBits(n int) uint32 {
 // coin toss that the branch predictor cannot learn.
 func extend(x uint32, s uint8) int32 {
 	// neg is all ones when the top magnitude bit is 0, i.e. the value is negative.
-	neg := int32(((x >> (s - 1)) & 1) - 1)
+	neg := int32(((x >> ((s - 1) & 31)) & 1) - 1)
 	if s == 0 {
 		return 0
 	}
-	return int32(x) + (neg & ((-1 << s) + 1))
+	return int32(x) + (neg & ((-1 << (s & 31)) + 1))
 }
 
 // processDHT processes a Define Huffman Table marker, and initializes a huffman

@@ -257,7 +257,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		}
 		if e := dcH.fast[a>>(64-lutBits)]; e != 0 {
 			l := uint(e & 0xff)
-			a <<= l
+			a <<= l & 63
 			n -= int(l)
 			*dc += e >> 16
 		} else {
@@ -272,16 +272,16 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			} else if s, l, ok = dcH.decodeSlow(a); !ok {
 				return false, FormatError("bad Huffman code")
 			}
-			a <<= l
+			a <<= l & 63
 			n -= l
 			if s > 16 {
 				return false, UnsupportedError("excessive DC component")
 			}
-			*dc += extend(uint32(a>>(64-uint(s))), s)
-			a <<= s
+			*dc += extend(uint32(a>>((64-uint(s))&63)), s)
+			a <<= s & 63
 			n -= int(s)
 		}
-		b[0] = int16(*dc << al)
+		b[0] = int16(*dc << (al & 31))
 	}
 
 	if zig <= zigEnd && d.eobRun > 0 {
@@ -298,13 +298,13 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		}
 		if e := acH.fast[a>>(64-lutBits)]; e != 0 {
 			l := uint(e & 0xff)
-			a <<= l
+			a <<= l & 63
 			n -= int(l)
 			zig += int(e>>8) & 0xff
 			if zig > zigEnd {
 				break
 			}
-			b[unzig[zig&63]&63] = int16(e>>16) << al
+			b[unzig[zig&63]&63] = int16(e>>16) << (al & 15)
 			ac = true
 			zig++
 			continue
@@ -312,7 +312,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		var rs uint8
 		if v := acH.lut[a>>(64-lutBits)]; v != 0 {
 			l := v & 0xff
-			a <<= l
+			a <<= l & 63
 			n -= int(l)
 			rs = uint8(v >> 8)
 		} else {
@@ -320,7 +320,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if !ok {
 				return false, FormatError("bad Huffman code")
 			}
-			a <<= l
+			a <<= l & 63
 			n -= l
 			rs = v
 		}
@@ -330,19 +330,19 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if zig > zigEnd {
 				break
 			}
-			v := extend(uint32(a>>(64-uint(s))), s)
-			a <<= s
+			v := extend(uint32(a>>((64-uint(s))&63)), s)
+			a <<= s & 63
 			n -= int(s)
-			b[unzig[zig&63]&63] = int16(v << al)
+			b[unzig[zig&63]&63] = int16(v << (al & 31))
 			ac = true
 			zig++
 			continue
 		}
 		if r != 0x0f {
-			run := uint16(1) << r
+			run := uint16(1) << (r & 15)
 			if r != 0 {
-				run |= uint16(a >> (64 - uint(r)))
-				a <<= uint(r)
+				run |= uint16(a >> ((64 - uint(r)) & 63))
+				a <<= uint(r) & 63
 				n -= r
 			}
 			d.eobRun = run - 1
