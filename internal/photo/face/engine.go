@@ -35,7 +35,8 @@ type Engine struct {
 	segmenter *tflite.Model
 	anchors   []anchor
 	rows      sync.Pool // *[]float32 row buffers of resize
-	// MinScore is the detection score below which a face is ignored.
+	// MinScore is the detection score below which a face is ignored
+	// (MediaPipe's 0.5 by default). Set it before sharing the Engine.
 	MinScore float64
 }
 
