@@ -74,15 +74,92 @@ func (c *curve) finish(l *big.Int, p1 point, x2 *big.Int) point {
 	return point{x3, y3}
 }
 
+// jacobian is a point (X/Z², Y/Z³); Z = 0 is the point at infinity. Scalar
+// multiplication works in these coordinates so it needs one inversion at the
+// end instead of one per step.
+type jacobian struct{ x, y, z *big.Int }
+
 func (c *curve) mul(k *big.Int, pt point) point {
-	var r point
+	if pt.x == nil || k.Sign() == 0 {
+		return point{}
+	}
+	r := jacobian{new(big.Int), new(big.Int), new(big.Int)}
 	for i := k.BitLen() - 1; i >= 0; i-- {
-		r = c.double(r)
+		r = c.jDouble(r)
 		if k.Bit(i) == 1 {
-			r = c.add(r, pt)
+			r = c.jAddAffine(r, pt)
 		}
 	}
-	return r
+	return c.affine(r)
+}
+
+func (c *curve) mod(x *big.Int) *big.Int { return x.Mod(x, c.p) }
+
+func (c *curve) jDouble(q jacobian) jacobian {
+	if q.z.Sign() == 0 || q.y.Sign() == 0 {
+		return jacobian{new(big.Int), new(big.Int), new(big.Int)}
+	}
+	xx := c.mod(new(big.Int).Mul(q.x, q.x))
+	yy := c.mod(new(big.Int).Mul(q.y, q.y))
+	yyyy := c.mod(new(big.Int).Mul(yy, yy))
+	zz := c.mod(new(big.Int).Mul(q.z, q.z))
+	s := c.mod(new(big.Int).Mul(q.x, yy))
+	s.Lsh(s, 2)
+	m := new(big.Int).Mul(xx, big.NewInt(3))
+	azz := new(big.Int).Mul(zz, zz)
+	azz.Mul(c.mod(azz), c.a)
+	c.mod(m.Add(m, azz))
+	x3 := new(big.Int).Mul(m, m)
+	x3.Sub(x3, new(big.Int).Lsh(s, 1))
+	c.mod(x3)
+	y3 := new(big.Int).Sub(s, x3)
+	y3.Mul(y3, m)
+	y3.Sub(y3, new(big.Int).Lsh(yyyy, 3))
+	c.mod(y3)
+	z3 := new(big.Int).Mul(q.y, q.z)
+	c.mod(z3.Lsh(z3, 1))
+	return jacobian{x3, y3, z3}
+}
+
+// jAddAffine adds an affine point to a Jacobian one (mixed addition).
+func (c *curve) jAddAffine(q jacobian, p2 point) jacobian {
+	if q.z.Sign() == 0 {
+		return jacobian{new(big.Int).Set(p2.x), new(big.Int).Set(p2.y), big.NewInt(1)}
+	}
+	z1z1 := c.mod(new(big.Int).Mul(q.z, q.z))
+	u2 := c.mod(new(big.Int).Mul(p2.x, z1z1))
+	s2 := c.mod(new(big.Int).Mul(p2.y, c.mod(new(big.Int).Mul(q.z, z1z1))))
+	h := c.mod(new(big.Int).Sub(u2, q.x))
+	r := c.mod(new(big.Int).Sub(s2, q.y))
+	if h.Sign() == 0 {
+		if r.Sign() == 0 {
+			return c.jDouble(q)
+		}
+		return jacobian{new(big.Int), new(big.Int), new(big.Int)}
+	}
+	hh := c.mod(new(big.Int).Mul(h, h))
+	hhh := c.mod(new(big.Int).Mul(h, hh))
+	v := c.mod(new(big.Int).Mul(q.x, hh))
+	x3 := new(big.Int).Mul(r, r)
+	x3.Sub(x3, hhh).Sub(x3, new(big.Int).Lsh(v, 1))
+	c.mod(x3)
+	y3 := new(big.Int).Sub(v, x3)
+	y3.Mul(y3, r)
+	y3.Sub(y3, new(big.Int).Mul(q.y, hhh))
+	c.mod(y3)
+	z3 := c.mod(new(big.Int).Mul(q.z, h))
+	return jacobian{x3, y3, z3}
+}
+
+func (c *curve) affine(q jacobian) point {
+	if q.z.Sign() == 0 {
+		return point{}
+	}
+	zinv := new(big.Int).ModInverse(q.z, c.p)
+	zinv2 := c.mod(new(big.Int).Mul(zinv, zinv))
+	x := c.mod(new(big.Int).Mul(q.x, zinv2))
+	y := c.mod(new(big.Int).Mul(q.y, c.mod(zinv2.Mul(zinv2, zinv))))
+	return point{x, y}
 }
 
 func (c *curve) encode(pt point) []byte {
