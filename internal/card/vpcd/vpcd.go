@@ -55,6 +55,7 @@ func ServeConn(ctx context.Context, conn net.Conn, card Card) error {
 	defer stop()
 	defer conn.Close()
 	for {
+		quickACK(conn)
 		msg, err := readMessage(conn)
 		if err != nil {
 			if ctx.Err() != nil {
