@@ -13,10 +13,23 @@
 // analysis only needs about 1 MP) nor decode the file once and reconstruct just
 // the part the crop keeps. The marker parsing, the progressive scan logic and
 // the full-size IDCT are the standard library's, so at scale 1/1 the output is
-// identical to image/jpeg's; the bit reader, the Huffman tables, the reduced
-// IDCTs and the coefficient store are new.
+// identical to image/jpeg's, pixel for pixel; the bit reader, the Huffman
+// tables, the reduced IDCTs (exact box filters) and the coefficient store are
+// new.
+//
+// The photo engine's sequence is:
+//
+//	o := jpegscale.Orientation(data)                 // EXIF rotation of phone photos
+//	c, err := jpegscale.DecodeCoefficients(r, jpegscale.Options{Scale: 4, MaxPixels: limit})
+//	small, err := c.Image(4)                          // rendered during the decode
+//	crop, err := c.Crop(rect, 2)                      // full-size coordinates; 1 or 2
+//	rgba := jpegscale.ToRGBA(small)
+//
+// Rendering the crop at 1/2 instead of 1/1 when that still gives the output
+// resolution saves most of its cost.
 //
 // Callers refuse decompression bombs before anything is allocated: every
 // decode checks the declared size against [Options.MaxPixels] and fails with
-// [ErrTooLarge].
+// [ErrTooLarge]. Coefficients take 2 bytes per coefficient, that is 3 bytes a
+// pixel for 4:2:0 and 6 for 4:4:4.
 package jpegscale
