@@ -223,7 +223,8 @@ func Read(t iso7816.Transceiver, rnd io.Reader) (*Badge, error) {
 }
 
 // ReadChallenge is Read with a challenge issued elsewhere, such as a
-// nis.Challenger that later refuses to accept the same answer twice.
+// nis.Challenger that later refuses to accept the same answer twice. With
+// ErrSignature the badge read so far is returned as well.
 func ReadChallenge(t iso7816.Transceiver, challenge []byte) (*Badge, error) {
 	if err := Select(t); err != nil {
 		return nil, err
@@ -245,8 +246,10 @@ func ReadChallenge(t iso7816.Transceiver, challenge []byte) (*Badge, error) {
 	if b.Signature, err = InternalAuthenticate(t, b.Challenge); err != nil {
 		return nil, err
 	}
+	// On a bad signature the badge is returned too: a verifier reports the
+	// failure with the rest of its checks.
 	if err := VerifySignature(b.PublicKey, b.Challenge, b.Signature); err != nil {
-		return nil, err
+		return b, err
 	}
 	return b, nil
 }

@@ -139,8 +139,12 @@ func TestClonedNISRejected(t *testing.T) {
 		}
 		p.Key = clone.Key
 	})
-	if _, err := ias.Read(card, rand.Reader); !errors.Is(err, ias.ErrSignature) {
+	b, err := ias.Read(card, rand.Reader)
+	if !errors.Is(err, ias.ErrSignature) {
 		t.Fatalf("err = %v, want ErrSignature", err)
+	}
+	if b == nil || b.NIS != simcard.DemoHolder().NIS || len(b.Signature) == 0 {
+		t.Fatalf("badge not returned with the bad signature: %+v", b)
 	}
 }
 
