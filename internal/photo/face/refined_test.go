@@ -92,6 +92,7 @@ func TestEyeOpennessDropsWhenTheEyeIsPaintedShut(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs, ls := shut.Refined.EyeOpenness()
+	t.Logf("openness of the right eye: open %.3f, painted shut %.3f", ro, rs)
 	render(t, "eye_shut", img, nil, []Mesh{shut}, nil)
 	if rs > ro/2 {
 		t.Errorf("openness of the painted-shut eye %.3f, open %.3f: want under half", rs, ro)
