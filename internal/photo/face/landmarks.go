@@ -14,7 +14,8 @@ const (
 	roiScale   = 1.5
 )
 
-// ErrBadDetection is returned for a detection without area.
+// ErrBadDetection is returned for a detection without area or with
+// coordinates that are not finite.
 var ErrBadDetection = errors.New("face: detection has no area")
 
 // roi is the square, rotated crop the mesh model sees.
@@ -62,7 +63,7 @@ func (e *Engine) landmarks(img image.Image, d Detection, refined bool) (Mesh, er
 	if err := checkImage(img); err != nil {
 		return Mesh{}, err
 	}
-	if !(d.X1 > d.X0 && d.Y1 > d.Y0) {
+	if !usable(d) {
 		return Mesh{}, ErrBadDetection
 	}
 	p := pixelsOf(img)
@@ -100,4 +101,14 @@ func (e *Engine) landmarks(img image.Image, d Detection, refined bool) (Mesh, er
 	}
 	out.Score = 1 / (1 + math.Exp(-float64(flag[0])))
 	return out, nil
+}
+
+func usable(d Detection) bool {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	for _, p := range d.Keypoints[:2] {
+		if !finite(p.X) || !finite(p.Y) {
+			return false
+		}
+	}
+	return finite(d.X0) && finite(d.Y0) && finite(d.X1) && finite(d.Y1) && d.X1 > d.X0 && d.Y1 > d.Y0
 }
