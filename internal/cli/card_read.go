@@ -261,6 +261,13 @@ func runCardNIS(ctx context.Context, stdio Stdio, args []string) int {
 	if store == nil {
 		return usageError(stdio, cmd, "--trust is required: a NIS is genuine only if its SOD chains to a CSCA")
 	}
+	return checkNIS(stdio, conn, store, trustName, *asJSON)
+}
+
+// checkNIS reads the badge with a fresh challenge and verifies it: SOD chain,
+// hashes of NIS and Kpub, and the card's signature of the challenge.
+func checkNIS(stdio Stdio, conn *cardConn, store *trust.Store, trustName string, asJSON bool) int {
+	const cmd = "card nis"
 	challenger, err := nis.NewChallenger(nis.ChallengerConfig{Size: ias.ChallengeLen})
 	if err != nil {
 		return usageError(stdio, cmd, "%v", err)
@@ -282,7 +289,7 @@ func runCardNIS(ctx context.Context, stdio Stdio, args []string) int {
 	if err != nil {
 		return usageError(stdio, cmd, "%v", err)
 	}
-	if *asJSON {
+	if asJSON {
 		if err := writeJSON(stdio.Out, res); err != nil {
 			return usageError(stdio, cmd, "%v", err)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/sportello/sportello/internal/card/cardtest"
 	"github.com/sportello/sportello/internal/card/pcsc"
+	"github.com/sportello/sportello/internal/card/simcard"
+	"github.com/sportello/sportello/internal/card/trust"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -95,6 +98,50 @@ func TestCardNISSim(t *testing.T) {
 			code, stdout, stderr := runCLI(t, append([]string{"card", "nis"}, tt.args...)...)
 			if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
 				t.Fatalf("exit %d (want %d), output lacks %q?\n%s%s", code, tt.code, tt.want, stdout, stderr)
+			}
+		})
+	}
+}
+
+// A clone carries a genuine NIS, Kpub and SOD but cannot sign with the key.
+func TestCardNISClonedCard(t *testing.T) {
+	pki, err := cardtest.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers := simcard.Signers{
+		EMRTD: func(dgs map[int][]byte) ([]byte, error) { return pki.EMRTDSOD(dgs) },
+		IAS:   func(n, k []byte) ([]byte, error) { return pki.IASSOD(n, k) },
+	}
+	genuine, err := simcard.Personalise(simcard.DemoHolder(), signers, 1024, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := simcard.Personalise(simcard.DemoHolder(), signers, 1024, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		key  *rsa.PrivateKey
+		code int
+		want string
+	}{
+		{"genuine", genuine.Key, ExitOK, "verdict: genuine"},
+		{"clone", other.Key, ExitFail, "REJECTED (internalAuthentication"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := genuine
+			p.Key = tt.key
+			card, err := simcard.New(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out, errb bytes.Buffer
+			conn := &cardConn{t: card, close: func() error { return nil }, name: "clone test"}
+			code := checkNIS(Stdio{Out: &out, Err: &errb}, conn, trust.NewStore(pki.Anchors()...), "test", false)
+			if code != tt.code || !strings.Contains(out.String(), tt.want) {
+				t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 			}
 		})
 	}
