@@ -2,9 +2,31 @@ package app
 
 import (
 	"context"
+	"time"
 
+	"github.com/sportello/sportello/internal/booking/engine"
+	"github.com/sportello/sportello/internal/captcha"
+	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/web"
 )
 
-// wireBooking builds the booking services, registers their jobs and fills the web deps.
-func (a *App) wireBooking(ctx context.Context, d *web.Deps) error { return nil }
+// wireBooking builds the booking engine (with the SMTP mailer, or a logging stand-in
+// when no SMTP server is configured), the captcha and the limits, registers the jobs
+// and starts the minute sweep that returns expired holds and finished hold-backs.
+func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
+	loc, err := time.LoadLocation(d.Config.Location)
+	if err != nil {
+		return err
+	}
+	var m mail.Mailer = mail.Log{Logger: d.Log}
+	if d.Config.SMTPAddr != "" {
+		m = &mail.SMTP{Addr: d.Config.SMTPAddr, From: d.Config.MailFrom}
+	}
+	mail.Register(d.Queue, m)
+	e := engine.New(d.Store, d.Queue, m, d.Log, d.Key, loc, d.Config.BaseURL)
+	d.Booking = e
+	d.Captcha = captcha.New(d.Key)
+	d.BookingLimits = web.NewBookingLimits()
+	go d.Queue.Every(ctx, time.Minute, engine.JobSweep)
+	return nil
+}

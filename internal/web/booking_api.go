@@ -1,0 +1,328 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/booking/engine"
+	"github.com/sportello/sportello/internal/model"
+)
+
+type bookingAPIView struct {
+	Reference         string             `json:"reference"`
+	State             string             `json:"state"`
+	Office            string             `json:"office"`
+	Service           string             `json:"service"`
+	Start             time.Time          `json:"start"`
+	End               time.Time          `json:"end"`
+	People            int                `json:"people"`
+	Mode              string             `json:"mode"`
+	Persons           []bookingAPIPerson `json:"persons"`
+	ReconfirmRequired bool               `json:"reconfirm_required"`
+	ManageToken       string             `json:"manage_token,omitempty"`
+	HoldToken         string             `json:"hold_token,omitempty"`
+	HoldExpires       *time.Time         `json:"hold_expires,omitempty"`
+}
+
+type bookingAPIPerson struct {
+	Name          string `json:"name"`
+	Surname       string `json:"surname"`
+	CodiceFiscale string `json:"codice_fiscale"`
+}
+
+// apiView renders a booking for the API; codici fiscali are masked because a manage
+// token may travel further than its owner meant.
+func (s *Server) apiView(r *http.Request, b *booking.Booking) (bookingAPIView, error) {
+	o, err := s.Store.OfficeByID(r.Context(), b.OfficeID)
+	if err != nil {
+		return bookingAPIView{}, err
+	}
+	svc, err := s.serviceByCodeOrID(r, b.ServiceID)
+	if err != nil {
+		return bookingAPIView{}, err
+	}
+	v := bookingAPIView{Reference: b.Code, State: b.State, Office: o.Code, Service: svc.Code, Start: b.Start.In(s.loc), End: b.End.In(s.loc),
+		People: b.People, Mode: string(b.Mode), Persons: []bookingAPIPerson{}, ReconfirmRequired: b.ReconfirmRequired && b.ReconfirmedAt.IsZero()}
+	for _, p := range b.Persons {
+		v.Persons = append(v.Persons, bookingAPIPerson{p.Name, p.Surname, booking.MaskCF(p.CF)})
+	}
+	if b.State == booking.StateConfirmed {
+		v.ManageToken = s.Booking.ManageToken(b)
+	}
+	return v, nil
+}
+
+func bookingDecode(w http.ResponseWriter, r *http.Request, v any) error {
+	limitBody(w, r, 16<<10)
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		return model.Errorf(model.EINVALID, "the request body is not valid JSON for this operation")
+	}
+	return nil
+}
+
+func (s *Server) apiBookingServices(w http.ResponseWriter, r *http.Request) {
+	svcs, err := s.Store.BookingServices(r.Context(), true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type svc struct {
+		Code    string `json:"code"`
+		NameIT  string `json:"name_it"`
+		NameEN  string `json:"name_en"`
+		Minutes int    `json:"minutes"`
+	}
+	out := []svc{}
+	for _, v := range svcs {
+		out = append(out, svc{v.Code, v.NameIT, v.NameEN, v.Minutes})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"services": out})
+}
+
+func (s *Server) apiBookingAvailability(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Read, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	q := r.URL.Query()
+	o, err := s.activeOffice(r.Context(), q.Get("office"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	svc, err := s.serviceByCode(r.Context(), q.Get("service"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	first, last, err := s.Booking.Window(r.Context(), o.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	from, to := first, last
+	if v := q.Get("from"); v != "" {
+		if from, err = booking.ParseDay(v, s.loc); err != nil {
+			s.fail(w, r, model.FieldError("from", "date must be YYYY-MM-DD"))
+			return
+		}
+	}
+	if v := q.Get("to"); v != "" {
+		if to, err = booking.ParseDay(v, s.loc); err != nil {
+			s.fail(w, r, model.FieldError("to", "date must be YYYY-MM-DD"))
+			return
+		}
+	}
+	cq := readBookingCalQuery(map[string][]string{"persone": {q.Get("people")}, "modo": {q.Get("mode")}})
+	if p := q.Get("people"); p != "" && p != itoa(int64(cq.people)) {
+		s.fail(w, r, model.FieldError("people", "a booking is for 1 to 6 people"))
+		return
+	}
+	mode := booking.Consecutive
+	if cq.parallel {
+		mode = booking.Parallel
+	}
+	days, err := s.Booking.Availability(r.Context(), engine.Query{OfficeID: o.ID, ServiceID: svc.ID, People: cq.people, Mode: mode, From: from, To: to})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type day struct {
+		Date  string      `json:"date"`
+		Times []time.Time `json:"times"`
+	}
+	out := make([]day, 0, len(days))
+	for _, d := range days {
+		dd := day{Date: d.Date.Format(booking.DayFormat), Times: make([]time.Time, 0, len(d.Times))}
+		for _, t := range d.Times {
+			dd.Times = append(dd.Times, t.In(s.loc))
+		}
+		out = append(out, dd)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"office": o.Code, "service": svc.Code, "people": cq.people, "mode": string(mode),
+		"window": map[string]string{"from": first.Format(booking.DayFormat), "to": last.Format(booking.DayFormat)}, "days": out})
+}
+
+func (s *Server) apiBookingCaptcha(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Read, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	c, err := s.Captcha.Challenge()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type bookingAPIHold struct {
+	Office  string    `json:"office"`
+	Service string    `json:"service"`
+	Start   time.Time `json:"start"`
+	People  int       `json:"people"`
+	Mode    string    `json:"mode"`
+	Lang    string    `json:"lang"`
+	Altcha  string    `json:"altcha"`
+}
+
+func (s *Server) apiBookingHold(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	var in bookingAPIHold
+	if err := bookingDecode(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.Captcha.Disabled {
+		if err := s.Captcha.Verify(in.Altcha); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	o, err := s.activeOffice(r.Context(), in.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	svc, err := s.serviceByCode(r.Context(), in.Service)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.People == 0 {
+		in.People = 1
+	}
+	b, token, err := s.Booking.Hold(r.Context(), engine.Request{OfficeID: o.ID, ServiceID: svc.ID, Start: in.Start, People: in.People, Mode: booking.Mode(in.Mode)}, in.Lang, "citizen")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	exp := b.HoldExpires.In(s.loc)
+	v.HoldToken, v.HoldExpires = token, &exp
+	writeJSON(w, http.StatusCreated, v)
+}
+
+type bookingAPIConfirm struct {
+	Persons []bookingAPIPerson `json:"persons"`
+	Email   string             `json:"email"`
+	Phone   string             `json:"phone"`
+	Lang    string             `json:"lang"`
+}
+
+func (s *Server) apiBookingConfirm(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	var in bookingAPIConfirm
+	if err := bookingDecode(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	persons := make([]booking.Person, 0, len(in.Persons))
+	for _, p := range in.Persons {
+		if !bookingAllow(w, s.BookingLimits.CF, booking.CapKey(p.CodiceFiscale)) {
+			s.fail(w, r, errBookingTooMany)
+			return
+		}
+		persons = append(persons, booking.Person{Name: p.Name, Surname: p.Surname, CF: p.CodiceFiscale})
+	}
+	b, err := s.Booking.Confirm(r.Context(), r.PathValue("token"), persons, booking.Contact{Email: in.Email, Phone: in.Phone, Lang: in.Lang})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.auditAs(r, "citizen", "booking.confirm", "booking:"+itoa(b.ID), "api"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
+	b, err := s.Booking.Managed(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	b, err := s.Booking.Managed(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if b, err = s.Booking.Cancel(r.Context(), b.ID, b.Version, "citizen"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.auditAs(r, "citizen", "booking.cancel", "booking:"+itoa(b.ID), "api"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiBookingMove(w http.ResponseWriter, r *http.Request) {
+	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
+		s.fail(w, r, errBookingTooMany)
+		return
+	}
+	var in struct {
+		Start time.Time `json:"start"`
+	}
+	if err := bookingDecode(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := s.Booking.Managed(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if b, err = s.Booking.Move(r.Context(), b.ID, b.Version, in.Start, "citizen"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.auditAs(r, "citizen", "booking.move", "booking:"+itoa(b.ID), "api"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

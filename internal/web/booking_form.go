@@ -1,0 +1,140 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sportello/sportello/internal/booking"
+)
+
+// bookingPersonInput is one household member's fields as typed.
+type bookingPersonInput struct {
+	Index               int
+	Name, Surname, CF   string
+	NameErr, SurnameErr string
+	CFErr               string
+}
+
+// bookingFormData drives booking_form.html. Everything typed comes back on error.
+type bookingFormData struct {
+	Step     int
+	Booking  *bookingView
+	Token    string
+	People   []bookingPersonInput
+	Email    string
+	Phone    string
+	EmailErr string
+	PhoneErr string
+	Error    string
+}
+
+func (s *Server) bookingForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	b, err := s.Booking.HeldBooking(r.Context(), token)
+	if err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	if b.State != booking.StateHeld {
+		s.bookingFail(w, r, errBookingHoldGone)
+		return
+	}
+	v, err := s.view(r.Context(), langOf(r), b, true)
+	if err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	d := bookingFormData{Step: 4, Booking: v, Token: token}
+	for i := 0; i < b.People; i++ {
+		d.People = append(d.People, bookingPersonInput{Index: i})
+	}
+	s.render(w, r, http.StatusOK, "booking_form.html", d)
+}
+
+func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if err := bookingParseForm(w, r); err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	held, err := s.Booking.HeldBooking(r.Context(), token)
+	if err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	lang := langOf(r)
+	v, err := s.view(r.Context(), lang, held, true)
+	if err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	d := bookingFormData{Step: 4, Booking: v, Token: token, Email: f.Get("email"), Phone: f.Get("phone")}
+	persons := make([]booking.Person, held.People)
+	for i := range persons {
+		n := strconv.Itoa(i)
+		persons[i] = booking.Person{Name: f.Get("name_" + n), Surname: f.Get("surname_" + n), CF: f.Get("cf_" + n)}
+		d.People = append(d.People, bookingPersonInput{Index: i, Name: persons[i].Name, Surname: persons[i].Surname, CF: persons[i].CF})
+	}
+	again := func(status int, err error) {
+		msg := bookingMsg(lang, err)
+		switch field := bookingField(err); {
+		case field == "email":
+			d.EmailErr = msg
+		case field == "phone":
+			d.PhoneErr = msg
+		case strings.HasPrefix(field, "cf_") || strings.HasPrefix(field, "name_") || strings.HasPrefix(field, "surname_"):
+			d.setPersonErr(field, msg)
+		default:
+			d.Error = msg
+		}
+		if d.Error == "" {
+			d.Error = pick(lang, "Controlli i campi segnalati.", "Please check the fields marked below.")
+		}
+		s.render(w, r, status, "booking_form.html", d)
+	}
+	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
+		again(http.StatusTooManyRequests, errBookingTooMany)
+		return
+	}
+	for _, p := range persons {
+		if !bookingAllow(w, s.BookingLimits.CF, booking.CapKey(p.CF)) {
+			again(http.StatusTooManyRequests, errBookingTooMany)
+			return
+		}
+	}
+	b, err := s.Booking.Confirm(r.Context(), token, persons, booking.Contact{Email: d.Email, Phone: d.Phone, Lang: lang})
+	if err != nil {
+		again(bookingHTTPStatus(err), err)
+		return
+	}
+	if err := s.auditAs(r, "citizen", "booking.confirm", "booking:"+itoa(b.ID), ""); err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/prenota/gestisci/"+s.Booking.ManageToken(b)+"?fatto=1", http.StatusSeeOther)
+}
+
+func (d *bookingFormData) setPersonErr(field, msg string) {
+	var prefix string
+	idx := -1
+	for _, p := range []string{"cf_", "name_", "surname_"} {
+		if rest, ok := strings.CutPrefix(field, p); ok {
+			prefix = p
+			idx, _ = strconv.Atoi(rest)
+		}
+	}
+	if idx < 0 || idx >= len(d.People) {
+		d.Error = msg
+		return
+	}
+	switch prefix {
+	case "cf_":
+		d.People[idx].CFErr = msg
+	case "name_":
+		d.People[idx].NameErr = msg
+	case "surname_":
+		d.People[idx].SurnameErr = msg
+	}
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/sportello/sportello/internal/model"
+)
+
+// bookingIT translates the booking domain's user-facing messages (written in English
+// in the domain packages) for Italian pages. A message missing here shows in English,
+// which TestBookingMessagesTranslated catches for the known ones.
+var bookingIT = map[string]string{
+	"a booking is for 1 to 6 people":                                    "una prenotazione è per 1-6 persone",
+	"this office takes no bookings":                                     "questo ufficio non accetta prenotazioni",
+	"this office does not offer the chosen service":                     "questo ufficio non offre il servizio scelto",
+	"this time has already passed":                                      "questo orario è già passato",
+	"this day is outside the booking window":                            "questo giorno è fuori dal periodo prenotabile",
+	"this is not a bookable time for this service and number of people": "questo orario non è prenotabile per questo servizio e numero di persone",
+	"the time you chose was held for you only for a few minutes and has been released: please choose it again": "l'orario scelto era riservato per pochi minuti ed è stato rilasciato: lo scelga di nuovo",
+	"enter the data of every person of the booking":                                                            "inserisca i dati di tutte le persone della prenotazione",
+	"the same codice fiscale appears twice in this booking":                                                    "lo stesso codice fiscale compare due volte nella prenotazione",
+	"this booking is already confirmed: check your e-mail":                                                     "questa prenotazione è già confermata: controlli la sua e-mail",
+	"this person already has the maximum number of active bookings: cancel one first":                          "questa persona ha già il numero massimo di prenotazioni attive: ne annulli prima una",
+	"this e-mail address already has the maximum number of active bookings":                                    "questo indirizzo e-mail ha già il numero massimo di prenotazioni attive",
+	"this booking is no longer active":                                                                         "questa prenotazione non è più attiva",
+	"this link was replaced by a newer one after the booking changed: use the link in the latest e-mail":       "questo link è stato sostituito da uno più recente dopo una modifica: usi il link dell'ultima e-mail",
+	"this link is no longer valid":                                                                             "questo link non è più valido",
+	"the booking is already at this time":                                                                      "la prenotazione è già a quest'orario",
+	"the appointment is on a later day":                                                                        "l'appuntamento è in un giorno successivo",
+	"this time was just taken: please choose another":                                                          "questo orario è appena stato preso: ne scelga un altro",
+	"enter a valid e-mail address, e.g. nome@esempio.it":                                                       "inserisca un indirizzo e-mail valido, ad esempio nome@esempio.it",
+	"enter a telephone number of 6 to 20 digits":                                                               "inserisca un numero di telefono di 6-20 cifre",
+	"enter the first name (at most 100 characters)":                                                            "inserisca il nome (al massimo 100 caratteri)",
+	"enter the surname (at most 100 characters)":                                                               "inserisca il cognome (al massimo 100 caratteri)",
+	"the codice fiscale's last character does not match: check for a typing mistake":                           "l'ultimo carattere del codice fiscale non corrisponde: controlli se c'è un errore di battitura",
+	"a codice fiscale has 16 characters":                                                                       "il codice fiscale ha 16 caratteri",
+	"the codice fiscale holds an impossible birth date":                                                        "il codice fiscale contiene una data di nascita impossibile",
+	"the codice fiscale contains a character not allowed at that position":                                     "il codice fiscale contiene un carattere non ammesso in quella posizione",
+	"enter a person's 16-character codice fiscale":                                                             "inserisca il codice fiscale di 16 caratteri della persona",
+	"this link is not valid: it may have been altered or replaced by a newer one":                              "questo link non è valido: potrebbe essere stato alterato o sostituito da uno più recente",
+	"this link has expired":                                                                                    "questo link è scaduto",
+	"the anti-robot check did not complete: wait for it to finish and try again":                               "la verifica anti-robot non è terminata: attenda che finisca e riprovi",
+	"the anti-robot check failed or expired: please try again":                                                 "la verifica anti-robot non è riuscita o è scaduta: riprovi",
+	"too many requests: please wait a few minutes and try again":                                               "troppe richieste: attenda qualche minuto e riprovi",
+	"choose a time": "scelga un orario",
+	"the first bookable day must be 0-365 days ahead":                          "il primo giorno prenotabile deve essere tra 0 e 365 giorni",
+	"the last bookable day must be after the first and at most 365 days ahead": "l'ultimo giorno prenotabile deve seguire il primo ed essere entro 365 giorni",
+	"release time must be within the day":                                      "l'ora di apertura deve essere nella giornata",
+	"a hold lasts 1-60 minutes":                                                "una riserva dura 1-60 minuti",
+	"hold-back must be 0 minutes to 7 days":                                    "il trattenimento deve essere tra 0 minuti e 7 giorni",
+	"caps must be at least 1":                                                  "i limiti devono essere almeno 1",
+	"reminder must be 0-336 hours before":                                      "il promemoria deve essere tra 0 e 336 ore prima",
+	"reconfirmation request must be 1-60 days before":                          "la richiesta di conferma deve essere tra 1 e 60 giorni prima",
+	"reconfirmation deadline must fall after the request":                      "la scadenza della conferma deve seguire la richiesta",
+	"date must be YYYY-MM-DD":                                                  "la data deve essere AAAA-MM-GG",
+	"opening time must be before closing time":                                 "l'apertura deve precedere la chiusura",
+	"slot length must be 5-240 minutes":                                        "la durata di un turno deve essere tra 5 e 240 minuti",
+	"at least one counter must be open":                                        "deve essere aperto almeno uno sportello",
+	"unknown status":                                                           "stato sconosciuto",
+	"bad form":                                                                 "modulo non valido",
+}
+
+// bookingMsg returns err's user-facing message in lang.
+func bookingMsg(lang string, err error) string {
+	msg := model.ErrorMessage(err)
+	if lang == "en" {
+		return msg
+	}
+	if it, ok := bookingIT[msg]; ok {
+		return it
+	}
+	if model.ErrorCode(err) == model.EINTERNAL {
+		return "errore interno"
+	}
+	return msg
+}
+
+// bookingField returns the form field an error belongs to, if any.
+func bookingField(err error) string {
+	var me *model.Error
+	if errors.As(err, &me) {
+		return me.Field
+	}
+	return ""
+}
+
+var errBookingTooMany = model.Errorf(model.ERATELIMIT, "too many requests: please wait a few minutes and try again")
+
+// bookingFail is s.fail for the citizen pages: the same status mapping, with the
+// message in the page's language.
+func (s *Server) bookingFail(w http.ResponseWriter, r *http.Request, err error) {
+	code := model.ErrorCode(err)
+	if wantsJSON(r) || code == model.EINTERNAL {
+		s.fail(w, r, err)
+		return
+	}
+	status := statusOf(code)
+	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": bookingMsg(langOf(r), err)})
+}
