@@ -152,8 +152,7 @@ func (a *analysis) measure() {
 }
 
 func (a *analysis) report() *Report {
-	b := a.src.img.Bounds()
-	rep := &Report{Compliant: true, Width: b.Dx(), Height: b.Dy(), Checks: a.results, Crop: a.crop}
+	rep := &Report{Compliant: true, Width: a.src.w, Height: a.src.h, Checks: a.results, Crop: a.crop}
 	for _, c := range a.results {
 		if c.Status == Fail {
 			rep.Compliant = false

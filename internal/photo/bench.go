@@ -25,11 +25,10 @@ type BenchRow struct {
 // Bench times check+crop on data and on 1 MP and 640×480 re-encodings of it, runs times
 // each, and returns the medians per stage.
 func (e *Engine) Bench(ctx context.Context, data []byte, runs int) ([]BenchRow, error) {
-	src, err := decodeBytes(data, e.opt.Limits)
+	src, err := decodeBytes(data, e.opt.Limits, e.opt.AnalysisPixels)
 	if err != nil {
 		return nil, err
 	}
-	b := src.img.Bounds()
 	versions := []struct {
 		name string
 		data []byte
@@ -41,16 +40,19 @@ func (e *Engine) Bench(ctx context.Context, data []byte, runs int) ([]BenchRow, 
 	}{{"1 MP", 1e6, 0, 0}, {"640x480", 0, 640, 480}} {
 		s := 1.0
 		if v.pixels > 0 {
-			s = math.Sqrt(v.pixels / float64(b.Dx()*b.Dy()))
+			s = math.Sqrt(v.pixels / float64(src.w*src.h))
 		} else {
-			s = min(float64(v.w)/float64(b.Dx()), float64(v.h)/float64(b.Dy()))
+			s = min(float64(v.w)/float64(src.w), float64(v.h)/float64(src.h))
 		}
 		if s >= 1 {
 			continue
 		}
-		w, h := int(float64(b.Dx())*s), int(float64(b.Dy())*s)
+		small, err := src.renderAt(src.bounds(), int(float64(src.w)*s), int(float64(src.h)*s))
+		if err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, resample(src.img, fullRect(src.img), w, h), &jpeg.Options{Quality: 90}); err != nil {
+		if err := jpeg.Encode(&buf, small, &jpeg.Options{Quality: 90}); err != nil {
 			return nil, err
 		}
 		versions = append(versions, struct {
@@ -65,19 +67,19 @@ func (e *Engine) Bench(ctx context.Context, data []byte, runs int) ([]BenchRow, 
 		for i := 0; i < runs; i++ {
 			var t Timings
 			start := time.Now()
-			src, err := decodeBytes(v.data, e.opt.Limits)
+			src, err := decodeBytes(v.data, e.opt.Limits, e.opt.AnalysisPixels)
 			if err != nil {
 				return nil, err
 			}
 			t.Decode = time.Since(start)
-			w, h = src.img.Bounds().Dx(), src.img.Bounds().Dy()
+			w, h = src.w, src.h
 			a, err := e.analyse(ctx, src, &t)
 			if err != nil {
 				return nil, err
 			}
 			if a.plan != nil {
 				start = time.Now()
-				if _, err := renderCrop(src.img, a.plan, nil); err != nil {
+				if _, err := renderCrop(src, a.plan, nil); err != nil {
 					return nil, err
 				}
 				t.Crop = time.Since(start)

@@ -44,7 +44,10 @@ func (a *analysis) checkSharpness() Result {
 	}
 	const w = 256
 	h := max(8, int(w*sr.H()/sr.W()))
-	face := resample(a.src.img, sr, w, h)
+	face, err := a.src.renderAt(sr, w, h)
+	if err != nil {
+		return notAssessed("sharpness", err.Error())
+	}
 	return judge("sharpness", laplacianVar(face), atLeast(sharpMin))
 }
 
@@ -129,14 +132,12 @@ func (a *analysis) checkFaceShadows() Result {
 // checkPixelation measures JPEG blocking on the source's own 8×8 grid around the face:
 // the mean step across block edges over the mean step elsewhere.
 func (a *analysis) checkPixelation() Result {
-	sr := a.toSource(a.faceRect())
-	b := a.src.img.Bounds()
-	x0, x1 := max(b.Min.X, int(sr.X0)), min(b.Max.X, int(sr.X1))
-	y0, y1 := max(b.Min.Y, int(sr.Y0)), min(b.Max.Y, int(sr.Y1))
-	if x1-x0 < 32 || y1-y0 < 32 {
+	img, ri, err := a.src.rawRegion(a.toSource(a.faceRect()))
+	if err != nil || img == nil || ri.Dx() < 32 || ri.Dy() < 32 {
 		return notAssessed("pixelation", "face too small")
 	}
-	read := rowReader(a.src.img)
+	x0, x1, y0, y1 := ri.Min.X, ri.Max.X, ri.Min.Y, ri.Max.Y
+	read := rowReader(img)
 	buf := make([]float32, 3*(x1-x0))
 	prev := make([]float64, x1-x0)
 	cur := make([]float64, x1-x0)

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
 	"image/jpeg"
 	"io"
 	"math"
 	"strings"
+	"time"
 )
 
 // MaxCropBytes is the CIE upload limit for the final JPEG.
@@ -49,7 +49,12 @@ func (e *Engine) crop(ctx context.Context, r io.Reader, t *Timings) (*Cropped, e
 	if res, _ := rep.Check("resolution"); res.Status == Fail {
 		return nil, noCrop(rep)
 	}
-	return renderCrop(src.img, a.plan, rep)
+	start := time.Now()
+	c, err := renderCrop(src, a.plan, rep)
+	if t != nil {
+		t.Crop += time.Since(start)
+	}
+	return c, err
 }
 
 func noCrop(rep *Report) error {
@@ -71,11 +76,14 @@ func noCrop(rep *Report) error {
 
 // renderCrop resamples the planned rectangle and encodes it, lowering the JPEG quality
 // step by step until the file fits the 500 KB limit.
-func renderCrop(img image.Image, plan *cropPlan, rep *Report) (*Cropped, error) {
+func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
 	oh := int(math.Round(plan.r.H()))
 	oh = min(maxOutHeight, max(minOutHeight, oh))
 	ow := int(math.Round(float64(oh) * frameAspect))
-	out := resample(img, plan.r, ow, oh)
+	out, err := src.renderAt(plan.r, ow, oh)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	for q := 95; q >= 50; q -= 5 {
 		buf.Reset()

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	"image/jpeg"
 	"image/png"
 	"io"
+
+	"github.com/sportello/sportello/internal/photo/jpegscale"
 )
 
 // Limits bound what a single input may cost before any pixel is decoded.
@@ -21,12 +22,6 @@ type Limits struct {
 
 // DefaultLimits fit a 50 MP camera with room to spare and keep peak memory near 300 MB.
 var DefaultLimits = Limits{MaxBytes: 30 << 20, MaxPixels: 60_000_000}
-
-// source is a decoded input: pixels already turned upright by the EXIF orientation.
-type source struct {
-	img    image.Image
-	format string
-}
 
 // readLimited reads all of r, refusing more than max bytes without reading further.
 func readLimited(r io.Reader, max int64) ([]byte, error) {
@@ -71,7 +66,7 @@ func sniff(b []byte) string {
 }
 
 // decodeBytes turns a file into upright pixels, or an InputError that says why not.
-func decodeBytes(data []byte, lim Limits) (*source, error) {
+func decodeBytes(data []byte, lim Limits, analysisPixels int) (*source, error) {
 	format := sniff(data)
 	switch format {
 	case "jpeg", "png":
@@ -87,41 +82,70 @@ func decodeBytes(data []byte, lim Limits) (*source, error) {
 			fmt.Sprintf("formato %s non supportato: usi una foto JPEG", format),
 			fmt.Sprintf("%s format not supported: use a JPEG photo", format), nil)
 	}
-	var cfg image.Config
-	var err error
 	if format == "jpeg" {
-		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
-	} else {
-		cfg, err = png.DecodeConfig(bytes.NewReader(data))
+		return decodeJPEG(data, lim, analysisPixels)
 	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, decodeError(err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, inputError(ErrNotImage, "immagine vuota", "empty image", nil)
+	if err := checkSize(cfg.Width, cfg.Height, lim); err != nil {
+		return nil, err
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > int64(lim.MaxPixels) {
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	up := orient(img, pngOrientation(data))
+	b := up.Bounds()
+	return &source{format: format, w: b.Dx(), h: b.Dy(), orient: 1, full: up}, nil
+}
+
+// decodeJPEG entropy-decodes once and renders the whole picture at the coarsest of 1/2,
+// 1/4, 1/8 that still gives the analysis at least ~0.7 of its pixels.
+func decodeJPEG(data []byte, lim Limits, analysisPixels int) (*source, error) {
+	cfg, err := jpegscale.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	if err := checkSize(cfg.Width, cfg.Height, lim); err != nil {
+		return nil, err
+	}
+	denom := 1
+	for _, d := range []int{8, 4, 2} {
+		if float64(cfg.Width*cfg.Height)/float64(d*d) >= 0.7*float64(analysisPixels) {
+			denom = d
+			break
+		}
+	}
+	c, err := jpegscale.DecodeCoefficients(bytes.NewReader(data), jpegscale.Options{Scale: denom, MaxPixels: int64(lim.MaxPixels)})
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	preview, err := c.Image(denom)
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	s := &source{format: "jpeg", orient: jpegscale.Orientation(data), coeff: c, preview: preview, previewDenom: denom}
+	s.w, s.h = cfg.Width, cfg.Height
+	if s.orient >= 5 {
+		s.w, s.h = s.h, s.w
+	}
+	return s, nil
+}
+
+// checkSize refuses a declared size over the pixel limit before anything is allocated.
+func checkSize(w, h int, lim Limits) error {
+	if w <= 0 || h <= 0 {
+		return inputError(ErrNotImage, "immagine vuota", "empty image", nil)
+	}
+	if int64(w)*int64(h) > int64(lim.MaxPixels) {
 		mp := float64(lim.MaxPixels) / 1e6
-		return nil, inputError(ErrTooLarge,
-			fmt.Sprintf("immagine troppo grande (%d×%d): il massimo è %.0f megapixel", cfg.Width, cfg.Height, mp),
-			fmt.Sprintf("image too large (%d×%d): the maximum is %.0f megapixels", cfg.Width, cfg.Height, mp), nil)
+		return inputError(ErrTooLarge,
+			fmt.Sprintf("immagine troppo grande (%d×%d): il massimo è %.0f megapixel", w, h, mp),
+			fmt.Sprintf("image too large (%d×%d): the maximum is %.0f megapixels", w, h, mp), nil)
 	}
-	var img image.Image
-	if format == "jpeg" {
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	} else {
-		img, err = png.Decode(bytes.NewReader(data))
-	}
-	if err != nil {
-		return nil, decodeError(err)
-	}
-	o := 1
-	if format == "jpeg" {
-		o = jpegOrientation(data)
-	} else {
-		o = pngOrientation(data)
-	}
-	return &source{img: orient(img, o), format: format}, nil
+	return nil
 }
 
 // decodeError sorts a decoder failure into truncated or corrupt.
@@ -131,14 +155,16 @@ func decodeError(err error) error {
 			"il file è incompleto (troncato): lo carichi di nuovo",
 			"the file is incomplete (truncated): upload it again", err)
 	}
-	var fe jpeg.FormatError
+	if errors.Is(err, jpegscale.ErrTooLarge) {
+		return inputError(ErrTooLarge, "immagine troppo grande", "image too large", err)
+	}
 	var ue jpeg.UnsupportedError
-	if errors.As(err, &ue) {
+	var sue jpegscale.UnsupportedError
+	if errors.As(err, &ue) || errors.As(err, &sue) {
 		return inputError(ErrUnsupported,
 			"variante di JPEG non supportata: esporti di nuovo la foto in JPEG standard",
 			"unsupported JPEG variant: export the photo again as a standard JPEG", err)
 	}
-	_ = fe
 	return inputError(ErrNotImage,
 		"il file è danneggiato o non è un'immagine valida",
 		"the file is damaged or not a valid image", err)

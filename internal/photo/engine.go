@@ -2,7 +2,6 @@ package photo
 
 import (
 	"context"
-	"image"
 	"io"
 	"math"
 	"time"
@@ -71,29 +70,23 @@ func (e *Engine) decode(r io.Reader) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeBytes(data, e.opt.Limits)
+	return decodeBytes(data, e.opt.Limits, e.opt.AnalysisPixels)
 }
 
 // analyse runs the models on a ~1 MP copy and measures everything the checks need.
 func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysis, error) {
-	b := src.img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	scale := 1.0
-	if px := float64(w * h); px > float64(e.opt.AnalysisPixels) {
-		scale = math.Sqrt(px / float64(e.opt.AnalysisPixels))
+	start := time.Now()
+	small, err := src.analysisImage(e.opt.AnalysisPixels)
+	if err != nil {
+		return nil, err
 	}
-	aw, ah := max(1, int(math.Round(float64(w)/scale))), max(1, int(math.Round(float64(h)/scale)))
-	var small *image.RGBA
-	if rgba, ok := src.img.(*image.RGBA); ok && aw == w && ah == h && b.Min == (image.Point{}) {
-		small = rgba
-	} else {
-		small = resample(src.img, fullRect(src.img), aw, ah)
-	}
+	mark(t, &start, func(t *Timings) *time.Duration { return &t.Decode })
+	aw, ah := small.Bounds().Dx(), small.Bounds().Dy()
+	w, h := src.w, src.h
 	a := &analysis{src: src, img: small, sx: float64(w) / float64(aw), sy: float64(h) / float64(ah), pitchOffset: e.opt.PitchOffset}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	dets, err := e.model.Detect(small)
 	if err != nil {
 		return nil, err

@@ -1,38 +1,8 @@
 package photo
 
 import (
-	"bytes"
 	"encoding/binary"
 )
-
-// jpegOrientation returns the EXIF orientation (1–8) of a JPEG, or 1 when there is none
-// or it cannot be read: a wrong guess only rotates, a refusal would lose the photo.
-func jpegOrientation(b []byte) int {
-	i := 2
-	for i+4 <= len(b) {
-		if b[i] != 0xFF {
-			return 1
-		}
-		marker := b[i+1]
-		if marker == 0xFF { // fill byte
-			i++
-			continue
-		}
-		if marker == 0xDA || marker == 0xD9 { // start of scan: no metadata after it
-			return 1
-		}
-		n := int(binary.BigEndian.Uint16(b[i+2:]))
-		if n < 2 || i+2+n > len(b) {
-			return 1
-		}
-		seg := b[i+4 : i+2+n]
-		if marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return tiffOrientation(seg[6:])
-		}
-		i += 2 + n
-	}
-	return 1
-}
 
 // pngOrientation reads the orientation from a PNG eXIf chunk, which phones rarely write.
 func pngOrientation(b []byte) int {

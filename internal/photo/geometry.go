@@ -114,8 +114,7 @@ func sq(v float64) float64 { return v * v }
 // checkGeometry finds the possible CIE crop and judges whether the source can give it and
 // at what resolution. The value is the out-of-frame share of the ideal crop when none fits.
 func (a *analysis) checkGeometry() (Result, Result) {
-	b := a.src.img.Bounds()
-	w, ht := float64(b.Dx()), float64(b.Dy())
+	w, ht := float64(a.src.w), float64(a.src.h)
 	h := a.head()
 	plan, why := planCrop(h, w, ht)
 	geo := newResult("crop_geometry")

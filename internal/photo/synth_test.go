@@ -22,11 +22,15 @@ func loadRGBA(t *testing.T, path string) *image.RGBA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := decodeBytes(data, DefaultLimits)
+	src, err := decodeBytes(data, DefaultLimits, 1_000_000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resample(src.img, fullRect(src.img), src.img.Bounds().Dx(), src.img.Bounds().Dy())
+	img, err := src.renderAt(src.bounds(), src.w, src.h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 func checkImage(t *testing.T, img image.Image, quality int) *Report {
