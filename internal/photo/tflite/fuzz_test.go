@@ -25,6 +25,10 @@ func FuzzLoad(f *testing.F) {
 		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 4, 4}, data: []float32{1, 0, 0, 0.5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}}, {shape: []int32{1, 2, 2, 1}}},
 		[]to{{code: opCustom, custom: "TransformTensorBilinear", version: 2, in: []int32{0, 1}, out: []int32{2}, customOpts: flexMap(map[string]any{"output_height": int32(2), "output_width": int32(2)})}},
 		[]int32{0}, []int32{2}))
+	f.Add(buildModel( // conv → PRELU, fused at load
+		[]tt{{shape: []int32{1, 2, 2, 1}}, {shape: []int32{1, 1, 1, 1}, data: []float32{2}}, {shape: []int32{1}, data: []float32{1}}, {shape: []int32{1, 2, 2, 1}}, {shape: []int32{1}, data: []float32{0.5}}, {shape: []int32{1, 2, 2, 1}}},
+		[]to{{code: opConv2D, in: []int32{0, 1, 2}, out: []int32{3}}, {code: opPrelu, in: []int32{3, 4}, out: []int32{5}}},
+		[]int32{0}, []int32{5}))
 	if b, err := os.ReadFile("../face/models/face_detection_short_range.tflite"); err == nil {
 		f.Add(b[:4096]) // the head of a real model: tables, no weights
 	}
