@@ -18,14 +18,15 @@ type Coefficients struct {
 	mxx, myy      int
 	info          colorInfo
 	quant         [maxComponents][blockSize]int32 // Natural order, per component.
-	coeffs        [maxComponents][][]int16        // Rows of blocks; a nil row is all zero.
+	coeffs        [maxComponents][][]int16        // Progressive: rows of blocks; a nil row is all zero.
+	sparse        [maxComponents]*sparseStore     // Sequential.
 	// preview is the whole image at 1/preview.scale, rendered during the
 	// decode, or nil.
 	preview *planes
 }
 
 func (d *decoder) coefficients() *Coefficients {
-	c := &Coefficients{width: d.width, height: d.height, info: d.info(), coeffs: d.coeffs}
+	c := &Coefficients{width: d.width, height: d.height, info: d.info(), coeffs: d.coeffs, sparse: d.sparse}
 	c.mxx, c.myy = d.mcuDims()
 	if d.keep && d.out != nil {
 		c.preview = d.out
@@ -75,6 +76,17 @@ func (c *Coefficients) render(r image.Rectangle, scale int) (image.Image, error)
 	for i := range c.info.nComp {
 		hi, vi := comp[i].h, comp[i].v
 		coeffs, q := c.coeffs[i], &c.quant[i]
+		if sp := c.sparse[i]; sp != nil {
+			var b [blockSize]int16
+			for by := my0 * vi; by < my1*vi; by++ {
+				for bx := mx0 * hi; bx < mx1*hi; bx++ {
+					flat := sp.get(&b, bx, by)
+					p.renderBlock(&b, q, i, bx, by, flat)
+					b = [blockSize]int16{}
+				}
+			}
+			continue
+		}
 		if coeffs == nil {
 			// No scan carried this component: its samples stay zero, as in
 			// image/jpeg.

@@ -151,7 +151,8 @@ type decoder struct {
 	// them in cache for the coefficients written next: one pass over 36 to
 	// 72 MB of memory instead of two.
 	coeffs [maxComponents][][]int16
-	out    *planes // Destination of immediate (baseline) rendering.
+	sparse [maxComponents]*sparseStore // The store of sequential files.
+	out    *planes                     // Destination of immediate (baseline) rendering.
 
 	ri    int // Restart Interval.
 	nComp int

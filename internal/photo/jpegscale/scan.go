@@ -122,7 +122,10 @@ func (d *decoder) processSOS(n int) error {
 	if d.keep {
 		for _, sc := range scan[:nComp] {
 			i := sc.compIndex
-			if d.coeffs[i] == nil {
+			switch {
+			case !d.progressive && d.sparse[i] == nil:
+				d.sparse[i] = newSparseStore(mxx*d.comp[i].h, myy*d.comp[i].v)
+			case d.progressive && d.coeffs[i] == nil:
 				d.coeffs[i] = make([][]int16, myy*d.comp[i].v)
 			}
 		}
@@ -139,9 +142,10 @@ func (d *decoder) processSOS(n int) error {
 	d.eobRun = 0
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
-		// blk holds one block's coefficients, in natural order, when the
-		// block is rendered as soon as it is decoded.
+		// blk holds one block's coefficients, in natural order, unless
+		// they go to the dense store, and pos the positions of its AC ones.
 		blk [blockSize]int16
+		pos [blockSize]uint8
 		dc  [maxComponents]int32
 		// bx and by are the location of the current block, in units of 8x8
 		// blocks: the third block in the first row has (bx, by) = (2, 0).
@@ -175,34 +179,37 @@ func (d *decoder) processSOS(n int) error {
 						}
 					}
 
-					var b *[blockSize]int16
-					if d.keep {
+					b := &blk
+					if d.progressive {
 						row := d.coeffs[compIndex][by]
 						if row == nil {
 							row = make([]int16, blockSize*mxx*hi)
 							d.coeffs[compIndex][by] = row
 						}
 						b = (*[blockSize]int16)(row[blockSize*bx : blockSize*bx+blockSize])
-					} else {
-						blk = [blockSize]int16{}
-						b = &blk
 					}
 
 					var (
-						ac  = true
+						nac = 1 // Unknown after a refinement: not flat.
 						err error
 					)
 					if ah != 0 {
 						err = d.refine(b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al)
 					} else {
-						ac, err = d.decodeBlock(b, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
+						nac, err = d.decodeBlock(b, &pos, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
 							&dc[compIndex], zigStart, zigEnd, al)
 					}
 					if err != nil {
 						return err
 					}
 					if d.out != nil {
-						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by, !ac)
+						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by, nac == 0)
+					}
+					if b == &blk {
+						if sp := d.sparse[compIndex]; sp != nil {
+							sp.put(b, &pos, nac, bx, by)
+						}
+						blk = [blockSize]int16{}
 					}
 				} // for j
 			} // for i
@@ -242,9 +249,10 @@ func (d *decoder) processSOS(n int) error {
 // order. It is the hot loop of the decoder: the bit buffer lives in locals
 // and is refilled at most once per coefficient.
 //
-// It reports whether it stored any AC coefficient, so that the caller can
-// render a flat block without an IDCT.
-func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) (ac bool, err error) {
+// It returns how many AC coefficients it stored and puts their natural
+// positions in pos: no AC coefficient means a flat block, which renders
+// without an IDCT, and the positions are what the sparse store keeps.
+func (d *decoder) decodeBlock(b *[blockSize]int16, pos *[blockSize]uint8, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) (nac int, err error) {
 	a, n := d.bits.a, d.bits.n
 	zig := zigStart
 	if zig == 0 {
@@ -270,12 +278,12 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if v := dcH.lut[a>>(64-lutBits)]; v != 0 {
 				s, l = uint8(v>>8), int(v&0xff)
 			} else if s, l, ok = dcH.decodeSlow(a); !ok {
-				return false, FormatError("bad Huffman code")
+				return 0, FormatError("bad Huffman code")
 			}
 			a <<= l & 63
 			n -= l
 			if s > 16 {
-				return false, UnsupportedError("excessive DC component")
+				return 0, UnsupportedError("excessive DC component")
 			}
 			*dc += extend(uint32(a>>((64-uint(s))&63)), s)
 			a <<= s & 63
@@ -287,7 +295,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 	if zig <= zigEnd && d.eobRun > 0 {
 		d.eobRun--
 		d.bits.a, d.bits.n = a, n
-		return false, nil
+		return 0, nil
 	}
 	// Decode the AC coefficients, as specified in section F.2.2.2.
 	for zig <= zigEnd {
@@ -304,8 +312,10 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			if zig > zigEnd {
 				break
 			}
-			b[unzig[zig&63]&63] = int16(e>>16) << (al & 15)
-			ac = true
+			p := unzig[zig&63] & 63
+			b[p] = int16(e>>16) << (al & 15)
+			pos[nac&63] = p
+			nac++
 			zig++
 			continue
 		}
@@ -318,7 +328,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		} else {
 			v, l, ok := acH.decodeSlow(a)
 			if !ok {
-				return false, FormatError("bad Huffman code")
+				return 0, FormatError("bad Huffman code")
 			}
 			a <<= l & 63
 			n -= l
@@ -333,8 +343,10 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 			v := extend(uint32(a>>((64-uint(s))&63)), s)
 			a <<= s & 63
 			n -= int(s)
-			b[unzig[zig&63]&63] = int16(v << (al & 31))
-			ac = true
+			p := unzig[zig&63] & 63
+			b[p] = int16(v << (al & 31))
+			pos[nac&63] = p
+			nac++
 			zig++
 			continue
 		}
@@ -351,7 +363,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, dcH, acH *huffman, dc *int32,
 		zig += 0x10
 	}
 	d.bits.a, d.bits.n = a, n
-	return ac, nil
+	return nac, nil
 }
 
 // refine decodes a successive approximation refinement block, as specified in

@@ -1,0 +1,64 @@
+package jpegscale
+
+// sparseStore keeps a sequential JPEG's coefficients as the list of each
+// block's non-zero ones, in the order the scan produced them. A dense store
+// (64 int16 a block) costs more to fill than the Huffman decoding itself on a
+// 12 MP file, because it writes 36 to 72 MB; a photo has a few non-zero
+// coefficients a block, so this writes a quarter of that, and it tells the
+// renderer for free which blocks are flat. Progressive files keep the dense
+// store: their refinement scans revisit every block.
+type sparseStore struct {
+	bw int // Blocks per row.
+	// index has, for each block, the reference of its first entry:
+	// chunk<<chunkShift | offset. Reference 0 is an all-zero block.
+	index []uint32
+	// chunks hold the entries. A block's first entry is
+	// uint16(DC)<<16 | number of AC entries<<8; each AC entry is
+	// uint16(value)<<16 | natural index.
+	chunks [][]uint32
+}
+
+const (
+	chunkShift = 18
+	chunkSize  = 1 << chunkShift
+)
+
+func newSparseStore(bw, bh int) *sparseStore {
+	first := make([]uint32, 1, chunkSize) // The all-zero block.
+	return &sparseStore{bw: bw, index: make([]uint32, bw*bh), chunks: [][]uint32{first}}
+}
+
+// put stores block b, whose non-zero AC coefficients are at the nac natural
+// positions in pos, as block (bx, by).
+func (s *sparseStore) put(b *[blockSize]int16, pos *[blockSize]uint8, nac, bx, by int) {
+	c := s.chunks[len(s.chunks)-1]
+	if cap(c)-len(c) < blockSize {
+		c = make([]uint32, 0, chunkSize)
+		s.chunks = append(s.chunks, c)
+	}
+	n := len(c)
+	out := (*[blockSize]uint32)(c[n : n+blockSize])
+	nac &= blockSize - 1
+	out[0] = uint32(uint16(b[0]))<<16 | uint32(nac)<<8
+	for k, p := range pos[:nac] {
+		p &= blockSize - 1
+		out[(k+1)&(blockSize-1)] = uint32(uint16(b[p]))<<16 | uint32(p)
+	}
+	s.chunks[len(s.chunks)-1] = c[:n+1+nac]
+	s.index[by*s.bw+bx] = uint32(len(s.chunks)-1)<<chunkShift | uint32(n)
+}
+
+// get expands block (bx, by) into b, which must be all zero, and reports
+// whether it is flat (no AC coefficient). clearBlock undoes it.
+func (s *sparseStore) get(b *[blockSize]int16, bx, by int) (flat bool) {
+	ref := s.index[by*s.bw+bx]
+	c := s.chunks[ref>>chunkShift]
+	off := int(ref & (chunkSize - 1))
+	e0 := c[off]
+	nac := int(e0>>8) & 0xff
+	b[0] = int16(e0 >> 16)
+	for _, e := range c[off+1 : off+1+nac] {
+		b[e&(blockSize-1)] = int16(e >> 16)
+	}
+	return nac == 0
+}
