@@ -10,7 +10,7 @@ import (
 	"github.com/sportello/sportello/internal/model"
 )
 
-const photoCols = `p.id, p.code_hash, p.origin, COALESCE(p.booth_id, 0), COALESCE(d.name, ''), p.status, p.checks,
+const photoCols = `p.id, p.code_hash, p.origin, COALESCE(p.booth_id, 0), COALESCE(CASE WHEN d.office = '' THEN d.name ELSE d.office || ' · ' || d.name END, ''), p.status, p.checks,
 	p.width, p.height, p.size, p.created_at, p.expires_at, p.attached_at, p.attached_by, p.application, p.deleted_at, p.delete_note`
 
 const photoFrom = ` FROM photos p LEFT JOIN booth_devices d ON d.id = p.booth_id`
