@@ -1,0 +1,269 @@
+package outreach
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// Via names how a citizen answered.
+const (
+	ViaLink  = "link"
+	ViaPhone = "phone"
+)
+
+// Member is another person of the household with a proposal awaiting an answer.
+type Member struct {
+	Name     string
+	Proposal *store.CampaignProposal
+}
+
+// View is what the personal link page shows.
+type View struct {
+	Token     string
+	Proposal  *store.CampaignProposal
+	Citizen   *store.CampaignCitizen
+	Office    *model.Office
+	At        time.Time
+	Household []Member // the others, awaiting an answer
+	Slots     []Slot
+}
+
+// Open checks a personal link and gathers the page: the proposal, the household
+// members still awaiting an answer and the alternatives with free capacity.
+func (s *Service) Open(ctx context.Context, token string) (*View, error) {
+	p, err := s.verify(token, func(id int64) (*store.CampaignProposal, error) { return s.Store.CampaignProposal(ctx, nil, id) })
+	if err != nil {
+		return nil, err
+	}
+	if p.State != store.ProposalProposed {
+		return nil, errBadLink
+	}
+	return s.view(ctx, p, token)
+}
+
+func (s *Service) view(ctx context.Context, p *store.CampaignProposal, token string) (*View, error) {
+	c, err := s.Store.CampaignCitizen(ctx, p.CF)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Token: token, Proposal: p, Citizen: c, Office: o, At: s.At(p.Day, p.Minute)}
+	hh, err := s.Store.HouseholdProposals(ctx, nil, p.Household)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range hh {
+		if m.ID == p.ID || m.State != store.ProposalProposed {
+			continue
+		}
+		mc, err := s.Store.CampaignCitizen(ctx, m.CF)
+		if err != nil {
+			return nil, err
+		}
+		v.Household = append(v.Household, Member{Name: mc.GivenNames + " " + mc.FamilyName, Proposal: m})
+	}
+	if v.Slots, err = s.Alternatives(ctx, p, 12); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Result is what a decision did, for the page that replaces the used link.
+type Result struct {
+	State    string
+	Office   *model.Office
+	At       time.Time
+	Count    int // proposals decided, more than one for a household
+	Citizen  *store.CampaignCitizen
+	Proposal *store.CampaignProposal
+}
+
+// Confirm accepts the proposal, and with household set every household proposal
+// still awaiting an answer.
+func (s *Service) Confirm(ctx context.Context, token string, household bool) (*Result, error) {
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
+		n := 1
+		if err := s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
+			return 0, err
+		}
+		if household {
+			hh, err := s.Store.HouseholdProposals(ctx, tx, p.Household)
+			if err != nil {
+				return 0, err
+			}
+			for _, m := range hh {
+				if m.ID != p.ID && m.State == store.ProposalProposed && s.now().Before(m.Deadline) {
+					if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
+						return 0, err
+					}
+					n++
+				}
+			}
+		}
+		return n, nil
+	})
+}
+
+// Decline refuses the proposal; the capacity returns at once.
+func (s *Service) Decline(ctx context.Context, token string) (*Result, error) {
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
+		return 1, s.answer(ctx, tx, p, store.ProposalDeclined, store.CitizenDeclined, ViaLink)
+	})
+}
+
+// Change moves the proposal to another free slot and confirms it there.
+func (s *Service) Change(ctx context.Context, token, slotID string) (*Result, error) {
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
+		if err := s.move(ctx, tx, p, slotID); err != nil {
+			return 0, err
+		}
+		return 1, s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink)
+	})
+}
+
+func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *store.CampaignProposal) (int, error)) (*Result, error) {
+	var res Result
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := s.verify(token, func(id int64) (*store.CampaignProposal, error) { return s.Store.CampaignProposal(ctx, tx, id) })
+		if err != nil {
+			return err
+		}
+		if p.State != store.ProposalProposed {
+			return errBadLink
+		}
+		if res.Count, err = fn(tx, p); err != nil {
+			return err
+		}
+		res.State, res.Proposal = p.State, p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Office, err = s.Store.OfficeByID(ctx, res.Proposal.OfficeID); err != nil {
+		return nil, err
+	}
+	if res.Citizen, err = s.Store.CampaignCitizen(ctx, res.Proposal.CF); err != nil {
+		return nil, err
+	}
+	res.At = s.At(res.Proposal.Day, res.Proposal.Minute)
+	return &res, nil
+}
+
+// answer records a decision and rotates the nonce, which retires the link.
+func (s *Service) answer(ctx context.Context, tx *store.Tx, p *store.CampaignProposal, state, citizenState, via string) error {
+	from := p.State
+	p.State, p.Nonce, p.DecidedAt, p.DecidedVia = state, newNonce(), s.now(), via
+	if err := s.Store.UpdateCampaignProposal(ctx, tx, p, from); err != nil {
+		return err
+	}
+	return s.Store.SetCitizenState(ctx, tx, p.CF, citizenState, "")
+}
+
+// Slot is an appointment a citizen may move to.
+type Slot struct {
+	ID       string // office id, day and minute: "3-2026-02-10-540"
+	OfficeID int64
+	Office   string
+	Address  string
+	At       time.Time
+	Same     bool // at the proposal's own office
+}
+
+func slotID(office int64, day string, minute int) string {
+	return fmt.Sprintf("%d-%s-%d", office, day, minute)
+}
+
+func parseSlotID(id string) (office int64, day string, minute int, err error) {
+	parts := strings.SplitN(id, "-", 5)
+	if len(parts) != 5 {
+		return 0, "", 0, model.FieldError("slot", "unknown slot")
+	}
+	office, err1 := strconv.ParseInt(parts[0], 10, 64)
+	day = strings.Join(parts[1:4], "-")
+	minute, err2 := strconv.Atoi(parts[4])
+	if _, err3 := time.Parse(time.DateOnly, day); err1 != nil || err2 != nil || err3 != nil {
+		return 0, "", 0, model.FieldError("slot", "unknown slot")
+	}
+	return office, day, minute, nil
+}
+
+// move checks live capacity and moves p to the slot; a slot taken meanwhile is a conflict.
+func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignProposal, id string) error {
+	office, day, minute, err := parseSlotID(id)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.LockOffice(ctx, tx, office); err != nil {
+		return err
+	}
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return err
+	}
+	d, _ := time.Parse(time.DateOnly, day)
+	if !d.After(s.today()) || minute < dayOpen || minute >= dayClose || (minute-dayOpen)%set.MinutesPerApp != 0 {
+		return model.FieldError("slot", "that time is not offered")
+	}
+	week := weekOf(set.Start, d)
+	if week < 0 || week >= set.Weeks || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		return model.FieldError("slot", "that day is outside the campaign")
+	}
+	caps, err := s.capacityOf(ctx, office)
+	if err != nil {
+		return err
+	}
+	usage, err := s.Store.CampaignWeekUsage(ctx, tx)
+	if err != nil {
+		return err
+	}
+	slots, err := s.Store.CampaignSlotUsage(ctx, tx, office, day)
+	if err != nil {
+		return err
+	}
+	same := p.OfficeID == office && p.Week == week
+	used := usage[store.CellKey{Office: office, Week: week}]
+	if same {
+		used--
+	}
+	if used >= caps || slots[minute] >= parallel(caps, set) {
+		return model.Errorf(model.ECONFLICT, "that time was just taken: please choose another")
+	}
+	p.OfficeID, p.Day, p.Minute, p.Week = office, day, minute, week
+	return nil
+}
+
+func (s *Service) capacityOf(ctx context.Context, office int64) (int, error) {
+	caps, err := s.Capacities(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range caps {
+		if c.Office.ID == office {
+			return c.PerWeek, nil
+		}
+	}
+	return 0, model.FieldError("slot", "that office takes no campaign appointments")
+}
+
+// The campaign's counter day, on a grid of MinutesPerApp.
+const (
+	dayOpen  = 8*60 + 30
+	dayClose = 16*60 + 30
+)
+
+// parallel is how many people one slot time takes: the weekly capacity spread over
+// five days of grid slots, at least one.
+func parallel(perWeek int, set *store.CampaignSettings) int {
+	slots := 5 * (dayClose - dayOpen) / set.MinutesPerApp
+	return max(1, (perWeek+slots-1)/slots)
+}

@@ -1,0 +1,173 @@
+package outreach
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/jobs"
+	"github.com/sportello/sportello/internal/mail"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/ratelimit"
+	"github.com/sportello/sportello/internal/store"
+)
+
+const (
+	mailProposal = "proposal"
+	mailReminder = "reminder"
+)
+
+type mailPayload struct {
+	ID   int64  `json:"id"`
+	Kind string `json:"kind"`
+}
+
+// enqueueMail queues one e-mail job per proposal in tx, so mail goes out only if the
+// change commits; the dedup key makes a repeated send harmless.
+func (s *Service) enqueueMail(ctx context.Context, tx *store.Tx, ps []*store.CampaignProposal, kind string) error {
+	for _, p := range ps {
+		if p.Channel != store.ChannelEmail {
+			continue
+		}
+		b, _ := json.Marshal(mailPayload{ID: p.ID, Kind: kind})
+		key := fmt.Sprintf("campaign.mail:%s:%d:%d", kind, p.ID, p.SentAt.Unix())
+		if err := s.Queue.Enqueue(ctx, tx, JobMail, b, time.Time{}, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetMailRate caps proposal e-mails per minute (the relay's limit; listmonk does the same).
+func (s *Service) SetMailRate(perMinute int) {
+	s.mailLimit = ratelimit.New(max(perMinute, 1), time.Minute)
+}
+
+// throttle waits until the limiter lets one more message out.
+func (s *Service) throttle(ctx context.Context) error {
+	if s.mailLimit == nil {
+		return nil
+	}
+	for {
+		r := s.mailLimit.Allow("campaign")
+		if r.Allowed {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		wait := time.Minute / time.Duration(max(r.Limit, 1))
+		s.Wait(wait)
+	}
+}
+
+func (s *Service) mailJob(ctx context.Context, payload []byte) error {
+	var pl mailPayload
+	if err := json.Unmarshal(payload, &pl); err != nil {
+		return jobs.Permanent(fmt.Errorf("campaign mail payload: %w", err))
+	}
+	p, err := s.Store.CampaignProposal(ctx, nil, pl.ID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	if p.State != store.ProposalProposed || p.Channel != store.ChannelEmail {
+		return nil // answered, expired or moved to letters since it was queued
+	}
+	c, err := s.Store.CampaignCitizen(ctx, p.CF)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	if c.Email == "" || c.EmailBad {
+		return s.toLetter(ctx, p)
+	}
+	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind)
+	if err := s.throttle(ctx); err != nil {
+		return err
+	}
+	if err := s.Mailer.Send(ctx, m); err != nil {
+		if Bounced(err) {
+			s.Log.Warn("campaign mail bounced: citizen moved to letters", "proposal", p.ID, "to", mail.MaskAddress(c.Email))
+			if err := s.Store.MarkEmailBad(ctx, c.CF); err != nil {
+				return err
+			}
+			return s.toLetter(ctx, p)
+		}
+		return err
+	}
+	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", pl.Kind, "to", mail.MaskAddress(c.Email))
+	return nil
+}
+
+func (s *Service) toLetter(ctx context.Context, p *store.CampaignProposal) error {
+	p.Channel = store.ChannelLetter
+	if err := s.Store.UpdateCampaignProposal(ctx, s.Store.Writer(), p, p.State); err != nil && !errors.Is(err, model.ErrConflict) {
+		return err
+	}
+	return nil
+}
+
+// Bounced says whether a send failed for good: an SMTP 5xx reply (mailbox unknown,
+// domain gone) will not heal with retries, unlike a 4xx or a dropped connection.
+func Bounced(err error) bool {
+	var se interface {
+		IsTemp() bool
+		ErrorCode() int
+	}
+	if errors.As(err, &se) {
+		return !se.IsTemp() && se.ErrorCode() >= 500 && se.ErrorCode() < 600
+	}
+	// go-mail reports RCPT refusals as text when it has no code to carry.
+	msg := err.Error()
+	for _, code := range []string{"550 ", "551 ", "553 ", "554 "} {
+		if strings.Contains(msg, code) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string) *mail.Message {
+	at := s.At(p.Day, p.Minute)
+	link := s.Link(p)
+	dl := p.Deadline.In(s.Loc).Format("02/01/2006")
+	subject := "Carta d'identità elettronica: il suo appuntamento / your appointment"
+	if kind == mailReminder {
+		subject = "Promemoria / Reminder: " + subject
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Gentile %s %s,\n\n", c.GivenNames, c.FamilyName)
+	fmt.Fprintf(&b, "la carta d'identità cartacea non sarà più valida dal 3 agosto 2026. %s le propone un appuntamento per la carta d'identità elettronica:\n\n", s.Comune)
+	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
+	fmt.Fprintf(&b, "Confermi, scelga un altro orario o rinunci entro il %s da questo link personale:\n%s\n\n", dl, link)
+	fmt.Fprintf(&b, "Codice per il servizio telefonico: %s\n\n", FormatCode(p.LetterCode))
+	b.WriteString("Porti la carta d'identità attuale e la tessera sanitaria. Senza conferma l'appuntamento viene annullato.\n\n---\n\n")
+	fmt.Fprintf(&b, "Dear %s %s,\n\npaper identity cards stop being valid on 3 August 2026. %s offers you an appointment for the electronic identity card:\n\n", c.GivenNames, c.FamilyName, s.Comune)
+	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
+	fmt.Fprintf(&b, "Confirm, pick another time or decline by %s with your personal link:\n%s\n\n", dl, link)
+	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
+	ics := booking.ICS(booking.Event{
+		UID: "campaign-" + strconv.FormatInt(p.ID, 10) + "@sportello", Start: at, End: at.Add(20 * time.Minute),
+		Summary: "Carta d'identità elettronica", Location: office + ", " + address, URL: link, Lat: lat, Lon: lon, Stamp: s.now(),
+		Description: "Appuntamento proposto: confermi dal link. / Proposed appointment: confirm with the link.",
+	})
+	return &mail.Message{
+		To: []string{c.Email}, Subject: subject, Text: b.String(),
+		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=PUBLISH", Data: []byte(ics)}},
+		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
+	}
+}
+
+func itDate(t time.Time) string {
+	days := [...]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"}
+	months := [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+	return fmt.Sprintf("%s %d %s %d", days[t.Weekday()], t.Day(), months[t.Month()-1], t.Year())
+}

@@ -1,0 +1,297 @@
+package outreach
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/campaign/plan"
+	"github.com/sportello/sportello/internal/campaign/register"
+	"github.com/sportello/sportello/internal/jobs"
+	"github.com/sportello/sportello/internal/mail"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+	"github.com/sportello/sportello/internal/testdb"
+)
+
+// clock is a controllable clock shared by the store, the queue and the service.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// fakeMailer records messages and bounces addresses starting with "bounce".
+type fakeMailer struct {
+	mu   sync.Mutex
+	sent []*mail.Message
+}
+
+type bounce struct{}
+
+func (bounce) Error() string  { return "550 5.1.1 mailbox unknown" }
+func (bounce) IsTemp() bool   { return false }
+func (bounce) ErrorCode() int { return 550 }
+
+func (f *fakeMailer) Send(_ context.Context, m *mail.Message) error {
+	if strings.HasPrefix(m.To[0], "bounce") {
+		return bounce{}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, m)
+	return nil
+}
+
+type fixture struct {
+	st    *store.Store
+	q     *jobs.Queue
+	svc   *Service
+	clock *clock
+	mail  *fakeMailer
+	cs    []register.Citizen
+}
+
+// newFixture imports n synthetic citizens (every third without e-mail, one bouncing)
+// into a fresh database with the demo offices, and a campaign starting next Monday.
+func newFixture(t *testing.T, n int, perWeek int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := testdb.Open(t)
+	clk := &clock{t: time.Date(2026, 1, 7, 9, 0, 0, 0, time.UTC)}
+	st.Now = clk.Now
+	if _, err := st.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	q := jobs.New(st, log)
+	fm := &fakeMailer{}
+	loc, _ := time.LoadLocation("Europe/Rome")
+	svc := New(st, q, fm, log, []byte(strings.Repeat("k", 32)), "https://comune.example", loc)
+	svc.Now = clk.Now
+	svc.Register(q)
+	set := store.DefaultCampaignSettings(clk.Now())
+	set.Weeks = 8
+	if err := st.SaveCampaignSettings(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	offices, _ := st.ListOffices(ctx, true)
+	for _, o := range offices {
+		if err := st.SetCampaignCapacity(ctx, o.ID, perWeek); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syn := plan.NewSynthetic(n, 7, true)
+	cs := make([]register.Citizen, len(syn.People))
+	for i, p := range syn.People {
+		email := fmt.Sprintf("p%d@example.it", i)
+		if i%3 == 2 {
+			email = ""
+		}
+		if i == 1 {
+			email = "bounce@example.it"
+		}
+		cs[i] = register.Citizen{CF: p.CF, FamilyName: fmt.Sprintf("Rossi%d", i), GivenNames: "Anna", Sex: "F", Birth: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC),
+			Household: p.Household, Address: "Via Roma 1", Postcode: fmt.Sprintf("201%02d", i%50), Lat: p.Lat, Lon: p.Lon, CardType: "paper",
+			CardExpiry: p.Due, Email: email, Due: set.Start.AddDate(0, 0, 7*(i%8)), Line: i + 2}
+	}
+	if _, err := st.ImportCitizens(ctx, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{st: st, q: q, svc: svc, clock: clk, mail: fm, cs: cs}
+}
+
+func (f *fixture) proposals(t *testing.T, where string, args ...any) []*store.CampaignProposal {
+	t.Helper()
+	ps, err := f.st.CampaignProposals(context.Background(), nil, where, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func TestImportIdempotentAndStateKept(t *testing.T) {
+	f := newFixture(t, 30, 100)
+	ctx := context.Background()
+	res, err := f.st.ImportCitizens(ctx, f.cs, nil)
+	if err != nil || res != (store.ImportResult{Unchanged: 30}) {
+		t.Fatalf("re-import = %+v, %v", res, err)
+	}
+	if err := f.st.SetCitizenState(ctx, f.st.Writer(), f.cs[0].CF, store.CitizenConfirmed, ""); err != nil {
+		t.Fatal(err)
+	}
+	changed := append([]register.Citizen(nil), f.cs...)
+	changed[0].Address = "Via Nuova 2"
+	res, err = f.st.ImportCitizens(ctx, changed, nil)
+	if err != nil || res != (store.ImportResult{Updated: 1, Unchanged: 29}) {
+		t.Fatalf("changed import = %+v, %v", res, err)
+	}
+	c, _ := f.st.CampaignCitizen(ctx, f.cs[0].CF)
+	if c.Address != "Via Nuova 2" || c.State != store.CitizenConfirmed {
+		t.Fatalf("after update: address %q state %q", c.Address, c.State)
+	}
+}
+
+func TestPlanSendAnswer(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	run, err := f.svc.Plan(ctx, KindPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Planned != 60 || run.Unplanned != 0 {
+		t.Fatalf("run %+v", run)
+	}
+	// households are never split
+	byHH := map[string]string{}
+	for _, p := range f.proposals(t, "state = ?", store.ProposalPlanned) {
+		k := fmt.Sprint(p.OfficeID, p.Day)
+		if prev, ok := byHH[p.Household]; ok && prev != k {
+			t.Fatalf("household %s split", p.Household)
+		}
+		byHH[p.Household] = k
+	}
+	sent, err := f.svc.Send(ctx)
+	if err != nil || sent.Emails+sent.Letters != 60 {
+		t.Fatalf("send %+v %v", sent, err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mail.sent) != sent.Emails-1 {
+		t.Fatalf("mails %d, want %d (one bounced)", len(f.mail.sent), sent.Emails-1)
+	}
+	bounced, _ := f.st.CampaignCitizen(ctx, f.cs[1].CF)
+	if !bounced.EmailBad {
+		t.Fatal("bounce did not mark the address")
+	}
+	if ps := f.proposals(t, "cf = ?", f.cs[1].CF); ps[0].Channel != store.ChannelLetter {
+		t.Fatal("bounced citizen not moved to letters")
+	}
+	m := f.mail.sent[0]
+	if len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0].Data), "BEGIN:VEVENT") || !strings.Contains(m.Text, "https://comune.example/c/") {
+		t.Fatalf("message lacks ICS or link: %s", m.Text)
+	}
+
+	ps := f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelEmail)
+	tests := []struct {
+		name   string
+		act    func(tok string) (*Result, error)
+		state  string
+		reused bool
+	}{
+		{"confirm", func(tok string) (*Result, error) { return f.svc.Confirm(ctx, tok, false) }, store.ProposalConfirmed, true},
+		{"decline", func(tok string) (*Result, error) { return f.svc.Decline(ctx, tok) }, store.ProposalDeclined, true},
+		{"change", func(tok string) (*Result, error) {
+			v, err := f.svc.Open(ctx, tok)
+			if err != nil {
+				return nil, err
+			}
+			if len(v.Slots) == 0 {
+				return nil, fmt.Errorf("no alternatives")
+			}
+			return f.svc.Change(ctx, tok, v.Slots[len(v.Slots)-1].ID)
+		}, store.ProposalConfirmed, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := f.svc.Token(ps[i])
+			res, err := tt.act(tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.State != tt.state {
+				t.Fatalf("state %s, want %s", res.State, tt.state)
+			}
+			if _, err := f.svc.Open(ctx, tok); model.ErrorCode(err) != model.EUNAUTHORIZED {
+				t.Fatalf("used link still opens: %v", err)
+			}
+		})
+	}
+	// a forged token fails
+	bad := f.svc.Token(ps[3])
+	bad = bad[:len(bad)-2] + "AA"
+	if _, err := f.svc.Open(ctx, bad); model.ErrorCode(err) != model.EUNAUTHORIZED {
+		t.Fatalf("forged link: %v", err)
+	}
+}
+
+func TestExpiryAndReplan(t *testing.T) {
+	f := newFixture(t, 90, 20)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all := f.proposals(t, "state = ?", store.ProposalProposed)
+	// a third confirm, a few decline, the rest stay silent
+	for i, p := range all {
+		switch {
+		case i%3 == 0:
+			if _, err := f.svc.Confirm(ctx, f.svc.Token(p), false); err != nil {
+				t.Fatal(err)
+			}
+		case i%10 == 1:
+			if _, err := f.svc.Decline(ctx, f.svc.Token(p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	silent := len(f.proposals(t, "state = ?", store.ProposalProposed))
+	// reminders after ReminderDays
+	f.clock.Add(11 * 24 * time.Hour)
+	n, err := f.svc.Remind(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("remind %d %v", n, err)
+	}
+	if n2, _ := f.svc.Remind(ctx); n2 != 0 {
+		t.Fatalf("second remind sent %d", n2)
+	}
+	// nothing expires before the deadline
+	if res, err := f.svc.Expire(ctx); err != nil || res.Expired != 0 {
+		t.Fatalf("early expire %+v %v", res, err)
+	}
+	before, _ := f.st.CampaignWeekUsage(ctx, nil)
+	f.clock.Add(10 * 24 * time.Hour)
+	res, err := f.svc.Expire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Expired != silent || res.Run == nil || res.Run.Kind != KindReplan {
+		t.Fatalf("expire %+v, want %d expired and a re-plan", res, silent)
+	}
+	if res.Run.Planned+res.Run.Unplanned != silent {
+		t.Fatalf("re-plan covered %d+%d of %d", res.Run.Planned, res.Run.Unplanned, silent)
+	}
+	// re-planned proposals start after now, are live, and no office-week is over capacity
+	caps, _ := f.svc.Capacities(ctx)
+	after, _ := f.st.CampaignWeekUsage(ctx, nil)
+	for k, used := range after {
+		for _, c := range caps {
+			if c.Office.ID == k.Office && used > c.PerWeek {
+				t.Fatalf("office %d week %d: %d > %d", k.Office, k.Week, used, c.PerWeek)
+			}
+		}
+	}
+	_ = before
+	today := f.svc.today().Format(time.DateOnly)
+	for _, p := range f.proposals(t, "run_id = ?", res.Run.ID) {
+		if p.Day <= today || p.State != store.ProposalProposed || !p.Deadline.After(f.clock.Now()) {
+			t.Fatalf("re-planned proposal %+v", p)
+		}
+	}
+	// an expired link no longer works
+	old := f.proposals(t, "state = ?", store.ProposalExpired)[0]
+	if _, err := f.svc.Open(ctx, f.svc.Token(old)); model.ErrorCode(err) != model.EUNAUTHORIZED {
+		t.Fatalf("expired link: %v", err)
+	}
+}

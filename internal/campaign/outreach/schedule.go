@@ -1,0 +1,72 @@
+package outreach
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// Remind queues one reminder for every e-mailed proposal still unanswered
+// ReminderDays after it was sent and not yet past its deadline.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	before := now.AddDate(0, 0, -set.ReminderDays)
+	n := 0
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		n = 0
+		ps, err := s.Store.CampaignProposals(ctx, tx, `state = ? AND channel = ? AND reminders = 0 AND sent_at <= ? AND deadline > ?`,
+			store.ProposalProposed, store.ChannelEmail, store.Micros(before), store.Micros(now))
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			p.Reminders, p.RemindedAt = 1, now
+			if err := s.Store.UpdateCampaignProposal(ctx, tx, p, p.State); err != nil {
+				return err
+			}
+		}
+		n = len(ps)
+		return s.enqueueMail(ctx, tx, ps, mailReminder)
+	})
+	return n, err
+}
+
+// ExpireResult says what an expiry pass did.
+type ExpireResult struct {
+	Expired int
+	Run     *store.CampaignRun // the re-plan, nil when nothing expired
+}
+
+// Expire ends the proposals unanswered at their deadline, which returns their
+// capacity, and re-plans their citizens at once on what is left.
+func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
+	n, err := s.Store.ExpireCampaignProposals(ctx, s.now())
+	if err != nil || n == 0 {
+		return ExpireResult{Expired: n}, err
+	}
+	s.Log.Info("campaign proposals expired", "count", n)
+	run, err := s.Plan(ctx, KindReplan)
+	if err != nil && model.ErrorCode(err) == model.EINVALID {
+		var me *model.Error
+		errors.As(err, &me)
+		s.Log.Warn("campaign re-plan skipped", "reason", me.Message)
+		return ExpireResult{Expired: n}, nil
+	}
+	return ExpireResult{Expired: n, Run: run}, err
+}
+
+func (s *Service) remindJob(ctx context.Context, _ []byte) error {
+	_, err := s.Remind(ctx)
+	return err
+}
+
+func (s *Service) expireJob(ctx context.Context, _ []byte) error {
+	_, err := s.Expire(ctx)
+	return err
+}

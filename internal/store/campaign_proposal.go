@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/internal/model"
+)
+
+// Proposal states. planned, proposed and confirmed hold capacity; the others do not.
+const (
+	ProposalPlanned   = "planned"
+	ProposalProposed  = "proposed"
+	ProposalConfirmed = "confirmed"
+	ProposalDeclined  = "declined"
+	ProposalExpired   = "expired"
+	ProposalCancelled = "cancelled"
+)
+
+// Proposal channels.
+const (
+	ChannelEmail  = "email"
+	ChannelLetter = "letter"
+)
+
+// CampaignRun is one optimiser run on the imported data.
+type CampaignRun struct {
+	ID        int64
+	CreatedAt time.Time
+	Kind      string // plan or replan
+	People    int
+	Planned   int
+	Unplanned int
+	Cost      float64
+	Bound     float64
+	Gap       float64
+	Millis    int64
+}
+
+// CampaignProposal is one citizen's appointment offer.
+type CampaignProposal struct {
+	ID         int64
+	CF         string
+	Household  string
+	RunID      int64
+	OfficeID   int64
+	Day        string // YYYY-MM-DD, the comune's calendar
+	Minute     int
+	Week       int // campaign week index, for office-week capacity
+	State      string
+	Channel    string
+	LetterCode string
+	Nonce      string
+	Deadline   time.Time
+	CreatedAt  time.Time
+	SentAt     time.Time
+	DecidedAt  time.Time
+	DecidedVia string
+	Reminders  int
+	RemindedAt time.Time
+}
+
+// InsertCampaignRun stores a run and sets its ID.
+func (s *Store) InsertCampaignRun(ctx context.Context, q Querier, r *CampaignRun) error {
+	return s.translate(q.QueryRowContext(ctx, `INSERT INTO campaign_runs (created_at, kind, people, planned, unplanned, cost, bound, gap, millis)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		Micros(r.CreatedAt), r.Kind, r.People, r.Planned, r.Unplanned, r.Cost, r.Bound, r.Gap, r.Millis).Scan(&r.ID))
+}
+
+// LatestCampaignRun returns the newest run.
+func (s *Store) LatestCampaignRun(ctx context.Context) (*CampaignRun, error) {
+	var r CampaignRun
+	var at int64
+	err := s.QueryRow(ctx, `SELECT id, created_at, kind, people, planned, unplanned, cost, bound, gap, millis FROM campaign_runs ORDER BY id DESC LIMIT 1`).
+		Scan(&r.ID, &at, &r.Kind, &r.People, &r.Planned, &r.Unplanned, &r.Cost, &r.Bound, &r.Gap, &r.Millis)
+	if err != nil {
+		return nil, fmt.Errorf("campaign run: %w", s.translate(err))
+	}
+	r.CreatedAt = FromMicros(at)
+	return &r, nil
+}
+
+// InsertCampaignProposals stores many proposals with one prepared statement, and sets
+// the citizens' state to match.
+func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*CampaignProposal, citizenState string) error {
+	ins, err := tx.tx.PrepareContext(ctx, s.Rebind(`INSERT INTO campaign_proposals (cf, household, run_id, office_id, day, minute, week, state, channel,
+		letter_code, nonce, deadline, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`))
+	if err != nil {
+		return s.translate(err)
+	}
+	defer ins.Close()
+	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE cf = ?`))
+	if err != nil {
+		return s.translate(err)
+	}
+	defer upd.Close()
+	now := Micros(s.Now())
+	for _, p := range ps {
+		if err := ins.QueryRowContext(ctx, p.CF, p.Household, p.RunID, p.OfficeID, p.Day, p.Minute, p.Week, p.State, p.Channel,
+			p.LetterCode, p.Nonce, Micros(p.Deadline), Micros(p.CreatedAt), Micros(p.SentAt)).Scan(&p.ID); err != nil {
+			return fmt.Errorf("insert proposal: %w", s.translate(err))
+		}
+		if _, err := upd.ExecContext(ctx, citizenState, now, p.CF); err != nil {
+			return s.translate(err)
+		}
+	}
+	return nil
+}
+
+const proposalCols = `id, cf, household, run_id, office_id, day, minute, week, state, channel, letter_code, nonce, deadline, created_at, sent_at, decided_at, decided_via, reminders, reminded_at`
+
+func scanProposal(sc interface{ Scan(...any) error }) (*CampaignProposal, error) {
+	var p CampaignProposal
+	var deadline, created, sent, decided, reminded int64
+	err := sc.Scan(&p.ID, &p.CF, &p.Household, &p.RunID, &p.OfficeID, &p.Day, &p.Minute, &p.Week, &p.State, &p.Channel, &p.LetterCode, &p.Nonce,
+		&deadline, &created, &sent, &decided, &p.DecidedVia, &p.Reminders, &reminded)
+	p.Deadline, p.CreatedAt, p.SentAt, p.DecidedAt, p.RemindedAt = FromMicros(deadline), FromMicros(created), FromMicros(sent), FromMicros(decided), FromMicros(reminded)
+	return &p, err
+}
+
+// CampaignProposal finds a proposal by id; pass a *Tx to read inside a transaction.
+func (s *Store) CampaignProposal(ctx context.Context, q Querier, id int64) (*CampaignProposal, error) {
+	if q == nil {
+		q = campaignReader{s}
+	}
+	p, err := scanProposal(q.QueryRowContext(ctx, `SELECT `+proposalCols+` FROM campaign_proposals WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("proposal %d: %w", id, s.translate(err))
+	}
+	return p, nil
+}
+
+// CampaignProposalByCode finds a proposal by its letter code (the phone line's key).
+func (s *Store) CampaignProposalByCode(ctx context.Context, code string) (*CampaignProposal, error) {
+	p, err := scanProposal(s.QueryRow(ctx, `SELECT `+proposalCols+` FROM campaign_proposals WHERE letter_code = ?`, code))
+	if err != nil {
+		return nil, fmt.Errorf("proposal: %w", s.translate(err))
+	}
+	return p, nil
+}
+
+// CampaignProposals lists proposals matching where (a SQL condition with '?' args),
+// ordered by id.
+func (s *Store) CampaignProposals(ctx context.Context, q Querier, where string, args ...any) ([]*CampaignProposal, error) {
+	if q == nil {
+		q = campaignReader{s}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+proposalCols+` FROM campaign_proposals WHERE `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*CampaignProposal
+	for rows.Next() {
+		p, err := scanProposal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// HouseholdProposals lists the household's proposals still awaiting an answer.
+func (s *Store) HouseholdProposals(ctx context.Context, q Querier, household string) ([]*CampaignProposal, error) {
+	return s.CampaignProposals(ctx, q, `household = ? AND state IN ('planned', 'proposed', 'confirmed')`, household)
+}
+
+// UpdateCampaignProposal saves a proposal's slot, state and bookkeeping. It is guarded
+// by the state it was read in, so two answers racing on one proposal cannot both win.
+func (s *Store) UpdateCampaignProposal(ctx context.Context, q Querier, p *CampaignProposal, fromState string) error {
+	res, err := q.ExecContext(ctx, `UPDATE campaign_proposals SET office_id = ?, day = ?, minute = ?, week = ?, state = ?, channel = ?, nonce = ?,
+		deadline = ?, sent_at = ?, decided_at = ?, decided_via = ?, reminders = ?, reminded_at = ? WHERE id = ? AND state = ?`,
+		p.OfficeID, p.Day, p.Minute, p.Week, p.State, p.Channel, p.Nonce, Micros(p.Deadline), Micros(p.SentAt), Micros(p.DecidedAt), p.DecidedVia,
+		p.Reminders, Micros(p.RemindedAt), p.ID, fromState)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("proposal %d: %w", p.ID, model.ErrConflict)
+	}
+	return nil
+}
+
+// CellKey names an office-week.
+type CellKey struct {
+	Office int64
+	Week   int
+}
+
+// CampaignWeekUsage counts the proposals holding capacity in each office-week.
+func (s *Store) CampaignWeekUsage(ctx context.Context, q Querier) (map[CellKey]int, error) {
+	if q == nil {
+		q = campaignReader{s}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT office_id, week, COUNT(*) FROM campaign_proposals
+		WHERE state IN ('planned', 'proposed', 'confirmed') GROUP BY office_id, week`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[CellKey]int{}
+	for rows.Next() {
+		var k CellKey
+		var n int
+		if err := rows.Scan(&k.Office, &k.Week, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// CampaignSlotUsage counts the proposals holding each slot (minute) of an office's day.
+func (s *Store) CampaignSlotUsage(ctx context.Context, q Querier, officeID int64, day string) (map[int]int, error) {
+	if q == nil {
+		q = campaignReader{s}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT minute, COUNT(*) FROM campaign_proposals
+		WHERE office_id = ? AND day = ? AND state IN ('planned', 'proposed', 'confirmed') GROUP BY minute`, officeID, day)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var m, n int
+		if err := rows.Scan(&m, &n); err != nil {
+			return nil, err
+		}
+		out[m] = n
+	}
+	return out, rows.Err()
+}
+
+// CancelPlannedProposals drops the proposals not yet sent (before a new plan) and puts
+// their citizens back to new.
+func (s *Store) CancelPlannedProposals(ctx context.Context, tx *Tx) (int, error) {
+	if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ?`, CitizenNew, Micros(s.Now()), CitizenPlanned); err != nil {
+		return 0, err
+	}
+	res, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ? WHERE state = ?`, ProposalCancelled, ProposalPlanned)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// ExpireCampaignProposals ends every proposal left unanswered past its deadline: the
+// proposal's capacity returns, and its citizen goes back to new for the re-plan.
+func (s *Store) ExpireCampaignProposals(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ? AND cf IN
+			(SELECT cf FROM campaign_proposals WHERE state = ? AND deadline <= ?)`,
+			CitizenNew, Micros(now), CitizenProposed, ProposalProposed, Micros(now)); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'deadline' WHERE state = ? AND deadline <= ?`,
+			ProposalExpired, Micros(now), ProposalProposed, Micros(now))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
+// CampaignLetterCodes returns every letter code in use, so new ones stay unique.
+func (s *Store) CampaignLetterCodes(ctx context.Context, q Querier) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT letter_code FROM campaign_proposals`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}
+
+// ProposePlanned marks every planned proposal as sent now with the given deadline.
+func (s *Store) ProposePlanned(ctx context.Context, tx *Tx, now, deadline time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ?`, CitizenProposed, Micros(now), CitizenPlanned); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, sent_at = ?, deadline = ? WHERE state = ?`,
+		ProposalProposed, Micros(now), Micros(deadline), ProposalPlanned)
+	return err
+}
+
+// LockOffice serialises capacity checks on one office: PostgreSQL locks its row until
+// the transaction ends; SQLite's single IMMEDIATE writer already serialises them.
+func (s *Store) LockOffice(ctx context.Context, tx *Tx, officeID int64) error {
+	q := `SELECT id FROM offices WHERE id = ?`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, q, officeID).Scan(&id); err != nil {
+		return fmt.Errorf("office %d: %w", officeID, s.translate(err))
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/internal/model"
+)
+
+// CampaignSettings say when the campaign runs and how its proposals behave.
+type CampaignSettings struct {
+	Start         time.Time // Monday of week 0
+	Weeks         int
+	Deadline      time.Time // the day every card must be issued by
+	ConfirmDays   int       // how long a citizen has to answer a proposal
+	ReminderDays  int       // a reminder goes out this many days after the proposal
+	SharePct      int       // share of counter time given to the campaign
+	MinutesPerApp int       // counter minutes per application (PRODUCT.md §7: 20)
+	MailPerMinute int       // proposal e-mails per minute, to stay under the relay's limits
+}
+
+// DefaultCampaignSettings start next Monday for 26 weeks, as in seed 002.
+func DefaultCampaignSettings(now time.Time) *CampaignSettings {
+	d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return &CampaignSettings{Start: d, Weeks: 26, Deadline: d.AddDate(0, 0, 26*7), ConfirmDays: 20, ReminderDays: 10, SharePct: 50, MinutesPerApp: 20, MailPerMinute: 600}
+}
+
+// Validate checks settings as an admin types them.
+func (c *CampaignSettings) Validate() error {
+	switch {
+	case c.Start.IsZero():
+		return model.FieldError("start", "start date required")
+	case c.Weeks < 1 || c.Weeks > 104:
+		return model.FieldError("weeks", "weeks must be 1-104")
+	case c.Deadline.Before(c.Start):
+		return model.FieldError("deadline", "the deadline is before the start")
+	case c.ConfirmDays < 1 || c.ConfirmDays > 90:
+		return model.FieldError("confirm_days", "confirmation days must be 1-90")
+	case c.ReminderDays < 0 || c.ReminderDays >= c.ConfirmDays:
+		return model.FieldError("reminder_days", "the reminder must come before the confirmation deadline")
+	case c.SharePct < 0 || c.SharePct > 100:
+		return model.FieldError("share_pct", "share must be between 0 and 100 percent")
+	case c.MinutesPerApp < 5 || c.MinutesPerApp > 120:
+		return model.FieldError("minutes_per_app", "minutes per application must be 5-120")
+	case c.MailPerMinute < 1:
+		return model.FieldError("mail_per_minute", "at least one e-mail per minute")
+	}
+	return nil
+}
+
+// CampaignSettings returns the saved settings, or the defaults when none were saved.
+func (s *Store) CampaignSettings(ctx context.Context) (*CampaignSettings, error) {
+	var c CampaignSettings
+	var start, deadline string
+	err := s.QueryRow(ctx, `SELECT start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute
+		FROM campaign_settings WHERE id = 1`).Scan(&start, &c.Weeks, &deadline, &c.ConfirmDays, &c.ReminderDays, &c.SharePct, &c.MinutesPerApp, &c.MailPerMinute)
+	if errors.Is(s.translate(err), model.ErrNotFound) {
+		return DefaultCampaignSettings(s.Now()), nil
+	}
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	c.Start, c.Deadline = campaignParseDay(start), campaignParseDay(deadline)
+	return &c, nil
+}
+
+// SaveCampaignSettings stores the settings.
+func (s *Store) SaveCampaignSettings(ctx context.Context, c *CampaignSettings) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	_, err := s.Exec(ctx, `INSERT INTO campaign_settings (id, start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET start_day = excluded.start_day, weeks = excluded.weeks, deadline_day = excluded.deadline_day,
+		confirm_days = excluded.confirm_days, reminder_days = excluded.reminder_days, share_pct = excluded.share_pct,
+		minutes_per_app = excluded.minutes_per_app, mail_per_minute = excluded.mail_per_minute`,
+		campaignDay(c.Start), c.Weeks, campaignDay(c.Deadline), c.ConfirmDays, c.ReminderDays, c.SharePct, c.MinutesPerApp, c.MailPerMinute)
+	return err
+}
+
+// CampaignCapacityOverrides returns the weekly capacities admins typed, by office id.
+func (s *Store) CampaignCapacityOverrides(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.Query(ctx, `SELECT office_id, per_week FROM campaign_capacity`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// SetCampaignCapacity stores an office's weekly campaign capacity; a negative value
+// removes the override, so the capacity is derived from opening hours again.
+func (s *Store) SetCampaignCapacity(ctx context.Context, officeID int64, perWeek int) error {
+	if perWeek < 0 {
+		_, err := s.Exec(ctx, `DELETE FROM campaign_capacity WHERE office_id = ?`, officeID)
+		return err
+	}
+	_, err := s.Exec(ctx, `INSERT INTO campaign_capacity (office_id, per_week) VALUES (?, ?)
+		ON CONFLICT (office_id) DO UPDATE SET per_week = excluded.per_week`, officeID, perWeek)
+	if err != nil {
+		return fmt.Errorf("campaign capacity: %w", err)
+	}
+	return nil
+}
