@@ -8,8 +8,8 @@ import (
 )
 
 // bookingIT translates the booking domain's user-facing messages (written in English
-// in the domain packages) for Italian pages. A message missing here shows in English,
-// which TestBookingMessagesTranslated catches for the known ones.
+// in the domain packages, which know nothing of page languages) for Italian pages. A
+// message missing here shows in English rather than not at all.
 var bookingIT = map[string]string{
 	"a booking is for 1 to 6 people":                                    "una prenotazione è per 1-6 persone",
 	"this office takes no bookings":                                     "questo ufficio non accetta prenotazioni",

@@ -34,7 +34,7 @@ const maxRange = 92
 // can only offer a time that a hold then refuses, never overbook.
 func (e *Engine) Availability(ctx context.Context, q Query) ([]Day, error) {
 	if q.People < 1 || q.People > booking.MaxPeople {
-		return nil, model.FieldError("people", "a booking is for 1 to %d people", booking.MaxPeople)
+		return nil, model.FieldError("people", "a booking is for 1 to 6 people")
 	}
 	if q.Mode != booking.Parallel {
 		q.Mode = booking.Consecutive

@@ -61,12 +61,12 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 		for i, k := range keys {
 			if perCF[k] >= st.MaxPerCF {
 				return &model.Error{Code: model.ECONFLICT, Field: "cf_" + itoa(i),
-					Message: "this person already has the maximum number of bookings (" + itoa(st.MaxPerCF) + "): cancel one first"}
+					Message: "this person already has the maximum number of active bookings: cancel one first"}
 			}
 		}
 		if perEmail >= st.MaxPerEmail {
 			return &model.Error{Code: model.ECONFLICT, Field: "email",
-				Message: "this e-mail address already has the maximum number of bookings (" + itoa(st.MaxPerEmail) + ")"}
+				Message: "this e-mail address already has the maximum number of active bookings"}
 		}
 		b.Persons, b.Email, b.Phone, b.Lang = persons, c.Email, c.Phone, c.Lang
 		b.State, b.ConfirmedAt, b.HoldExpires = booking.StateConfirmed, now, time.Time{}

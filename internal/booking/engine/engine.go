@@ -77,7 +77,7 @@ type Request struct {
 // the booking window; clerks may book any future slot.
 func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, error) {
 	if r.People < 1 || r.People > booking.MaxPeople {
-		return nil, model.FieldError("people", "a booking is for 1 to %d people", booking.MaxPeople)
+		return nil, model.FieldError("people", "a booking is for 1 to 6 people")
 	}
 	if r.Mode != booking.Parallel {
 		r.Mode = booking.Consecutive
@@ -103,8 +103,7 @@ func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, erro
 	}
 	day := booking.Midnight(r.Start, e.Loc)
 	if citizen && !st.InWindow(day, now, e.Loc) {
-		first, last := st.Window(now, e.Loc)
-		return nil, model.FieldError("start", "bookings are open from %s to %s", first.Format("02/01/2006"), last.Format("02/01/2006"))
+		return nil, model.FieldError("start", "this day is outside the booking window")
 	}
 	slots, err := e.daySlots(ctx, o.ID, day)
 	if err != nil {

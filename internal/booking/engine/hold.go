@@ -71,7 +71,7 @@ func (e *Engine) HeldBooking(ctx context.Context, token string) (*booking.Bookin
 
 func normalizePeople(persons []booking.Person, want int) ([]booking.Person, []string, error) {
 	if len(persons) != want {
-		return nil, nil, model.FieldError("people", "enter the data of all %d people of the booking", want)
+		return nil, nil, model.FieldError("people", "enter the data of every person of the booking")
 	}
 	seen := map[string]bool{}
 	keys := make([]string, 0, len(persons))

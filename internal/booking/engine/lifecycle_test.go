@@ -174,3 +174,25 @@ func TestWindowAndPast(t *testing.T) {
 		t.Errorf("clerk today: %v", err)
 	}
 }
+
+func TestClerkStatusOnTheDay(t *testing.T) {
+	f := newFixture(t, 1, nil)
+	ctx := context.Background()
+	b := f.book(t, at(2, 9, 0), 1)
+	if _, err := f.e.SetStatus(ctx, b.ID, booking.StateArrived, "user:clerk"); model.ErrorCode(err) != model.EINVALID {
+		t.Fatalf("arrival two days early: %v", err)
+	}
+	f.clock.Set(at(2, 8, 55))
+	for _, st := range []string{booking.StateArrived, booking.StateDone} {
+		got, err := f.e.SetStatus(ctx, b.ID, st, "user:clerk")
+		if err != nil || got.State != st {
+			t.Fatalf("%s: %v", st, err)
+		}
+	}
+	if _, err := f.e.SetStatus(ctx, b.ID, "lost", "user:clerk"); err == nil {
+		t.Fatal("unknown status accepted")
+	}
+	if _, err := f.e.Cancel(ctx, b.ID, 0, "user:clerk"); err == nil {
+		t.Fatal("a completed booking was cancelled")
+	}
+}
