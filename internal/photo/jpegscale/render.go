@@ -219,6 +219,9 @@ func render4(b *[blockSize]int16, q *[blockSize]int32, dst []byte, stride int) {
 	var t0, t1 [8]int32 // Row results for output columns 0 and 1.
 	for _, v := range [5]int{0, 1, 3, 5, 7} {
 		r := b[8*v : 8*v+8 : 8*v+8]
+		if r[0]|r[1]|r[3]|r[5]|r[7] == 0 {
+			continue
+		}
 		qr := q[8*v : 8*v+8 : 8*v+8]
 		even := int32(r[0]) * qr[0] * a0
 		odd := int32(r[1])*qr[1]*a4u1 + int32(r[3])*qr[3]*a4u3 + int32(r[5])*qr[5]*a4u5 + int32(r[7])*qr[7]*a4u7

@@ -149,8 +149,9 @@ func (d *decoder) processSOS(n int) error {
 		dc  [maxComponents]int32
 		// bx and by are the location of the current block, in units of 8x8
 		// blocks: the third block in the first row has (bx, by) = (2, 0).
-		bx, by     int
-		blockCount int
+		bx, by int
+		// nbx and nby are the next block of a non-interleaved scan.
+		nbx, nby int
 	)
 	for my := 0; my < myy; my++ {
 		for mx := 0; mx < mxx; mx++ {
@@ -158,6 +159,7 @@ func (d *decoder) processSOS(n int) error {
 				compIndex := scan[i].compIndex
 				hi := d.comp[compIndex].h
 				vi := d.comp[compIndex].v
+				jx, jy := 0, 0 // The block's place in the MCU, without a division.
 				for j := 0; j < hi*vi; j++ {
 					// Interleaved scans visit the blocks MCU by MCU; for
 					// 4:2:0 a 32x16 image's Y blocks go
@@ -167,13 +169,18 @@ func (d *decoder) processSOS(n int) error {
 					// and carry no data for blocks that lie inside the last
 					// MCU but outside the image at the pixel level.
 					if nComp != 1 {
-						bx = hi*mx + j%hi
-						by = vi*my + j/hi
+						bx = hi*mx + jx
+						by = vi*my + jy
+						if jx++; jx == hi {
+							jx = 0
+							jy++
+						}
 					} else {
-						q := mxx * hi
-						bx = blockCount % q
-						by = blockCount / q
-						blockCount++
+						bx, by = nbx, nby
+						if nbx++; nbx == mxx*hi {
+							nbx = 0
+							nby++
+						}
 						if bx*8 >= d.width || by*8 >= d.height {
 							continue
 						}
