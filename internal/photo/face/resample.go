@@ -12,7 +12,8 @@ type taps struct {
 // axisTaps maps n destination samples onto the source interval starting at
 // offset with step scale (source pixels per destination pixel). Downscaling
 // averages the covered area, so small inputs do not alias; upscaling is
-// linear. Samples outside [0, srcN) count as black, which letterboxes.
+// linear. Destination pixels outside the source count as black, which
+// letterboxes.
 func axisTaps(n, srcN int, offset, scale float64) taps {
 	t := taps{start: make([]int, n), w: make([][]float32, n)}
 	for i := range n {
@@ -37,8 +38,18 @@ func axisTaps(n, srcN int, offset, scale float64) taps {
 		}
 		t.start[i] = lo2
 		ws := make([]float32, hi2-lo2+1)
+		var sum float64
 		for x := lo2; x <= hi2; x++ {
-			ws[x-lo2] = float32(math.Max(wf(x), 0))
+			v := math.Max(wf(x), 0)
+			ws[x-lo2] = float32(v)
+			sum += v
+		}
+		// Upscaling, a centre inside the image but within half a pixel of
+		// its edge repeats the edge rather than fading to black.
+		if c := offset + (float64(i)+0.5)*scale; scale < 1 && c >= 0 && c < float64(srcN) && sum > 0 {
+			for j := range ws {
+				ws[j] = float32(float64(ws[j]) / sum)
+			}
 		}
 		t.w[i] = ws
 	}
@@ -47,9 +58,9 @@ func axisTaps(n, srcN int, offset, scale float64) taps {
 
 // resize fills dst (dh×dw×3, row-major) with the source region whose top-left
 // corner is (ox, oy) and whose destination pixel covers sx×sy source pixels,
-// mapping 0..255 to lo..hi; buf is reused for the one-row intermediate. It is separable: rows are combined first into one
-// buffer, then columns, so the cost is about one multiply-add per source
-// sample and channel.
+// mapping 0..255 to lo..hi. It is separable: rows are combined first into
+// one buffer (buf, reused between calls), then columns, so the cost is about
+// one multiply-add per source sample and channel.
 func resize(dst []float32, dw, dh int, p *pixels, ox, oy, sx, sy float64, lo, hi float32, buf *[]float32) {
 	tx := axisTaps(dw, p.w, ox, sx)
 	ty := axisTaps(dh, p.h, oy, sy)

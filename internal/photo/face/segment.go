@@ -30,30 +30,40 @@ func (e *Engine) Segment(img image.Image) (*image.Gray, error) {
 func upsample(dst *image.Gray, m []float32, w, h int) {
 	b := dst.Bounds()
 	dw, dh := b.Dx(), b.Dy()
-	x0s, x1s := make([]int, dw), make([]int, dw)
+	// Each output column blends source columns i and i+1; the row buffer has
+	// one extra element repeating the last, so i+1 is always valid.
+	idx := make([]int32, dw)
 	fxs := make([]float32, dw)
 	for x := range dw {
 		fx := (float64(x)+0.5)*float64(w)/float64(dw) - 0.5
 		f := math.Floor(fx)
-		x0s[x] = min(max(int(f), 0), w-1)
-		x1s[x] = min(max(int(f)+1, 0), w-1)
-		fxs[x] = float32(fx - f)
+		switch {
+		case f < 0:
+			idx[x], fxs[x] = 0, 0
+		case int(f) >= w-1:
+			idx[x], fxs[x] = int32(w-1), 0
+		default:
+			idx[x], fxs[x] = int32(f), float32(fx-f)
+		}
 	}
-	row := make([]float32, w)
+	row := make([]float32, w+1)
 	for y := range dh {
 		fy := (float64(y)+0.5)*float64(h)/float64(dh) - 0.5
 		f := math.Floor(fy)
 		y0, y1 := min(max(int(f), 0), h-1), min(max(int(f)+1, 0), h-1)
 		dy := float32(fy - f)
 		r0, r1 := m[y0*w:(y0+1)*w], m[y1*w:(y1+1)*w]
-		for x := range row {
-			row[x] = r0[x] + dy*(r1[x]-r0[x])
+		r1 = r1[:len(r0)]
+		for x, a := range r0 {
+			row[x] = (a+dy*(r1[x]-a))*255 + 0.5
 		}
+		row[w] = row[w-1]
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+dw]
-		x0s, x1s, fxs := x0s[:len(out)], x1s[:len(out)], fxs[:len(out)]
+		idx, fxs := idx[:len(out)], fxs[:len(out)]
 		for x := range out {
-			a, c := row[x0s[x]], row[x1s[x]]
-			v := (a+fxs[x]*(c-a))*255 + 0.5
+			i := idx[x]
+			a := row[i]
+			v := a + fxs[x]*(row[i+1]-a)
 			// The model's sigmoid keeps v in range; the clamp guards NaN.
 			if !(v >= 0) {
 				v = 0
