@@ -16,7 +16,8 @@ import (
 	"github.com/sportello/sportello/internal/card/trust"
 )
 
-// runCard dispatches the card subcommands; read, nis and enrol live in card_read.go.
+// runCard dispatches the card subcommands: read and nis live in card_read.go, enrol and
+// access (the badge commands that talk to the server) in card_enrol.go.
 func runCard(ctx context.Context, stdio Stdio, args []string) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -25,14 +26,16 @@ func runCard(ctx context.Context, stdio Stdio, args []string) int {
 		case "nis":
 			return runCardNIS(ctx, stdio, args[1:])
 		case "enrol":
-			return runCardEnrol(ctx, stdio, args[1:])
+			return runCardEnrolDB(ctx, stdio, args[1:])
+		case "access":
+			return runCardAccess(ctx, stdio, args[1:])
 		case "mrz":
 			return runCardMRZ(stdio, args[1:])
 		case "verify":
 			return runCardVerify(stdio, args[1:])
 		}
 	}
-	return usageError(stdio, "card", "want a subcommand: mrz, verify, read, nis, enrol")
+	return usageError(stdio, "card", "want a subcommand: mrz, verify, read, nis, enrol, access")
 }
 
 // runCardMRZ checks a typed or scanned MRZ: exit 0 valid, 1 a check fails, 2 unreadable.

@@ -312,7 +312,3 @@ func checkNIS(stdio Stdio, conn *cardConn, store *trust.Store, trustName string,
 	}
 	return ExitOK
 }
-
-func runCardEnrol(ctx context.Context, stdio Stdio, args []string) int {
-	return usageError(stdio, "card enrol", "needs the server database: enrol badges from the server (not available in this command yet)")
-}

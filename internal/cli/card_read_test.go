@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/card/cardtest"
 	"github.com/sportello/sportello/internal/card/pcsc"
 	"github.com/sportello/sportello/internal/card/simcard"
 	"github.com/sportello/sportello/internal/card/trust"
+	"github.com/sportello/sportello/internal/model"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -159,9 +161,41 @@ func TestCardReadNeedsPCSCTag(t *testing.T) {
 	}
 }
 
-func TestCardEnrolIsStub(t *testing.T) {
-	code, _, stderr := runCLI(t, "card", "enrol", "--reader", "sim")
-	if code != ExitUsage || !strings.Contains(stderr, "server database") {
-		t.Fatalf("exit %d, %s", code, stderr)
+func TestCardEnrolSim(t *testing.T) {
+	data := t.TempDir()
+	code, out, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--holder", "Maria Rossi", "--group", "biblioteca", "--data", data)
+	if code != ExitOK || !strings.Contains(out, "enrolled badge 1: Maria Rossi (biblioteca), NIS …") {
+		t.Fatalf("enrol: exit %d, %q %q", code, out, errs)
+	}
+	if strings.Contains(out, simcard.DemoHolder().NIS) {
+		t.Error("the full NIS was printed")
+	}
+	// The simulated card is personalised afresh (new key) on every run, yet it keeps
+	// the demo NIS: the second enrolment is refused as a duplicate.
+	if code, _, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--holder", "Maria Rossi", "--group", "biblioteca", "--data", data); code != ExitFail || !strings.Contains(errs, "already enrolled") {
+		t.Fatalf("second enrol: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--group", "biblioteca", "--data", data); code != ExitUsage || !strings.Contains(errs, "holder") {
+		t.Fatalf("no holder: exit %d, %q", code, errs)
+	}
+	if code, out, _ := runCLI(t, "audit", "verify", "--data", data); code != ExitOK || !strings.Contains(out, "OK: 1 rows") {
+		t.Fatalf("audit after enrol: %d %q", code, out)
+	}
+}
+
+// TestCardAccessUntrustedCard runs the access-point client against a real server: the
+// simulated card's test country is not in the server's (Italian) trust store, so the
+// answer must be a denial, never a grant.
+func TestCardAccessUntrustedCard(t *testing.T) {
+	a := apptest.New(t)
+	if err := a.Store.CreateBadgePoint(t.Context(), &model.BadgePoint{Code: "biblioteca", Name: "Biblioteca", Groups: []string{"biblioteca"}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "card", "access", "--reader", "sim", "--server", a.URL, "--point", "biblioteca")
+	if code != ExitFail || !strings.Contains(out, "DENIED: not_genuine") {
+		t.Fatalf("exit %d, %q %q", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "card", "access", "--reader", "sim", "--server", a.URL, "--point", "nowhere"); code != ExitFail || !strings.Contains(errs, "404") {
+		t.Fatalf("unknown point: exit %d, %q", code, errs)
 	}
 }
