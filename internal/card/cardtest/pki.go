@@ -1,8 +1,9 @@
 // Package cardtest makes the test PKI of a fictional issuing country: an old and a
 // current CSCA joined by a link certificate, a document signer, and the security
 // objects (eMRTD EF.SOD, IAS EF.SOD) a CIE carries. It is a normal package so the
-// simulated card and the CLI tests can personalise cards with it; nothing in
-// production imports it. Options produce the broken cases passive authentication must
+// simulated card and the CLI tests can personalise cards with it. The binary uses it
+// only for the demo reader (`--reader sim`), whose cards no production trust store
+// accepts. Options produce the broken cases passive authentication must
 // reject: an expired or wrong-usage document signer, an untrusted signer, tampered
 // signed attributes.
 package cardtest
