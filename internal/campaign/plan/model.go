@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/sportello/sportello/internal/campaign/flow"
@@ -139,15 +138,17 @@ func (m *model) selectNearest(k int) {
 	nO := len(m.offices)
 	k = min(k, nO)
 	m.hasArc = make([]bool, len(m.hhs)*nO)
-	order := make([]int, nO)
 	for h := range m.hhs {
-		for o := range order {
-			order[o] = o
-		}
 		d := m.distU[h*nO : h*nO+nO]
-		sort.Slice(order, func(a, b int) bool { return d[order[a]] < d[order[b]] })
-		for _, o := range order[:k] {
-			m.hasArc[h*nO+o] = true
+		has := m.hasArc[h*nO : h*nO+nO]
+		for range k { // k passes of selection: k and the office count are small
+			best := -1
+			for o := range d {
+				if !has[o] && (best < 0 || d[o] < d[best]) {
+					best = o
+				}
+			}
+			has[best] = true
 		}
 	}
 }

@@ -15,10 +15,13 @@ import (
 
 // directLimit is the number of households solved without pinning; Milan-sized
 // instances stay below it.
-const directLimit = 60000
+var directLimit = 60000
+
+// keepShare: at least one household in keepShare stays a node when pinning.
+var keepShare = 50
 
 // sampleHouseholds is the size of the sample that estimates the prices.
-const sampleHouseholds = 40000
+var sampleHouseholds = 40000
 
 // pinByPrices pins all but about keep households, those whose cheapest cell at
 // prices y (office×week) beats every other by the widest margin.

@@ -75,7 +75,7 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.pinByPrices(y, max(directLimit, len(m.hhs)/25))
+		m.pinByPrices(y, max(directLimit, len(m.hhs)/keepShare))
 	}
 	m.build()
 	t1 := time.Now()
