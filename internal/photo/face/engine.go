@@ -50,17 +50,26 @@ func New() (*Engine, error) {
 		data []byte
 		name string
 		in   []int
+		outs []int // element counts of the outputs the code reads
 	}{
-		{&e.detector, detectorModel, "face detector", []int{1, detSize, detSize, 3}},
-		{&e.mesh, meshModel, "face mesh", []int{1, meshSize, meshSize, 3}},
-		{&e.attention, attentionModel, "attention face mesh", []int{1, meshSize, meshSize, 3}},
-		{&e.segmenter, segmenterModel, "segmenter", []int{1, segSize, segSize, 3}},
+		{&e.detector, detectorModel, "face detector", []int{1, detSize, detSize, 3}, []int{detAnchors * detValues, detAnchors}},
+		{&e.mesh, meshModel, "face mesh", []int{1, meshSize, meshSize, 3}, []int{3 * meshPoints, 1}},
+		{&e.attention, attentionModel, "attention face mesh", []int{1, meshSize, meshSize, 3}, []int{3 * meshPoints, 160, 2 * 71, 2 * 71, 10, 10, 1}},
+		{&e.segmenter, segmenterModel, "segmenter", []int{1, segSize, segSize, 3}, []int{segSize * segSize}},
 	} {
 		if *m.dst, err = tflite.Load(m.data); err != nil {
 			return nil, fmt.Errorf("face: loading the %s: %w", m.name, err)
 		}
 		if got := (*m.dst).InputShape(0); fmt.Sprint(got) != fmt.Sprint(m.in) {
 			return nil, fmt.Errorf("face: the %s takes %v, want %v", m.name, got, m.in)
+		}
+		if (*m.dst).NumOutputs() != len(m.outs) {
+			return nil, fmt.Errorf("face: the %s has %d outputs, want %d", m.name, (*m.dst).NumOutputs(), len(m.outs))
+		}
+		for i, n := range m.outs {
+			if got := count((*m.dst).OutputShape(i)); got != n {
+				return nil, fmt.Errorf("face: output %d of the %s has %d values, want %d", i, m.name, got, n)
+			}
 		}
 	}
 	return e, nil
@@ -71,6 +80,14 @@ func (e *Engine) resize(dst []float32, dw, dh int, p *pixels, ox, oy, sx, sy flo
 	buf := e.rows.Get().(*[]float32)
 	resize(dst, dw, dh, p, ox, oy, sx, sy, lo, hi, buf)
 	e.rows.Put(buf)
+}
+
+func count(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
 }
 
 func checkImage(img image.Image) error {
