@@ -155,3 +155,14 @@ func WriteY4M(path string, fps int, frames ...image.Image) error {
 	}
 	return f.Close()
 }
+
+// Pad centres src, unscaled, on a w×h frame of its top-left colour: a portrait as a
+// landscape camera sees it.
+func Pad(src image.Image, w, h int) *image.RGBA {
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	b := src.Bounds()
+	draw.Draw(out, out.Bounds(), &image.Uniform{src.At(b.Min.X+2, b.Min.Y+2)}, image.Point{}, draw.Src)
+	off := image.Pt((w-b.Dx())/2, h-b.Dy())
+	draw.Draw(out, b.Sub(b.Min).Add(off), src, b.Min, draw.Src)
+	return out
+}
