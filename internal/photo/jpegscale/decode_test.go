@@ -337,3 +337,60 @@ func samplePlanes(m image.Image) []*image.Gray {
 	}
 	panic(fmt.Sprintf("samplePlanes: %T", m))
 }
+
+// TestNaturalPortrait repeats the exactness and crop checks on a portrait
+// from the shared test set (or the synthetic picture without it), at a size
+// where the files have thousands of MCUs and real photographic statistics.
+func TestNaturalPortrait(t *testing.T) {
+	m := natural(t, 600, 800)
+	encodings := []variant{
+		{"std-420-q90", func(t testing.TB) []byte { return encodeStd(t, m, 90) }},
+		{"cjpeg-444-q95", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "95", "-sample", "1x1") }},
+		{"cjpeg-420-progressive", func(t testing.TB) []byte { return cjpeg(t, m, "-quality", "85", "-progressive") }},
+	}
+	for _, v := range encodings {
+		t.Run(v.name, func(t *testing.T) {
+			data := v.make(t)
+			want, err := jpeg.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(bytes.NewReader(data), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diffImages(t, got, want); d != 0 {
+				t.Errorf("differs from image/jpeg by up to %d", d)
+			}
+			c, err := DecodeCoefficients(bytes.NewReader(data), Options{Scale: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := image.Rect(131, 177, 467, 611)
+			crop, err := c.Crop(r, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			region := want.(interface {
+				SubImage(image.Rectangle) image.Image
+			}).SubImage(r)
+			if d := diffImages(t, crop, region); d != 0 {
+				t.Errorf("crop differs from image/jpeg's region by up to %d", d)
+			}
+			small, err := c.Image(4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Per plane, as in TestScaledNearBoxFilter: a 4:2:0 image stays
+			// 4:2:0 at 1/4, so in RGB its colour edges are softer than
+			// those of the full decode box-filtered.
+			for i, fp := range samplePlanes(want) {
+				mean, p999 := rgbError(ToRGBA(samplePlanes(small)[i]), boxDown(ToRGBA(fp), 4))
+				t.Logf("1/4 plane %d: mean error %.3f, 99.9%% within %d", i, mean, p999)
+				if mean > 0.25 || p999 > 2 {
+					t.Errorf("1/4 plane %d: mean error %.3f, 99.9%% within %d; want <= 0.25 and <= 2", i, mean, p999)
+				}
+			}
+		})
+	}
+}
