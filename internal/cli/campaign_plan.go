@@ -42,6 +42,9 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	if fs.NArg() > 0 {
 		return usageError(stdio, name, "unexpected argument %q", fs.Arg(0))
 	}
+	if *weeks < 1 || *weeks > 520 {
+		return usageError(stdio, name, "--weeks %d: want 1-520", *weeks)
+	}
 	day, err := time.Parse("2006-01-02", *start)
 	if err != nil {
 		return usageError(stdio, name, "--start %q: want YYYY-MM-DD", *start)

@@ -114,7 +114,7 @@ func TestCampaignPlanErrors(t *testing.T) {
 		{"bad start", []string{"campaign", "plan", "--citizens", citizens, "--offices", offices, "--start", "3/1/2026", "--out", out}, ExitUsage, "--start"},
 		{"bad row", []string{"campaign", "plan", "--citizens", bad, "--offices", offices, "--start", "2026-01-05", "--out", out}, ExitUsage, "line 2: codice fiscale: wrong check character"},
 		{"missing file", []string{"campaign", "plan", "--citizens", filepath.Join(dir, "nope.csv"), "--offices", offices, "--start", "2026-01-05", "--out", out}, ExitUsage, "nope.csv"},
-		{"zero weeks", []string{"campaign", "plan", "--citizens", citizens, "--offices", offices, "--start", "2026-01-05", "--weeks", "0", "--out", out}, ExitFail, "weeks"},
+		{"zero weeks", []string{"campaign", "plan", "--citizens", citizens, "--offices", offices, "--start", "2026-01-05", "--weeks", "0", "--out", out}, ExitUsage, "--weeks 0"},
 		{"unknown subcommand", []string{"campaign", "frobnicate"}, ExitUsage, "unknown subcommand"},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,9 @@ import (
 const (
 	openMinute  = 8*60 + 30
 	closeMinute = 16*60 + 30
+	// maxSlot caps the spacing at one issuance's length, so a small office's few
+	// campaign people (and each household) come close together, not hours apart.
+	maxSlot = 15
 )
 
 // Assignment is one person's proposal.
@@ -88,7 +91,7 @@ func (m *model) fill(pl placement) []Assignment {
 		nominal := max((int64(m.offices[o].Capacity)+int64(len(days))-1)/int64(len(days)), 1)
 		for d, day := range perDay {
 			span := int64(closeMinute - openMinute)
-			n := max(nominal, load[d])
+			n := max(nominal, load[d], span/maxSlot)
 			k := int64(0)
 			for _, h := range day {
 				for _, pi := range m.hhs[h].members {

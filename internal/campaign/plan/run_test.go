@@ -228,3 +228,58 @@ func TestRunSyntheticGap(t *testing.T) {
 		})
 	}
 }
+
+// Within every office and day, households with someone elderly or frail come
+// before the others, and every household's members have consecutive slots.
+func TestFillMorningFirstAndTogether(t *testing.T) {
+	s := NewSynthetic(5000, 5, false)
+	res, err := Run(s.People, s.Offices, s.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := s.Params.Start.AddDate(-75, 0, 0)
+	prio := map[string]bool{}
+	for _, p := range s.People {
+		if p.Frail || !p.Birth.After(limit) {
+			prio[p.Household] = true
+		}
+	}
+	type day struct {
+		o int
+		d string
+	}
+	lastPrio := map[day]int{}
+	firstOther := map[day]int{}
+	span := map[string][2]int{} // household → first and last minute
+	for _, a := range res.Assignments {
+		k := day{a.Office, a.Date.Format("2006-01-02")}
+		h := s.People[a.Person].Household
+		if prio[h] {
+			lastPrio[k] = max(lastPrio[k], a.Minute)
+		} else if m, ok := firstOther[k]; !ok || a.Minute < m {
+			firstOther[k] = a.Minute
+		}
+		if sp, ok := span[h]; ok {
+			span[h] = [2]int{min(sp[0], a.Minute), max(sp[1], a.Minute)}
+		} else {
+			span[h] = [2]int{a.Minute, a.Minute}
+		}
+	}
+	checked := 0
+	for k, lp := range lastPrio {
+		if fo, ok := firstOther[k]; ok {
+			checked++
+			if lp > fo {
+				t.Fatalf("office %d on %s: a priority household at minute %d after another at %d", k.o, k.d, lp, fo)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no day with both kinds of household: the test checks nothing")
+	}
+	for h, sp := range span {
+		if sp[1]-sp[0] > 60 {
+			t.Fatalf("household %s spread over %d minutes", h, sp[1]-sp[0])
+		}
+	}
+}
