@@ -75,6 +75,24 @@ func ycbcrToRGBA(dst *image.RGBA, src *image.YCbCr) {
 		cr := src.Cr[co:][:cw]
 		row := dst.Pix[dst.PixOffset(b.Min.X, y):][:4*w]
 		c0 := b.Min.X >> hs
+		if hs == 1 && b.Min.X&1 == 0 {
+			// 4:2:0 and 4:2:2 from an even column: each chroma sample
+			// serves two pixels, so its products are computed once.
+			for ci := range cb[:(w+1)/2] {
+				cb1 := int32(cb[ci]) - 128
+				cr1 := int32(cr[ci]) - 128
+				rc, gc, bc := 91881*cr1, -22554*cb1-46802*cr1, 116130*cb1
+				for i := 2 * ci; i < min(2*ci+2, w); i++ {
+					yy1 := int32(yrow[i]) * 0x10101
+					p := row[4*i : 4*i+4 : 4*i+4]
+					p[0] = clamp16(yy1 + rc)
+					p[1] = clamp16(yy1 + gc)
+					p[2] = clamp16(yy1 + bc)
+					p[3] = 255
+				}
+			}
+			continue
+		}
 		for i, yv := range yrow {
 			ci := (b.Min.X+i)>>hs - c0
 			yy1 := int32(yv) * 0x10101
