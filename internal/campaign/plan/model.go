@@ -3,7 +3,9 @@ package plan
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sportello/sportello/internal/campaign/flow"
@@ -108,21 +110,24 @@ func newModel(people []Person, offices []Office, p Params) *model {
 	}
 	nO := len(offices)
 	m.distU = make([]int64, len(m.hhs)*nO)
-	var maxU int64
-	for h := range m.hhs {
-		hh := &m.hhs[h]
-		slices.Sort(hh.dues)
-		hh.lo, hh.hi = clampWeek(hh.dues[0], m.weeks), clampWeek(hh.dues[len(hh.dues)-1], m.weeks)
-		for _, pi := range hh.members {
-			pp := &people[pi]
+	maxUs := make([]int64, runtime.GOMAXPROCS(0))
+	parallel(len(m.hhs), len(maxUs), func(worker, from, to int) {
+		for h := from; h < to; h++ {
+			hh := &m.hhs[h]
+			slices.Sort(hh.dues)
+			hh.lo, hh.hi = clampWeek(hh.dues[0], m.weeks), clampWeek(hh.dues[len(hh.dues)-1], m.weeks)
+			for _, pi := range hh.members {
+				pp := &people[pi]
+				for o := range offices {
+					m.distU[h*nO+o] += int64(math.Round(p.Weights.Distance * costScale * distance(pp.Lat, pp.Lon, offices[o].Lat, offices[o].Lon)))
+				}
+			}
 			for o := range offices {
-				m.distU[h*nO+o] += int64(math.Round(p.Weights.Distance * costScale * distance(pp.Lat, pp.Lon, offices[o].Lat, offices[o].Lon)))
+				maxUs[worker] = max(maxUs[worker], m.unitCost(h, o, hh.lo), m.unitCost(h, o, hh.hi))
 			}
 		}
-		for o := range offices {
-			maxU = max(maxU, m.unitCost(h, o, hh.lo), m.unitCost(h, o, hh.hi))
-		}
-	}
+	})
+	maxU := slices.Max(maxUs)
 	// Leaving one person out must cost more than any way of serving them, so the
 	// optimum of the full model plans everyone the capacity allows.
 	m.penalty = maxU + int64(m.weeks)*max(m.lateU, m.earlyU) + 1
@@ -277,4 +282,20 @@ func (m *model) startTree() (pred, upper []int32, err error) {
 		upper = append(upper, toBig[a])
 	}
 	return pred, upper, nil
+}
+
+// parallel splits [0, n) into one contiguous range per worker and runs them at
+// once; the work per household is independent and the machine has cores to spare
+// while the simplex, which is sequential, is not running.
+func parallel(n, workers int, run func(worker, from, to int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(w, from, to)
+		}()
+	}
+	wg.Wait()
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"runtime"
 	"slices"
 )
 
@@ -33,22 +34,24 @@ func (m *model) pinByPrices(y []int64, keep int) {
 		gap  int64
 	}
 	cands := make([]cand, len(m.hhs))
-	for h := range m.hhs {
-		hh := &m.hhs[h]
-		best, second := int64(1)<<62, int64(1)<<62
-		cell := -1
-		for o := 0; o < nO; o++ {
-			for t := hh.lo; t <= hh.hi; t++ {
-				c := m.unitCost(h, o, t) - y[o*W+t]
-				if c < best {
-					best, second, cell = c, best, o*W+t
-				} else if c < second {
-					second = c
+	parallel(len(m.hhs), runtime.GOMAXPROCS(0), func(_, from, to int) {
+		for h := from; h < to; h++ {
+			hh := &m.hhs[h]
+			best, second := int64(1)<<62, int64(1)<<62
+			cell := -1
+			for o := 0; o < nO; o++ {
+				for t := hh.lo; t <= hh.hi; t++ {
+					c := m.unitCost(h, o, t) - y[o*W+t]
+					if c < best {
+						best, second, cell = c, best, o*W+t
+					} else if c < second {
+						second = c
+					}
 				}
 			}
+			cands[h] = cand{int32(h), int32(cell), second - best}
 		}
-		cands[h] = cand{int32(h), int32(cell), second - best}
-	}
+	})
 	m.pin = make([]int32, len(m.hhs))
 	for h := range m.pin {
 		m.pin[h] = -1

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/sportello/sportello/internal/campaign/flow"
 )
@@ -106,48 +107,64 @@ func (m *model) solveLP() (*lp, error) {
 // those arcs (each with the household's size as capacity) and what to put back.
 func (m *model) price(pi []int64, priced *int) (int64, violations) {
 	nO, W := len(m.offices), m.weeks
+	type part struct {
+		extra  int64
+		priced int
+		v      violations
+	}
+	parts := make([]part, runtime.GOMAXPROCS(0))
+	parallel(len(m.hhs), len(parts), func(worker, from, to int) {
+		pt := &parts[worker]
+		for h := from; h < to; h++ {
+			hh := &m.hhs[h]
+			size := int64(len(hh.members))
+			var piH int64
+			pinned := m.pin[h] >= 0
+			if pinned {
+				c := int(m.pin[h])
+				piH = pi[m.owNode(c/W, c%W)] - m.unitCost(h, c/W, c%W)
+				pt.extra += size * m.unitCost(h, c/W, c%W) // the pinned flow's own cost
+			} else {
+				piH = pi[m.node[h]]
+			}
+			bad := false
+			for o := 0; o < nO; o++ {
+				if !pinned && m.hasArc[h*nO+o] {
+					continue
+				}
+				neg := false
+				for t := hh.lo; t <= hh.hi; t++ {
+					if pinned && int(m.pin[h]) == o*W+t {
+						continue
+					}
+					pt.priced++
+					if rc := m.unitCost(h, o, t) + piH - pi[m.owNode(o, t)]; rc < 0 {
+						pt.extra += size * rc
+						neg = true
+					}
+				}
+				if neg {
+					bad = true
+					if pinned {
+						m.hasArc[h*nO+o] = true
+					} else {
+						pt.v.missing = append(pt.v.missing, h*nO+o)
+					}
+				}
+			}
+			if pinned && bad {
+				pt.v.unpin = append(pt.v.unpin, h)
+			}
+		}
+	})
 	var extra int64
 	var v violations
 	*priced = 0
-	for h := range m.hhs {
-		hh := &m.hhs[h]
-		size := int64(len(hh.members))
-		var piH int64
-		pinned := m.pin[h] >= 0
-		if pinned {
-			c := int(m.pin[h])
-			piH = pi[m.owNode(c/W, c%W)] - m.unitCost(h, c/W, c%W)
-			extra += size * m.unitCost(h, c/W, c%W) // the pinned flow's own cost
-		} else {
-			piH = pi[m.node[h]]
-		}
-		bad := false
-		for o := 0; o < nO; o++ {
-			if !pinned && m.hasArc[h*nO+o] {
-				continue
-			}
-			neg := false
-			for t := hh.lo; t <= hh.hi; t++ {
-				if pinned && int(m.pin[h]) == o*W+t {
-					continue
-				}
-				*priced++
-				if rc := m.unitCost(h, o, t) + piH - pi[m.owNode(o, t)]; rc < 0 {
-					extra += size * rc
-					neg = true
-				}
-			}
-			if neg {
-				bad = true
-				m.hasArc[h*nO+o] = m.hasArc[h*nO+o] || pinned
-				if !pinned {
-					v.missing = append(v.missing, h*nO+o)
-				}
-			}
-		}
-		if pinned && bad {
-			v.unpin = append(v.unpin, h)
-		}
+	for _, pt := range parts {
+		extra += pt.extra
+		*priced += pt.priced
+		v.missing = append(v.missing, pt.v.missing...)
+		v.unpin = append(v.unpin, pt.v.unpin...)
 	}
 	return extra, v
 }
