@@ -64,10 +64,11 @@ func (c *Coefficients) render(r image.Rectangle, scale int) (image.Image, error)
 	if err != nil {
 		return nil, err
 	}
-	r = r.Intersect(c.Bounds())
-	if r.Empty() {
+	in := r.Intersect(c.Bounds())
+	if in.Empty() {
 		return nil, fmt.Errorf("jpegscale: crop %v outside the image %v", r, c.Bounds())
 	}
+	r = in
 	comp := &c.info.comp
 	mw, mh := 8*comp[0].h, 8*comp[0].v // MCU size in full-size pixels.
 	mx0, my0 := r.Min.X/mw, r.Min.Y/mh

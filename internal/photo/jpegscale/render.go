@@ -1,3 +1,9 @@
+// Copyright 2009 The Go Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+// applyBlack and convertToRGB come from image/jpeg's reader.go.
+
 package jpegscale
 
 import (
