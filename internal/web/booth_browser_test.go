@@ -26,22 +26,22 @@ import (
 	"github.com/sportello/sportello/internal/testenv"
 )
 
-// fakeCamera writes the Y4M the fake camera plays in a loop: two seconds of the person
-// standing too far (half size), then five seconds at the right distance.
+// fakeCamera writes the Y4M the fake camera plays in a loop at 2 frames a second: three
+// seconds of the person standing too far (half size), then five at the right distance.
 func fakeCamera(t *testing.T) string {
 	t.Helper()
 	src := boothtest.Load(t, boothtest.CompliantPortrait())
 	far := boothtest.Shrunk(src, 720, 960, 0.5)
 	near := boothtest.Resize(src, 720, 960)
 	var frames []image.Image
-	for i := 0; i < 8; i++ {
+	for i := 0; i < 6; i++ {
 		frames = append(frames, far)
 	}
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 10; i++ {
 		frames = append(frames, near)
 	}
 	path := filepath.Join(t.TempDir(), "camera.y4m")
-	if err := boothtest.WriteY4M(path, 4, frames...); err != nil {
+	if err := boothtest.WriteY4M(path, 2, frames...); err != nil {
 		t.Fatal(err)
 	}
 	return path
