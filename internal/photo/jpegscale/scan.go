@@ -145,7 +145,8 @@ func (d *decoder) processSOS(n int) error {
 		// blk holds one block's coefficients, in natural order, unless
 		// they go to the dense store, and pos the positions of its AC ones.
 		blk [blockSize]int16
-		pos [blockSize]uint8
+		// ent receives the sparse entries when there is no sparse store.
+		ent [blockSize]uint32
 		dc  [maxComponents]int32
 		// bx and by are the location of the current block, in units of 8x8
 		// blocks: the third block in the first row has (bx, by) = (2, 0).
@@ -203,7 +204,11 @@ func (d *decoder) processSOS(n int) error {
 					if ah != 0 {
 						err = d.refine(b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al)
 					} else {
-						nac, err = d.decodeBlock(b, &pos, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
+						e := &ent
+						if sp := d.sparse[compIndex]; sp != nil {
+							e = sp.reserve()
+						}
+						nac, err = d.decodeBlock(b, e, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta],
 							&dc[compIndex], zigStart, zigEnd, al)
 					}
 					if err != nil {
@@ -214,7 +219,7 @@ func (d *decoder) processSOS(n int) error {
 					}
 					if b == &blk {
 						if sp := d.sparse[compIndex]; sp != nil {
-							sp.put(b, &pos, nac, bx, by)
+							sp.commit(b[0], nac, bx, by)
 						}
 						blk = [blockSize]int16{}
 					}
@@ -256,10 +261,11 @@ func (d *decoder) processSOS(n int) error {
 // order. It is the hot loop of the decoder: the bit buffer lives in locals
 // and is refilled at most once per coefficient.
 //
-// It returns how many AC coefficients it stored and puts their natural
-// positions in pos: no AC coefficient means a flat block, which renders
-// without an IDCT, and the positions are what the sparse store keeps.
-func (d *decoder) decodeBlock(b *[blockSize]int16, pos *[blockSize]uint8, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) (nac int, err error) {
+// It returns how many AC coefficients it stored, and writes them to ent[1:]
+// in the sparse store's format as well: no AC coefficient means a flat
+// block, which renders without an IDCT, and writing the entries here saves
+// the sparse store a second pass over the block.
+func (d *decoder) decodeBlock(b *[blockSize]int16, ent *[blockSize]uint32, dcH, acH *huffman, dc *int32, zigStart, zigEnd int, al uint) (nac int, err error) {
 	a, n := d.bits.a, d.bits.n
 	zig := zigStart
 	if zig == 0 {
@@ -320,9 +326,10 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, pos *[blockSize]uint8, dcH, a
 				break
 			}
 			p := unzig[zig&63] & 63
-			b[p] = int16(e>>16) << (al & 15)
-			pos[nac&63] = p
+			v := int16(e>>16) << (al & 15)
+			b[p] = v
 			nac++
+			ent[nac&63] = uint32(uint16(v))<<16 | uint32(p)
 			zig++
 			continue
 		}
@@ -351,9 +358,10 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, pos *[blockSize]uint8, dcH, a
 			a <<= s & 63
 			n -= int(s)
 			p := unzig[zig&63] & 63
-			b[p] = int16(v << (al & 31))
-			pos[nac&63] = p
+			c := int16(v << (al & 31))
+			b[p] = c
 			nac++
+			ent[nac&63] = uint32(uint16(c))<<16 | uint32(p)
 			zig++
 			continue
 		}

@@ -28,24 +28,28 @@ func newSparseStore(bw, bh int) *sparseStore {
 	return &sparseStore{bw: bw, index: make([]uint32, bw*bh), chunks: [][]uint32{first}}
 }
 
-// put stores block b, whose non-zero AC coefficients are at the nac natural
-// positions in pos, as block (bx, by).
-func (s *sparseStore) put(b *[blockSize]int16, pos *[blockSize]uint8, nac, bx, by int) {
+// reserve returns room for the next block's entries, which commit keeps.
+func (s *sparseStore) reserve() *[blockSize]uint32 {
 	c := s.chunks[len(s.chunks)-1]
 	if cap(c)-len(c) < blockSize {
 		c = make([]uint32, 0, chunkSize)
 		s.chunks = append(s.chunks, c)
 	}
 	n := len(c)
-	out := (*[blockSize]uint32)(c[n : n+blockSize])
+	return (*[blockSize]uint32)(c[n : n+blockSize])
+}
+
+// commit keeps the block whose nac AC entries the decoder wrote after the
+// slot reserve returned, as block (bx, by) with the given DC coefficient.
+func (s *sparseStore) commit(dc int16, nac, bx, by int) {
+	last := len(s.chunks) - 1
+	c := s.chunks[last]
+	n := len(c)
 	nac &= blockSize - 1
-	out[0] = uint32(uint16(b[0]))<<16 | uint32(nac)<<8
-	for k, p := range pos[:nac] {
-		p &= blockSize - 1
-		out[(k+1)&(blockSize-1)] = uint32(uint16(b[p]))<<16 | uint32(p)
-	}
-	s.chunks[len(s.chunks)-1] = c[:n+1+nac]
-	s.index[by*s.bw+bx] = uint32(len(s.chunks)-1)<<chunkShift | uint32(n)
+	c = c[:n+1+nac]
+	c[n] = uint32(uint16(dc))<<16 | uint32(nac)<<8
+	s.chunks[last] = c
+	s.index[by*s.bw+bx] = uint32(last)<<chunkShift | uint32(n)
 }
 
 // get expands block (bx, by) into b, which must be all zero, and reports
