@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -29,31 +28,21 @@ func ReadCitizens(r io.Reader, file string, ref time.Time) ([]Person, error) {
 	bad := &RowErrors{File: file}
 	seen := map[string]int{}
 	var people []Person
-	for {
-		if err := t.next(); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			var se *syntaxError
-			if errors.As(err, &se) {
-				return nil, bad.stop(se) // csv cannot resume after a quoting error
-			}
-			return nil, fmt.Errorf("%s: %w", file, err)
-		}
+	err = t.each(bad, func() {
 		p, reason := citizenRow(t, ref)
-		if reason != "" {
+		switch {
+		case reason != "":
 			bad.add(t.line, "%s", reason)
-			continue
+		case p == nil: // a row to skip
+		case seen[p.CF] > 0:
+			bad.add(t.line, "codice_fiscale: same person as line %d", seen[p.CF])
+		default:
+			seen[p.CF] = t.line
+			people = append(people, *p)
 		}
-		if p == nil {
-			continue
-		}
-		if prev, dup := seen[p.CF]; dup {
-			bad.add(t.line, "codice_fiscale: same person as line %d", prev)
-			continue
-		}
-		seen[p.CF] = t.line
-		people = append(people, *p)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if bad.Total > 0 {
 		return nil, bad

@@ -123,6 +123,26 @@ func (t *table) next() error {
 	return nil
 }
 
+// each calls row for every record. Every bad row is collected in bad by row; a
+// syntax error ends the file, because the csv reader cannot resynchronise.
+func (t *table) each(bad *RowErrors, row func()) error {
+	for {
+		err := t.next()
+		var se *syntaxError
+		switch {
+		case err == nil:
+			row()
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.As(err, &se):
+			bad.stop(se)
+			return nil
+		default:
+			return fmt.Errorf("%s: %w", bad.File, err)
+		}
+	}
+}
+
 // get returns a trimmed field, or "" when the column is absent.
 func (t *table) get(col string) string {
 	i, ok := t.cols[col]

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,43 +17,36 @@ func ReadOffices(r io.Reader, file string) ([]Office, error) {
 	bad := &RowErrors{File: file}
 	seen := map[string]int{}
 	var offices []Office
-	for {
-		if err := t.next(); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			var se *syntaxError
-			if errors.As(err, &se) {
-				return nil, bad.stop(se)
-			}
-			return nil, fmt.Errorf("%s: %w", file, err)
-		}
+	err = t.each(bad, func() {
 		o := Office{ID: t.get("office_id"), Name: t.get("name"), Line: t.line}
 		if o.ID == "" {
 			bad.add(t.line, "office_id: empty")
-			continue
+			return
 		}
 		if prev, dup := seen[o.ID]; dup {
 			bad.add(t.line, "office_id: %q already on line %d", o.ID, prev)
-			continue
+			return
 		}
 		var err error
 		if o.Lat, err = parseCoord(t.get("lat"), 90); err != nil {
 			bad.add(t.line, "lat: %v", err)
-			continue
+			return
 		}
 		if o.Lon, err = parseCoord(t.get("lon"), 180); err != nil {
 			bad.add(t.line, "lon: %v", err)
-			continue
+			return
 		}
 		c, err := strconv.Atoi(t.get("capacity_per_week"))
 		if err != nil || c < 0 || c > 1_000_000 {
 			bad.add(t.line, "capacity_per_week: %q, want a whole number 0-1000000", t.get("capacity_per_week"))
-			continue
+			return
 		}
 		o.Capacity = c
 		seen[o.ID] = t.line
 		offices = append(offices, o)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if bad.Total > 0 {
 		return nil, bad
