@@ -30,6 +30,8 @@
 //
 // Callers refuse decompression bombs before anything is allocated: every
 // decode checks the declared size against [Options.MaxPixels] and fails with
-// [ErrTooLarge]. Coefficients take 2 bytes per coefficient, that is 3 bytes a
-// pixel for 4:2:0 and 6 for 4:4:4.
+// [ErrTooLarge]. Coefficients of a sequential file take 4 bytes per non-zero
+// coefficient and 8 per block, about 1.2 bytes a pixel for a 12 MP photo at
+// quality 90; those of a progressive file take 2 bytes per coefficient, 3
+// bytes a pixel for 4:2:0 and 6 for 4:4:4.
 package jpegscale
