@@ -394,3 +394,40 @@ func TestNaturalPortrait(t *testing.T) {
 		})
 	}
 }
+
+// TestCoefficientsConcurrentRenders renders one Coefficients from several
+// goroutines, as a server does (run with -race to check the claim).
+func TestCoefficientsConcurrentRenders(t *testing.T) {
+	for _, name := range []string{"video-001.q50.420.jpeg", "video-001.progressive.jpeg"} {
+		data := readFixture(t, name)
+		c, err := DecodeCoefficients(bytes.NewReader(data), Options{Scale: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := c.Crop(image.Rect(10, 10, 90, 70), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 8)
+		for g := range 8 {
+			go func() {
+				if _, err := c.Image(4 >> (g % 2)); err != nil {
+					errs <- err
+					return
+				}
+				got, err := c.Crop(image.Rect(10, 10, 90, 70), 1)
+				// diffImages may call t.Fatal, which only the test's own
+				// goroutine may do: compare the bounds here first.
+				if err == nil && (got.Bounds() != want.Bounds() || diffImages(t, got, want) != 0) {
+					err = fmt.Errorf("goroutine %d: crop differs", g)
+				}
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}
