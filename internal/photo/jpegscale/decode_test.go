@@ -108,20 +108,7 @@ func TestDecodeEqualsStdlib(t *testing.T) {
 			} else {
 				data = readFixture(t, name)
 			}
-			want, err := jpeg.Decode(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Decode(bytes.NewReader(data), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
-				t.Fatalf("type %T, want %T", got, want)
-			}
-			if d := diffImages(t, got, want); d != 0 {
-				t.Errorf("differs from image/jpeg by up to %d", d)
-			}
+			want := equalsStdlib(t, data)
 			c, err := DecodeCoefficients(bytes.NewReader(data), Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -170,22 +157,30 @@ func variants() []variant {
 	}
 }
 
+// equalsStdlib checks that Decode at 1/1 gives image/jpeg's pixels, and
+// returns image/jpeg's image.
+func equalsStdlib(t *testing.T, data []byte) image.Image {
+	t.Helper()
+	want, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode(bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
+		t.Fatalf("type %T, want %T", got, want)
+	}
+	if d := diffImages(t, got, want); d != 0 {
+		t.Errorf("differs from image/jpeg by up to %d", d)
+	}
+	return want
+}
+
 func TestDecodeVariantsEqualStdlib(t *testing.T) {
 	for _, v := range variants() {
-		t.Run(v.name, func(t *testing.T) {
-			data := v.make(t)
-			want, err := jpeg.Decode(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Decode(bytes.NewReader(data), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := diffImages(t, got, want); d != 0 {
-				t.Errorf("differs from image/jpeg by up to %d", d)
-			}
-		})
+		t.Run(v.name, func(t *testing.T) { equalsStdlib(t, v.make(t)) })
 	}
 }
 
@@ -351,17 +346,7 @@ func TestNaturalPortrait(t *testing.T) {
 	for _, v := range encodings {
 		t.Run(v.name, func(t *testing.T) {
 			data := v.make(t)
-			want, err := jpeg.Decode(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Decode(bytes.NewReader(data), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := diffImages(t, got, want); d != 0 {
-				t.Errorf("differs from image/jpeg by up to %d", d)
-			}
+			want := equalsStdlib(t, data)
 			c, err := DecodeCoefficients(bytes.NewReader(data), Options{Scale: 4})
 			if err != nil {
 				t.Fatal(err)

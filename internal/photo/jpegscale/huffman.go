@@ -162,22 +162,25 @@ func (h *huffman) decodeSlow(a uint64) (value uint8, length int, ok bool) {
 	return 0, 0, false
 }
 
+// decodeSym decodes the code at the top of a, which must hold at least 16
+// bits, by the look-up table or, for long codes, by decodeSlow.
+func (h *huffman) decodeSym(a uint64) (value uint8, length int, ok bool) {
+	if v := h.lut[a>>(64-lutBits)]; v != 0 {
+		return uint8(v >> 8), int(v & 0xff), true
+	}
+	return h.decodeSlow(a)
+}
+
 // decodeHuffman returns the next Huffman-coded value from the bit-stream.
 func (d *decoder) decodeHuffman(h *huffman) (uint8, error) {
 	if d.bits.n < 16 {
 		d.refill()
 	}
-	if v := h.lut[d.bits.a>>(64-lutBits)]; v != 0 {
-		n := v & 0xff
-		d.bits.a <<= n
-		d.bits.n -= int(n)
-		return uint8(v >> 8), nil
-	}
-	v, n, ok := h.decodeSlow(d.bits.a)
+	v, n, ok := h.decodeSym(d.bits.a)
 	if !ok {
 		return 0, FormatError("bad Huffman code")
 	}
-	d.bits.a <<= n
+	d.bits.a <<= n & 63
 	d.bits.n -= n
 	return v, nil
 }

@@ -283,14 +283,8 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, ent *[blockSize]uint32, dcH, 
 			*dc += e >> 16
 		} else {
 			// The code is longer than lutBits, or its magnitude bits are.
-			var (
-				s  uint8
-				l  int
-				ok bool
-			)
-			if v := dcH.lut[a>>(64-lutBits)]; v != 0 {
-				s, l = uint8(v>>8), int(v&0xff)
-			} else if s, l, ok = dcH.decodeSlow(a); !ok {
+			s, l, ok := dcH.decodeSym(a)
+			if !ok {
 				return 0, FormatError("bad Huffman code")
 			}
 			a <<= l & 63
@@ -333,21 +327,12 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, ent *[blockSize]uint32, dcH, 
 			zig++
 			continue
 		}
-		var rs uint8
-		if v := acH.lut[a>>(64-lutBits)]; v != 0 {
-			l := v & 0xff
-			a <<= l & 63
-			n -= int(l)
-			rs = uint8(v >> 8)
-		} else {
-			v, l, ok := acH.decodeSlow(a)
-			if !ok {
-				return 0, FormatError("bad Huffman code")
-			}
-			a <<= l & 63
-			n -= l
-			rs = v
+		rs, l, ok := acH.decodeSym(a)
+		if !ok {
+			return 0, FormatError("bad Huffman code")
 		}
+		a <<= l & 63
+		n -= l
 		r, s := int(rs>>4), rs&0x0f
 		if s != 0 {
 			zig += r
