@@ -39,7 +39,9 @@ func (m faceModel) Landmarks(img image.Image, d Detection) (Mesh, error) {
 	for k, p := range d.Keypoints {
 		fd.Keypoints[k] = face.Point(p)
 	}
-	fm, err := m.e.Landmarks(img, fd)
+	// The attention model costs about twice the plain mesh, but its eyelids close with
+	// the eyes, which the plain mesh's do not (FACE-STACK.md).
+	fm, err := m.e.RefinedLandmarks(img, fd)
 	if err != nil {
 		return Mesh{}, err
 	}

@@ -17,9 +17,13 @@ func rowReader(img image.Image) rowFunc {
 			yi := m.YOffset(x0, y) - x0
 			for x := x0; x < x1; x++ {
 				ci := m.COffset(x, y)
-				r, g, b := color.YCbCrToRGB(m.Y[yi+x], m.Cb[ci], m.Cr[ci])
+				// JFIF's conversion in float: the result is resampled in float anyway.
+				yy := float32(m.Y[yi+x])
+				cb, cr := float32(m.Cb[ci])-128, float32(m.Cr[ci])-128
 				k := 3 * (x - x0)
-				dst[k], dst[k+1], dst[k+2] = float32(r), float32(g), float32(b)
+				dst[k] = clampF(yy + 1.402*cr)
+				dst[k+1] = clampF(yy - 0.344136*cb - 0.714136*cr)
+				dst[k+2] = clampF(yy + 1.772*cb)
 			}
 		}
 	case *image.RGBA:
@@ -259,3 +263,5 @@ func orient(img image.Image, o int) image.Image {
 	}
 	return dst
 }
+
+func clampF(v float32) float32 { return min(255, max(0, v)) }

@@ -16,7 +16,7 @@ import (
 
 const synthBase = "testdata/portraits/compliant/london_004_neutral.jpg"
 
-func loadRGBA(t *testing.T, path string) *image.RGBA {
+func loadRGBA(t testing.TB, path string) *image.RGBA {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
