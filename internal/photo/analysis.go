@@ -30,7 +30,6 @@ type analysis struct {
 	mask *image.Gray
 
 	results []Result
-	debug   map[string]float64 // extra measurements for tuning; never in a report
 	crop    *CropBox
 	plan    *cropPlan
 }
