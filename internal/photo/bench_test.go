@@ -3,7 +3,12 @@ package photo
 import (
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 // big12MP makes a 3000×4000 JPEG from a London portrait, the size of a phone photo.
@@ -23,5 +28,49 @@ func BenchmarkCheckCrop12MP(b *testing.B) {
 		if _, err := e.Crop(context.Background(), bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestBenchTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	data, err := os.ReadFile(synthBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := testEngine(t).Bench(context.Background(), data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].W != 1350 || rows[2].W > 640 || rows[2].H > 480 {
+		t.Fatalf("rows %+v", rows)
+	}
+	for _, r := range rows {
+		s := r.Stages
+		if r.Total != s.Decode+s.Detect+s.Mesh+s.Segment+s.Checks+s.Crop {
+			// The total is the median of per-run sums; with one run it is that sum.
+			t.Fatalf("%s: total %v is not the sum of its stages %+v", r.Name, r.Total, s)
+		}
+	}
+	var b strings.Builder
+	WriteBench(&b, rows, time.Millisecond)
+	if !strings.Contains(b.String(), "djpeg") || !strings.Contains(b.String(), "640x480") {
+		t.Fatalf("table:\n%s", b.String())
+	}
+}
+
+// TestDjpegReference needs Debian's djpeg (libjpeg-turbo-progs), the bench's yardstick.
+func TestDjpegReference(t *testing.T) {
+	djpeg := testenv.LookPath(t, "djpeg")
+	d, err := DjpegTime(context.Background(), djpeg, synthBase, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d <= 0 {
+		t.Fatalf("djpeg took %v", d)
+	}
+	if _, err := DjpegTime(context.Background(), djpeg, "testdata/portraits/manifest.csv", 1); err == nil {
+		t.Fatal("djpeg accepted a CSV file")
 	}
 }
