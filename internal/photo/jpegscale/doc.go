@@ -19,10 +19,10 @@
 //
 // The photo engine's sequence is:
 //
-//	o := jpegscale.Orientation(data)                 // EXIF rotation of phone photos
+//	o := jpegscale.Orientation(data) // EXIF rotation of phone photos
 //	c, err := jpegscale.DecodeCoefficients(r, jpegscale.Options{Scale: 4, MaxPixels: limit})
-//	small, err := c.Image(4)                          // rendered during the decode
-//	crop, err := c.Crop(rect, 2)                      // full-size coordinates; 1 or 2
+//	small, err := c.Image(4)     // rendered during the decode
+//	crop, err := c.Crop(rect, 2) // rect in full-size coordinates; scale 1 or 2
 //	rgba := jpegscale.ToRGBA(small)
 //
 // Rendering the crop at 1/2 instead of 1/1 when that still gives the output

@@ -636,8 +636,9 @@ func Decode(r io.Reader, opt Options) (image.Image, error) {
 // coefficients, so that the caller can render the whole image small and a
 // part of it large without reading the file twice. If opt.Scale is 2, 4 or 8,
 // the whole image at that scale is rendered during the decode, while each
-// block is still in cache, and Image(opt.Scale) returns a copy of it; memory
-// then holds 2 bytes per coefficient plus that image.
+// block is still in cache, and Image(opt.Scale) returns a copy of it; the
+// Coefficients then hold that image besides the coefficients (their size is
+// in the package documentation).
 func DecodeCoefficients(r io.Reader, opt Options) (*Coefficients, error) {
 	scale, err := opt.scale()
 	if err != nil {
