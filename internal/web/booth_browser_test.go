@@ -81,6 +81,9 @@ func TestBrowserBoothToDesk(t *testing.T) {
 		t.Fatalf("no 'Si avvicini' guidance: %v", err)
 	}
 	browsertest.Screenshot(t, ctx, "booth-guidance")
+	if vs := browsertest.Axe(t, ctx); len(vs) > 0 {
+		t.Errorf("kiosk accessibility:%s", browsertest.FormatViolations(vs))
+	}
 
 	// The kiosk captures by itself once the person is in place; a capture that caught a
 	// moving frame is retaken as a citizen would.

@@ -150,3 +150,17 @@ func (s *Server) deskSent(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "desk_lookup.html", deskPage{Notice: pick(langOf(r),
 		"Pratica inviata: la foto è stata cancellata.", "Application sent: the photo has been deleted.")})
 }
+
+// deskDelete lets an admin delete a photo before its time (a citizen's request under
+// GDPR, or a photo uploaded by mistake).
+func (s *Server) deskDelete(w http.ResponseWriter, r *http.Request) {
+	p, _ := s.deskFind(w, r)
+	if p == nil {
+		return
+	}
+	if err := s.Photos.Delete(r.Context(), p, "deleted by an admin", actorOf(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "desk_lookup.html", deskPage{Notice: pick(langOf(r), "Foto cancellata.", "Photo deleted.")})
+}

@@ -90,6 +90,23 @@ func TestDesk(t *testing.T) {
 	}
 }
 
+// TestDeskAdminDelete: only an admin may delete a photo before its time.
+func TestDeskAdminDelete(t *testing.T) {
+	a := apptest.New(t)
+	code := uploadCompliant(t, a)
+	clerk := a.Client(t)
+	a.Login(t, clerk, "clerk", a.CreateUser(t, "clerk", model.RoleOperator))
+	admin := a.Client(t)
+	a.Login(t, admin, "chief", a.CreateUser(t, "chief", model.RoleAdmin))
+	a.Run(t, []apptest.Scenario{
+		{Name: "operator sees no delete button", Method: "POST", Path: "/op/desk", As: clerk, Body: "code=" + string(code), Status: 200, Absent: []string{"desk-delete"}},
+		{Name: "operator may not delete", Method: "POST", Path: "/op/desk/delete", As: clerk, Body: "code=" + string(code), Status: 403},
+		{Name: "admin sees the button", Method: "POST", Path: "/op/desk", As: admin, Body: "code=" + string(code), Status: 200, Contain: []string{"desk-delete"}},
+		{Name: "admin deletes", Method: "POST", Path: "/op/desk/delete", As: admin, Body: "code=" + string(code), Status: 200, Contain: []string{"Foto cancellata"}},
+		{Name: "gone", Method: "POST", Path: "/op/desk", As: admin, Body: "code=" + string(code), Status: 404},
+	})
+}
+
 // flipCheck returns a check symbol other than the code's own.
 func flipCheck(c booth.Code) string {
 	if c[11] == 'A' {

@@ -77,6 +77,7 @@ func (s *Server) photoRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /op/desk/download", s.requireRole("", s.deskDownload))
 	mux.Handle("POST /op/desk/attach", s.requireRole("", s.deskAttach))
 	mux.Handle("POST /op/desk/sent", s.requireRole("", s.deskSent))
+	mux.Handle("POST /op/desk/delete", s.requireRole("admin", s.deskDelete))
 }
 
 var errPhotosOff = model.Errorf(model.EUNAVAILABLE, "Servizio foto non disponibile / Photo service unavailable")
