@@ -2,9 +2,70 @@ package app
 
 import (
 	"context"
+	"errors"
+	"net"
+	"os"
+	"time"
 
+	"github.com/sportello/sportello/internal/campaign/outreach"
+	"github.com/sportello/sportello/internal/campaign/phonebot"
+	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/web"
 )
 
-// wireCampaign builds the campaign services, registers their jobs and fills the web deps.
-func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error { return nil }
+// Environment switches of the campaign until they have flags in package config.
+const (
+	// envAGI is the FastAGI listen address of the phone line, e.g. "127.0.0.1:4573";
+	// empty leaves the line off.
+	envAGI = "SPORTELLO_CAMPAIGN_AGI"
+	// envPhone is the phone line's number as printed on letters.
+	envPhone = "SPORTELLO_CAMPAIGN_PHONE"
+	// envOperator is the dialplan application that reaches a person, e.g. "Dial PJSIP/operatori".
+	envOperator = "SPORTELLO_CAMPAIGN_OPERATOR"
+)
+
+// wireCampaign builds the outreach service over the store and the queue, registers the
+// campaign's jobs (e-mail, reminders, expiry with re-plan) and their hourly schedules,
+// and starts the phone line's FastAGI listener when configured.
+func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
+	loc, err := time.LoadLocation(d.Config.Location)
+	if err != nil {
+		return err
+	}
+	var m mail.Mailer = mail.Log{Logger: d.Log}
+	if d.Config.SMTPAddr != "" {
+		m = &mail.SMTP{Addr: d.Config.SMTPAddr, From: d.Config.MailFrom}
+	}
+	svc := outreach.New(d.Store, d.Queue, m, d.Log, d.Key, d.Config.BaseURL, loc)
+	if name, err := d.Store.Setting(ctx, "comune_name"); err == nil && name != "" {
+		svc.Comune = name
+	}
+	if p := os.Getenv(envPhone); p != "" {
+		svc.Phone = p
+	}
+	set, err := d.Store.CampaignSettings(ctx)
+	if err != nil {
+		return err
+	}
+	svc.SetMailRate(set.MailPerMinute)
+	svc.Register(d.Queue)
+	d.Campaign = svc
+	go d.Queue.Every(ctx, time.Hour, outreach.JobRemind)
+	go d.Queue.Every(ctx, time.Hour, outreach.JobExpire)
+	if addr := os.Getenv(envAGI); addr != "" {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return err
+		}
+		agi := &phonebot.AGIServer{Backend: outreach.Phone{S: svc}, Speaker: &phonebot.Espeak{Dir: d.Config.DataDir + "/phonebot"}, Location: loc,
+			Operator: os.Getenv(envOperator), Log: d.Log}
+		go func() {
+			if err := agi.Serve(ctx, l); err != nil && !errors.Is(err, net.ErrClosed) && ctx.Err() == nil {
+				d.Log.Error("phone line stopped", "error", err)
+			}
+		}()
+		go func() { <-ctx.Done(); l.Close() }()
+		d.Log.Info("campaign phone line listening", "addr", l.Addr().String())
+	}
+	return nil
+}

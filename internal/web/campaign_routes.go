@@ -1,12 +1,49 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"time"
 
-// CampaignDeps is what the campaign pages need; owned by the campaign work stream.
-type CampaignDeps struct{}
+	"github.com/sportello/sportello/internal/campaign/outreach"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/ratelimit"
+)
 
-// campaignRoutes adds the campaign pages and API to the route table.
-func (s *Server) campaignRoutes(mux *http.ServeMux) {}
+// CampaignDeps is what the campaign pages need: the outreach service (plan, send,
+// answer, letters), filled by app.wireCampaign. Without it the campaign routes are off.
+type CampaignDeps struct {
+	Campaign *outreach.Service
 
-// campaignAPIPaths is the campaign part of the OpenAPI document.
+	campaignImports *campaignImports
+	campaignLimit   *ratelimit.Limiter // personal-link answers per client address
+}
+
+// campaignRoutes adds the campaign admin pages and the citizens' personal link.
+func (s *Server) campaignRoutes(mux *http.ServeMux) {
+	if s.Campaign == nil {
+		return
+	}
+	s.campaignImports = newCampaignImports()
+	s.campaignLimit = ratelimit.New(30, 10*time.Minute)
+	admin := func(h http.HandlerFunc) http.Handler { return s.requireRole(model.RoleAdmin, h) }
+	mux.Handle("GET /op/campagna", admin(s.campaignDashboard))
+	mux.Handle("POST /op/campagna/import", admin(s.campaignImportStart))
+	mux.Handle("GET /op/campagna/import/{id}", admin(s.campaignImportStatus))
+	mux.Handle("POST /op/campagna/impostazioni", admin(s.campaignSettingsSave))
+	mux.Handle("POST /op/campagna/capacita", admin(s.campaignCapacitySave))
+	mux.Handle("POST /op/campagna/piano", admin(s.campaignPlan))
+	mux.Handle("POST /op/campagna/invio", admin(s.campaignSend))
+	mux.Handle("POST /op/campagna/promemoria", admin(s.campaignRemind))
+	mux.Handle("POST /op/campagna/scadenze", admin(s.campaignExpire))
+	mux.Handle("POST /op/campagna/cittadino", admin(s.campaignCitizenState))
+	mux.Handle("GET /op/campagna/lettere.zip", admin(s.campaignLetters))
+	mux.Handle("GET /op/campagna/export/{table}", admin(s.campaignExport))
+
+	// The personal link: no login, the signed token is the credential.
+	mux.HandleFunc("GET /c/{token}", s.campaignLink)
+	mux.HandleFunc("POST /c/{token}", s.campaignAnswer)
+}
+
+// campaignAPIPaths is the campaign part of the OpenAPI document: the campaign has no
+// JSON API yet; its surfaces are the admin pages and the personal link.
 func (s *Server) campaignAPIPaths() map[string]any { return nil }

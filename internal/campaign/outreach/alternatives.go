@@ -62,7 +62,12 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 				return nil, err
 			}
 			par := parallel(oc.PerWeek, set)
-			for m := dayOpen; m < dayClose; m += set.MinutesPerApp {
+			// offer the free time nearest the proposal's own: who was proposed the
+			// afternoon probably prefers an afternoon
+			n := (dayClose - dayOpen) / set.MinutesPerApp
+			first := min(max((p.Minute-dayOpen)/set.MinutesPerApp, 0), n-1)
+			for k := 0; k < n; k++ {
+				m := dayOpen + ((first+k)%n)*set.MinutesPerApp
 				if slots[m] < par {
 					out = append(out, Slot{ID: slotID(oc.Office.ID, day, m), OfficeID: oc.Office.ID, Office: oc.Office.Name,
 						Address: oc.Office.Address, At: s.At(day, m), Same: oc.Office.ID == p.OfficeID})

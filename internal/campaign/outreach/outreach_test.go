@@ -295,3 +295,66 @@ func TestExpiryAndReplan(t *testing.T) {
 		t.Fatalf("expired link: %v", err)
 	}
 }
+
+func TestPhoneBackend(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ph := Phone{S: f.svc}
+	p := f.proposals(t, "state = ?", store.ProposalProposed)[0]
+	tests := []struct {
+		name string
+		code string
+		year int
+		ok   bool
+	}{
+		{"right code and year", p.LetterCode, 1960, true},
+		{"wrong year", p.LetterCode, 1961, false},
+		{"unknown code", "00000000", 1960, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ph.Find(ctx, tt.code, tt.year)
+			if tt.ok != (err == nil) {
+				t.Fatalf("Find = %v, %v", got, err)
+			}
+		})
+	}
+	prop, _ := ph.Find(ctx, p.LetterCode, 1960)
+	alts, err := ph.Alternatives(ctx, prop.ID, 4)
+	if err != nil || len(alts) == 0 {
+		t.Fatalf("alternatives %v %v", alts, err)
+	}
+	if err := ph.Confirm(ctx, prop.ID, alts[0]); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := f.st.CampaignProposal(ctx, nil, p.ID)
+	if after.State != store.ProposalConfirmed || after.DecidedVia != ViaPhone || slotID(after.OfficeID, after.Day, after.Minute) != alts[0].ID {
+		t.Fatalf("after phone confirm: %+v", after)
+	}
+	if _, err := ph.Find(ctx, p.LetterCode, 1960); err == nil {
+		t.Fatal("a confirmed proposal is still found")
+	}
+}
+
+func TestLettersPDF(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.Send(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	n, err := f.svc.Letters(ctx, &buf)
+	if err != nil || n != res.Letters || !strings.HasPrefix(buf.String(), "PK") {
+		t.Fatalf("letters %d of %d, %v", n, res.Letters, err)
+	}
+}

@@ -34,6 +34,7 @@ type Service struct {
 	BaseURL string
 	Loc     *time.Location
 	Comune  string
+	Phone   string // the phone line's number, printed on letters
 	Now     func() time.Time
 	// Wait sleeps until the mail limiter allows the next message; tests replace it.
 	Wait func(d time.Duration)
@@ -48,7 +49,7 @@ func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, secret
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("sportello campaign link v1"))
 	return &Service{
-		Store: st, Queue: q, Mailer: m, Log: log, BaseURL: baseURL, Loc: loc, Comune: "Comune di Milano",
+		Store: st, Queue: q, Mailer: m, Log: log, BaseURL: baseURL, Loc: loc, Comune: "Comune di Milano", Phone: "(numero del servizio telefonico)",
 		Now: time.Now, Wait: time.Sleep, key: mac.Sum(nil),
 	}
 }

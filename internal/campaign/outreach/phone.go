@@ -1,0 +1,137 @@
+package outreach
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/sportello/sportello/internal/campaign/phonebot"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// Phone is the keypad line's view of the campaign (phonebot.Backend). A letter's
+// proposal covers its household: the line speaks for everyone awaiting an answer and
+// confirms them together, as the letter says.
+type Phone struct{ S *Service }
+
+var _ phonebot.Backend = Phone{}
+
+// Find looks a proposal up by letter code and birth year; anything else that does not
+// match is ErrNoMatch, so the line never tells a caller which half was wrong.
+func (ph Phone) Find(ctx context.Context, code string, birthYear int) (*phonebot.Proposal, error) {
+	s := ph.S
+	p, err := s.Store.CampaignProposalByCode(ctx, code)
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil, phonebot.ErrNoMatch
+		}
+		return nil, err
+	}
+	if p.State != store.ProposalProposed || !s.now().Before(p.Deadline) {
+		return nil, phonebot.ErrNoMatch
+	}
+	c, err := s.Store.CampaignCitizen(ctx, p.CF)
+	if err != nil {
+		return nil, err
+	}
+	if c.Birth.Year() != birthYear {
+		return nil, phonebot.ErrNoMatch
+	}
+	hh, err := ph.household(ctx, nil, p)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &phonebot.Proposal{ID: strconv.FormatInt(p.ID, 10), Household: len(hh),
+		Slot: phonebot.Slot{ID: slotID(p.OfficeID, p.Day, p.Minute), Office: o.Name, Start: s.At(p.Day, p.Minute), Minutes: set.MinutesPerApp}}, nil
+}
+
+// household is p and the household's other proposals awaiting an answer.
+func (ph Phone) household(ctx context.Context, q store.Querier, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+	all, err := ph.S.Store.HouseholdProposals(ctx, q, p.Household)
+	if err != nil {
+		return nil, err
+	}
+	out := []*store.CampaignProposal{p}
+	for _, m := range all {
+		if m.ID != p.ID && m.State == store.ProposalProposed {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Alternatives offers other free slots for the proposal.
+func (ph Phone) Alternatives(ctx context.Context, proposalID string, maxSlots int) ([]phonebot.Slot, error) {
+	s := ph.S
+	id, _ := strconv.ParseInt(proposalID, 10, 64)
+	p, err := s.Store.CampaignProposal(ctx, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slots, err := s.Alternatives(ctx, p, maxSlots)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]phonebot.Slot, len(slots))
+	for i, sl := range slots {
+		out[i] = phonebot.Slot{ID: sl.ID, Office: sl.Office, Start: sl.At, Minutes: set.MinutesPerApp}
+	}
+	return out, nil
+}
+
+// Confirm confirms the household at slot (moving them there when it is not the
+// proposal's own); a slot filled meanwhile is ErrSlotTaken.
+func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Slot) error {
+	s := ph.S
+	id, _ := strconv.ParseInt(proposalID, 10, 64)
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := s.Store.CampaignProposal(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.State != store.ProposalProposed || !s.now().Before(p.Deadline) {
+			return phonebot.ErrNoMatch
+		}
+		hh, err := ph.household(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		moving := slot.ID != slotID(p.OfficeID, p.Day, p.Minute)
+		office, day, minute, err := parseSlotID(slot.ID)
+		if err != nil {
+			return err
+		}
+		set, err := s.Store.CampaignSettings(ctx)
+		if err != nil {
+			return err
+		}
+		for i, m := range hh {
+			if moving { // the household comes in consecutive slots
+				if err := s.move(ctx, tx, m, slotID(office, day, minute+i*set.MinutesPerApp)); err != nil {
+					return err
+				}
+			}
+			if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaPhone); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if model.ErrorCode(err) == model.ECONFLICT {
+		return phonebot.ErrSlotTaken
+	}
+	return err
+}

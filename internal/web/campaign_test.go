@@ -1,0 +1,186 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/apptest"
+	"github.com/sportello/sportello/internal/campaign/plan"
+	"github.com/sportello/sportello/internal/codicefiscale"
+	"github.com/sportello/sportello/internal/config"
+	"github.com/sportello/sportello/internal/mail/smtptest"
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// campaignCSV is a valid register extract of n citizens in households; two in three
+// have an e-mail address.
+func campaignCSV(t *testing.T, n int) string {
+	t.Helper()
+	s := plan.NewSynthetic(n, 3, true)
+	var b strings.Builder
+	b.WriteString("codice_fiscale,family_name,given_names,sex,birth_date,household_id,address,postcode,lat,lon,card_type,card_number,card_expiry,email,phone,due_date\n")
+	for i, p := range s.People {
+		c, err := codicefiscale.Parse(p.CF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		birth, sex, err := c.Birth(time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		email := ""
+		if i%3 != 2 {
+			email = fmt.Sprintf("cittadino%d@example.it", i)
+		}
+		fmt.Fprintf(&b, "%s,Rossi%d,Giulia,%c,%s,%s,Via Padova %d,201%02d,%.6f,%.6f,paper,AX%07d,2027-01-01,%s,,\n",
+			p.CF, i, sex, birth.Format(time.DateOnly), p.Household, i+1, i%40, p.Lat, p.Lon, i, email)
+	}
+	return b.String()
+}
+
+func campaignUpload(t *testing.T, a *apptest.App, c *http.Client, csv string) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("citizens", "citizens.csv")
+	io.WriteString(fw, csv)
+	mw.Close()
+	req, _ := http.NewRequest("POST", a.URL+"/op/campagna/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	loc := res.Header.Get("Location")
+	for i := 0; i < 200; i++ {
+		page := campaignGet(t, c, a.URL+loc, http.StatusOK)
+		if !strings.Contains(page, `data-phase="reading"`) && !strings.Contains(page, `data-phase="storing"`) {
+			return page
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("import did not finish")
+	return ""
+}
+
+func campaignGet(t *testing.T, c *http.Client, url string, want int) string {
+	t.Helper()
+	res, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("GET %s: %d, want %d\n%s", url, res.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+func campaignPost(t *testing.T, c *http.Client, url, form string, want int) string {
+	t.Helper()
+	res, err := c.Post(url, "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("POST %s: %d, want %d\n%s", url, res.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+var campaignLinkRE = regexp.MustCompile(`/c/[A-Za-z0-9_-]{40,}`)
+
+// TestCampaignImportPlanSendAnswer runs the campaign through the admin pages against a
+// real SMTP sink: import (bad file refused with its lines, re-import unchanged), plan,
+// send, the e-mails with their ICS and link, letters, dashboard, CSV, and the link.
+func TestCampaignImportPlanSendAnswer(t *testing.T) {
+	sink := smtptest.Start(t)
+	a := apptest.New(t, apptest.Options{Configure: func(c *config.Config) { c.SMTPAddr = sink.Addr }})
+	a.Web.Campaign.BaseURL = a.URL
+	admin := a.Client(t)
+	a.Login(t, admin, "boss", a.CreateUser(t, "boss", model.RoleAdmin))
+	clerk := a.Client(t)
+	a.Login(t, clerk, "clerk", a.CreateUser(t, "clerk", model.RoleOperator))
+
+	csv := campaignCSV(t, 45)
+	lines := strings.Split(csv, "\n")
+	bad := strings.Join(append([]string{lines[0], lines[1], strings.Replace(lines[2], ",paper,", ",carta,", 1), lines[3], strings.Replace(lines[4], "Via Padova 4,", ",", 1)}, lines[5:]...), "\n")
+	page := campaignUpload(t, a, admin, bad)
+	for _, want := range []string{`data-phase="failed"`, "<td>3</td><td>card_type", "<td>5</td><td>address: required"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("bad import page lacks %q:\n%s", want, page)
+		}
+	}
+	if n, _ := a.Store.CampaignCitizens(context.Background(), nil); len(n) != 0 {
+		t.Fatalf("a bad file imported %d rows", len(n))
+	}
+	page = campaignUpload(t, a, admin, csv)
+	if !strings.Contains(page, `<span data-testid="added">45</span>`) {
+		t.Fatalf("import page:\n%s", page)
+	}
+	page = campaignUpload(t, a, admin, csv)
+	if !strings.Contains(page, `<span data-testid="unchanged">45</span>`) || !strings.Contains(page, `<span data-testid="added">0</span>`) {
+		t.Fatalf("re-import page:\n%s", page)
+	}
+
+	a.Run(t, []apptest.Scenario{
+		{Name: "operators are kept out", Method: "GET", Path: "/op/campagna", As: clerk, Status: http.StatusForbidden},
+		{Name: "send before plan", Method: "POST", Path: "/op/campagna/invio", As: admin, Status: http.StatusUnprocessableEntity, Contain: []string{"run the plan first"}},
+		{Name: "plan", Method: "POST", Path: "/op/campagna/piano", As: admin, Status: http.StatusSeeOther},
+		{Name: "summary", Method: "GET", Path: "/op/campagna?done=plan", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg"}},
+		{Name: "send", Method: "POST", Path: "/op/campagna/invio", As: admin, Status: http.StatusSeeOther},
+		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
+		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
+		{Name: "bad capacity", Method: "POST", Path: "/op/campagna/capacita", Body: "office_id=1&per_week=-3", As: admin, Status: http.StatusUnprocessableEntity},
+	})
+
+	msgs := sink.Wait(t, 30, 30*time.Second)
+	if len(msgs) != 30 {
+		t.Fatalf("%d e-mails, want 30 (two in three of 45)", len(msgs))
+	}
+	m, err := smtptest.Parse(msgs[0].Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Subject, "appuntamento") || len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0].Data), "BEGIN:VEVENT") {
+		t.Fatalf("e-mail: subject %q, %d attachments", m.Subject, len(m.Attachments))
+	}
+	link := campaignLinkRE.FindString(m.Text)
+	if link == "" || !strings.Contains(m.Text, a.URL+link) {
+		t.Fatalf("no personal link in:\n%s", m.Text)
+	}
+	anon := a.Client(t)
+	if p := campaignGet(t, anon, a.URL+link, http.StatusOK); !strings.Contains(p, `data-testid="confirm"`) {
+		t.Fatalf("link page:\n%s", p)
+	}
+	if p := campaignPost(t, anon, a.URL+link, "action=confirm", http.StatusOK); !strings.Contains(p, `data-state="confirmed"`) {
+		t.Fatalf("confirm page:\n%s", p)
+	}
+	campaignGet(t, anon, a.URL+link, http.StatusUnauthorized)
+	campaignPost(t, anon, a.URL+link, "action=decline", http.StatusUnauthorized)
+	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/channels.csv", http.StatusOK); !strings.Contains(p, "email,30,1,0,0,29,") {
+		t.Fatalf("channels.csv:\n%s", p)
+	}
+	// an outcome recorded by the counter
+	cf := strings.SplitN(strings.Split(csv, "\n")[2], ",", 2)[0]
+	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+cf+"&state=issued", http.StatusSeeOther)
+	if c, _ := a.Store.CampaignCitizen(context.Background(), cf); c.State != store.CitizenIssued {
+		t.Fatalf("state %s", c.State)
+	}
+}
