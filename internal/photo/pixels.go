@@ -13,12 +13,32 @@ type rowFunc func(y, x0, x1 int, dst []float32)
 func rowReader(img image.Image) rowFunc {
 	switch m := img.(type) {
 	case *image.YCbCr:
+		// The chroma column of pixel x is x>>cx in the chroma plane (4:4:4, 4:2:2, 4:2:0);
+		// computing it per row rather than through COffset per pixel halves the cost.
+		cx, cy := 0, 0
+		switch m.SubsampleRatio {
+		case image.YCbCrSubsampleRatio422:
+			cx = 1
+		case image.YCbCrSubsampleRatio420:
+			cx, cy = 1, 1
+		case image.YCbCrSubsampleRatio444:
+		default:
+			return func(y, x0, x1 int, dst []float32) {
+				for x := x0; x < x1; x++ {
+					r, g, b := color.YCbCrToRGB(m.Y[m.YOffset(x, y)], m.Cb[m.COffset(x, y)], m.Cr[m.COffset(x, y)])
+					k := 3 * (x - x0)
+					dst[k], dst[k+1], dst[k+2] = float32(r), float32(g), float32(b)
+				}
+			}
+		}
 		return func(y, x0, x1 int, dst []float32) {
-			yi := m.YOffset(x0, y) - x0
+			ybase := (y-m.Rect.Min.Y)*m.YStride - m.Rect.Min.X
+			crow := (y>>cy - m.Rect.Min.Y>>cy) * m.CStride
+			cmin := m.Rect.Min.X >> cx
 			for x := x0; x < x1; x++ {
-				ci := m.COffset(x, y)
+				ci := crow + x>>cx - cmin
 				// JFIF's conversion in float: the result is resampled in float anyway.
-				yy := float32(m.Y[yi+x])
+				yy := float32(m.Y[ybase+x])
 				cb, cr := float32(m.Cb[ci])-128, float32(m.Cr[ci])-128
 				k := 3 * (x - x0)
 				dst[k] = clampF(yy + 1.402*cr)
@@ -264,4 +284,12 @@ func orient(img image.Image, o int) image.Image {
 	return dst
 }
 
-func clampF(v float32) float32 { return min(255, max(0, v)) }
+func clampF(v float32) float32 {
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return v
+}
