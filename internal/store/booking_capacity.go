@@ -14,10 +14,11 @@ import (
 var ErrSlotTaken = model.Errorf(model.ECONFLICT, "this time was just taken: please choose another")
 
 // ApplyUnits changes the capacity used at an office's slots inside tx: positive deltas
-// take room, negative ones return it. Every increase is one guarded statement,
-// `used = used + n WHERE used + n <= capacity`, which the database evaluates on the
-// locked row (PostgreSQL re-checks the condition after waiting for a concurrent writer;
-// SQLite has a single writer), so capacity is never exceeded whatever the concurrency.
+// take room, negative ones return it. Every increase is one guarded upsert,
+// `… DO UPDATE SET used = used + n WHERE used + n <= capacity`, which the database
+// evaluates on the locked row (PostgreSQL re-checks the condition on the newest row
+// version after waiting for a concurrent writer; SQLite has a single writer), so
+// capacity is never exceeded whatever the concurrency.
 // Rows are touched in start order, so two transactions never wait on each other in a
 // cycle. capOf gives each slot's capacity as the schedule says now.
 func (s *Store) ApplyUnits(ctx context.Context, tx *Tx, officeID int64, deltas map[int64]int, capOf func(start int64) int) error {
@@ -36,10 +37,16 @@ func (s *Store) ApplyUnits(ctx context.Context, tx *Tx, officeID int64, deltas m
 			}
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO slot_usage (office_id, start, used) VALUES (?, ?, 0) ON CONFLICT (office_id, start) DO NOTHING`, officeID, st); err != nil {
-			return err
+		capacity := capOf(st)
+		if d > capacity {
+			return fmt.Errorf("slot %d at %d: %w", officeID, st, ErrSlotTaken)
 		}
-		res, err := tx.Exec(ctx, `UPDATE slot_usage SET used = used + ? WHERE office_id = ? AND start = ? AND used + ? <= ?`, d, officeID, st, d, capOf(st))
+		// One statement per slot: a first booking creates the row, later ones add to it
+		// only while the sum stays within capacity; on a full slot nothing changes and
+		// no row is reported.
+		res, err := tx.Exec(ctx, `INSERT INTO slot_usage (office_id, start, used) VALUES (?, ?, ?)
+			ON CONFLICT (office_id, start) DO UPDATE SET used = slot_usage.used + excluded.used
+			WHERE slot_usage.used + excluded.used <= ?`, officeID, st, d, capacity)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking"
@@ -44,6 +45,9 @@ func (s *Store) InsertBooking(ctx context.Context, tx *Tx, b *booking.Booking) e
 	if err := s.replaceUnits(ctx, tx, b); err != nil {
 		return err
 	}
+	if len(b.Persons) == 0 {
+		return nil // a hold: the people come with the confirmation
+	}
 	return s.ReplacePersons(ctx, tx, b)
 }
 
@@ -70,12 +74,22 @@ func (s *Store) UpdateBooking(ctx context.Context, tx *Tx, b *booking.Booking, u
 }
 
 func (s *Store) replaceUnits(ctx context.Context, tx *Tx, b *booking.Booking) error {
-	for _, u := range b.Units {
-		if _, err := tx.Exec(ctx, `INSERT INTO booking_units (booking_id, start, n) VALUES (?, ?, ?)`, b.ID, Micros(u.Start), u.N); err != nil {
-			return err
-		}
+	if len(b.Units) == 0 {
+		return nil
 	}
-	return nil
+	q := `INSERT INTO booking_units (booking_id, start, n) VALUES ` + rows(len(b.Units), 3)
+	args := make([]any, 0, 3*len(b.Units))
+	for _, u := range b.Units {
+		args = append(args, b.ID, Micros(u.Start), u.N)
+	}
+	_, err := tx.Exec(ctx, q, args...)
+	return err
+}
+
+// rows returns n placeholder tuples of width w: "(?, ?), (?, ?)".
+func rows(n, w int) string {
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", w), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
 }
 
 // ReplacePersons rewrites the people of a booking.
@@ -83,13 +97,15 @@ func (s *Store) ReplacePersons(ctx context.Context, tx *Tx, b *booking.Booking) 
 	if _, err := tx.Exec(ctx, `DELETE FROM booking_people WHERE booking_id = ?`, b.ID); err != nil {
 		return err
 	}
-	for i, p := range b.Persons {
-		if _, err := tx.Exec(ctx, `INSERT INTO booking_people (booking_id, idx, name, surname, cf, cf_key) VALUES (?, ?, ?, ?, ?, ?)`,
-			b.ID, i, p.Name, p.Surname, p.CF, booking.CapKey(p.CF)); err != nil {
-			return err
-		}
+	if len(b.Persons) == 0 {
+		return nil
 	}
-	return nil
+	args := make([]any, 0, 6*len(b.Persons))
+	for i, p := range b.Persons {
+		args = append(args, b.ID, i, p.Name, p.Surname, p.CF, booking.CapKey(p.CF))
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO booking_people (booking_id, idx, name, surname, cf, cf_key) VALUES `+rows(len(b.Persons), 6), args...)
+	return err
 }
 
 // BookingByID reads a booking with its persons and units through q: a *Tx (locking the
@@ -105,6 +121,20 @@ func (s *Store) BookingByID(ctx context.Context, q Querier, id int64) (*booking.
 	}
 	if err := s.loadDetails(ctx, q, []*booking.Booking{b}); err != nil {
 		return nil, err
+	}
+	return b, nil
+}
+
+// BookingHeader reads a booking without its persons and units, locking the row on
+// PostgreSQL when q is a *Tx.
+func (s *Store) BookingHeader(ctx context.Context, q Querier, id int64) (*booking.Booking, error) {
+	sql := `SELECT ` + bookingCols + ` FROM bookings WHERE id = ?`
+	if _, ok := q.(*Tx); ok && s.dialect == Postgres {
+		sql += ` FOR UPDATE`
+	}
+	b, err := scanBooking(q.QueryRowContext(ctx, s.Rebind(sql), id))
+	if err != nil {
+		return nil, fmt.Errorf("booking %d: %w", id, s.translate(err))
 	}
 	return b, nil
 }

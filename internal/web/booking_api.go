@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking"
@@ -35,7 +36,7 @@ type bookingAPIPerson struct {
 // apiView renders a booking for the API; codici fiscali are masked because a manage
 // token may travel further than its owner meant.
 func (s *Server) apiView(r *http.Request, b *booking.Booking) (bookingAPIView, error) {
-	o, err := s.Store.OfficeByID(r.Context(), b.OfficeID)
+	o, err := s.Booking.Office(r.Context(), b.OfficeID)
 	if err != nil {
 		return bookingAPIView{}, err
 	}
@@ -97,12 +98,12 @@ func (s *Server) apiBookingAvailability(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	first, last, err := s.Booking.Window(r.Context(), o.ID)
+	firstDay, lastDay, err := s.Booking.Window(r.Context(), o.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	from, to := first, last
+	from, to := firstDay, lastDay
 	if v := q.Get("from"); v != "" {
 		if from, err = booking.ParseDay(v, s.loc); err != nil {
 			s.fail(w, r, model.FieldError("from", "date must be YYYY-MM-DD"))
@@ -129,20 +130,57 @@ func (s *Server) apiBookingAvailability(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
+	// The engine hands back the very same slice while its cached answer holds, so the
+	// encoded body can be reused too: encoding is most of the cost of a read.
+	key := r.URL.RawQuery
+	var first *engine.Day
+	if len(days) > 0 {
+		first = &days[0]
+	}
+	if v, ok := s.bookingBodies.Load(key); ok {
+		if c := v.(*bookingBody); c.first == first && c.n == len(days) && first != nil {
+			c.write(w)
+			return
+		}
+	}
 	type day struct {
-		Date  string      `json:"date"`
-		Times []time.Time `json:"times"`
+		Date  string   `json:"date"`
+		Times []string `json:"times"`
 	}
 	out := make([]day, 0, len(days))
 	for _, d := range days {
-		dd := day{Date: d.Date.Format(booking.DayFormat), Times: make([]time.Time, 0, len(d.Times))}
+		dd := day{Date: d.Date.Format(booking.DayFormat), Times: make([]string, 0, len(d.Times))}
 		for _, t := range d.Times {
-			dd.Times = append(dd.Times, t.In(s.loc))
+			dd.Times = append(dd.Times, t.In(s.loc).Format(time.RFC3339))
 		}
 		out = append(out, dd)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"office": o.Code, "service": svc.Code, "people": cq.people, "mode": string(mode),
-		"window": map[string]string{"from": first.Format(booking.DayFormat), "to": last.Format(booking.DayFormat)}, "days": out})
+	rec := httptest.NewRecorder()
+	writeJSON(rec, http.StatusOK, map[string]any{"office": o.Code, "service": svc.Code, "people": cq.people, "mode": string(mode),
+		"window": map[string]string{"from": firstDay.Format(booking.DayFormat), "to": lastDay.Format(booking.DayFormat)}, "days": out})
+	c := &bookingBody{first: first, n: len(days), header: rec.Header().Clone(), body: rec.Body.Bytes()}
+	if s.bookingBodyCount.Add(1) > 10000 {
+		s.bookingBodies.Clear()
+		s.bookingBodyCount.Store(0)
+	}
+	s.bookingBodies.Store(key, c)
+	c.write(w)
+}
+
+// bookingBody is an encoded availability answer and the engine result it encodes.
+type bookingBody struct {
+	first  *engine.Day
+	n      int
+	header http.Header
+	body   []byte
+}
+
+func (c *bookingBody) write(w http.ResponseWriter) {
+	for k, v := range c.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(c.body)
 }
 
 func (s *Server) apiBookingCaptcha(w http.ResponseWriter, r *http.Request) {

@@ -133,7 +133,7 @@ func (s *Server) moveCalendar(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) serviceByCodeOrID(r *http.Request, id int64) (*booking.Service, error) {
-	svcs, err := s.Store.BookingServices(r.Context(), false)
+	svcs, err := s.Booking.Services(r.Context())
 	if err != nil {
 		return nil, err
 	}

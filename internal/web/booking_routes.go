@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking/engine"
@@ -14,6 +16,9 @@ type BookingDeps struct {
 	Booking       *engine.Engine
 	Captcha       *captcha.Service
 	BookingLimits *BookingLimits
+
+	bookingBodies    *sync.Map // encoded availability answers, see apiBookingAvailability
+	bookingBodyCount *atomic.Int64
 }
 
 // BookingLimits are the booking surface's throttles (PRODUCT.md §4: about 60 requests
@@ -49,6 +54,7 @@ func (s *Server) bookingRoutes(mux *http.ServeMux) {
 	if s.BookingLimits == nil {
 		s.BookingLimits = NewBookingLimits()
 	}
+	s.bookingBodies, s.bookingBodyCount = &sync.Map{}, &atomic.Int64{}
 	// Citizen pages: no login (PNRR rule), each step a plain GET or POST form.
 	mux.HandleFunc("GET /prenota", s.bookingStart)
 	mux.HandleFunc("GET /prenota/servizio/{service}", s.bookingOffices)

@@ -222,6 +222,7 @@ func (s *Server) bookingServiceSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.Booking.InvalidateCatalog()
 	if err := s.audit(r, "booking.service", "service:"+itoa(id), ""); err != nil {
 		s.fail(w, r, err)
 		return

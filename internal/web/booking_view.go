@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -53,11 +52,11 @@ func bookingStateLabel(lang, state string) string {
 // view builds a bookingView; maskCF hides most of each codice fiscale (citizen pages
 // reached through a link that may have been forwarded).
 func (s *Server) view(ctx context.Context, lang string, b *booking.Booking, maskCF bool) (*bookingView, error) {
-	o, err := s.Store.OfficeByID(ctx, b.OfficeID)
+	o, err := s.Booking.Office(ctx, b.OfficeID)
 	if err != nil {
 		return nil, err
 	}
-	svcs, err := s.Store.BookingServices(ctx, false)
+	svcs, err := s.Booking.Services(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -98,16 +97,7 @@ func bookingMaskEmail(e string) string {
 
 // serviceByCode finds an active service.
 func (s *Server) serviceByCode(ctx context.Context, code string) (*booking.Service, error) {
-	svcs, err := s.Store.BookingServices(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	for _, sv := range svcs {
-		if sv.Code == code {
-			return sv, nil
-		}
-	}
-	return nil, model.Errorf(model.ENOTFOUND, "no such service")
+	return s.Booking.ServiceByCode(ctx, code)
 }
 
 // officesFor lists the active offices that offer a service.
@@ -135,14 +125,10 @@ func (s *Server) officesFor(ctx context.Context, svc *booking.Service) ([]*model
 
 // activeOffice finds an active office by code.
 func (s *Server) activeOffice(ctx context.Context, code string) (*model.Office, error) {
-	o, err := s.Store.OfficeByCode(ctx, code)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && !o.Active) {
-		return nil, model.Errorf(model.ENOTFOUND, "no such office")
-	}
-	return o, err
+	return s.Booking.ActiveOffice(ctx, code)
 }
 
-// bookingStatus is the HTTP status of a form re-rendered because of err.
+// bookingHTTPStatus is the HTTP status of a form re-rendered because of err.
 func bookingHTTPStatus(err error) int { return statusOf(model.ErrorCode(err)) }
 
 // bookingParseForm reads a small urlencoded form.

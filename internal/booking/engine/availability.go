@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/model"
@@ -44,28 +47,30 @@ func (e *Engine) Availability(ctx context.Context, q Query) ([]Day, error) {
 	if days, ok := e.avail.get(key, now); ok {
 		return days, nil
 	}
-	gen := e.avail.generation(q.OfficeID)
-	days, err := e.computeAvailability(ctx, q, now)
+	v, err, _ := e.avail.flight.Do(fmt.Sprint(key), func() (any, error) {
+		gen := e.avail.generation(q.OfficeID)
+		days, err := e.computeAvailability(ctx, q, now)
+		if err == nil {
+			e.avail.put(key, gen, now, days)
+		}
+		return days, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	e.avail.put(key, gen, now, days)
-	return days, nil
+	return v.([]Day), nil
 }
 
 func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time) ([]Day, error) {
-	o, err := e.Store.OfficeByID(ctx, q.OfficeID)
+	info, err := e.officeInfo(ctx, q.OfficeID)
 	if err != nil {
 		return nil, err
 	}
+	o, st := info.office, info.settings
 	if !o.Active {
 		return nil, model.Errorf(model.ENOTFOUND, "this office takes no bookings")
 	}
-	svc, err := e.serviceAt(ctx, o.ID, q.ServiceID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := e.Store.BookingSettings(ctx, o.ID)
+	svc, err := e.serviceAt(ctx, info, q.ServiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,42 +88,24 @@ func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time
 	if to.Sub(from) > maxRange*24*time.Hour {
 		to = from.AddDate(0, 0, maxRange)
 	}
-	fromS, toS := from.Format(booking.DayFormat), to.Format(booking.DayFormat)
-	hours, err := e.Store.OpeningHours(ctx, o.ID)
-	if err != nil {
-		return nil, err
-	}
-	closures, err := e.Store.Closures(ctx, o.ID, fromS, toS)
-	if err != nil {
-		return nil, err
-	}
-	openings, err := e.Store.Openings(ctx, o.ID, fromS, toS)
-	if err != nil {
-		return nil, err
-	}
 	used, err := e.Store.SlotUsage(ctx, o.ID, from, to.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
-	closed := map[string]bool{}
-	for _, c := range closures {
-		closed[c.Day] = true
-	}
-	opens := map[string][]booking.Opening{}
-	for _, op := range openings {
-		opens[op.Day] = append(opens[op.Day], op)
-	}
 	days := []Day{}
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		ds := d.Format(booking.DayFormat)
-		slots := booking.DaySlots(d, e.Loc, booking.DayLayout{Weekly: hours, Closed: closed[ds], Openings: opens[ds]})
+		slots := info.slots(d, e.Loc)
+		capOf := make(map[int64]int, len(slots))
+		for _, s := range slots {
+			capOf[s.Start.UnixMicro()] = s.Capacity
+		}
 		var times []time.Time
 		for _, s := range slots {
 			if !s.Start.After(now) {
 				continue
 			}
 			units, _, ok := booking.Demand(slots, s.Start, svc.Minutes, q.People, q.Mode)
-			if !ok || !fits(slots, used, units) {
+			if !ok || !fits(capOf, used, units) {
 				continue
 			}
 			times = append(times, s.Start)
@@ -130,10 +117,10 @@ func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time
 	return days, nil
 }
 
-func fits(slots []booking.Slot, used map[int64]int, units []booking.Unit) bool {
+func fits(capOf, used map[int64]int, units []booking.Unit) bool {
 	for _, u := range units {
 		k := u.Start.UnixMicro()
-		if used[k]+u.N > booking.CapacityOf(slots, u.Start) {
+		if used[k]+u.N > capOf[k] {
 			return false
 		}
 	}
@@ -142,11 +129,11 @@ func fits(slots []booking.Slot, used map[int64]int, units []booking.Unit) bool {
 
 // Window returns an office's booking window at the current time.
 func (e *Engine) Window(ctx context.Context, officeID int64) (first, last time.Time, err error) {
-	st, err := e.Store.BookingSettings(ctx, officeID)
+	info, err := e.officeInfo(ctx, officeID)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	first, last = st.Window(e.now(), e.Loc)
+	first, last = info.settings.Window(e.now(), e.Loc)
 	return first, last, nil
 }
 
@@ -166,6 +153,7 @@ type availEntry struct {
 // availCache keeps recent availability answers. Each office has a generation number
 // that every local change bumps; an entry from an older generation is ignored.
 type availCache struct {
+	flight  singleflight.Group
 	mu      sync.RWMutex
 	gens    map[int64]uint64
 	entries map[availKey]availEntry
@@ -209,4 +197,4 @@ func (c *availCache) invalidate(office int64) {
 
 // Invalidate drops cached availability of an office after a clerk changes its hours,
 // closures or openings.
-func (e *Engine) Invalidate(officeID int64) { e.avail.invalidate(officeID) }
+func (e *Engine) Invalidate(officeID int64) { e.avail.invalidate(officeID); e.InvalidateCatalog() }

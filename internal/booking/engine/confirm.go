@@ -32,10 +32,11 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 	if err := booking.NormalizeContact(&c); err != nil {
 		return nil, err
 	}
-	st, err := e.Store.BookingSettings(ctx, held.OfficeID)
+	info, err := e.officeInfo(ctx, held.OfficeID)
 	if err != nil {
 		return nil, err
 	}
+	st := info.settings
 	var b *booking.Booking
 	err = e.Store.InTx(ctx, func(tx *store.Tx) error {
 		lockKeys := append(lowerAll(keys), "email:"+c.Email)
@@ -43,7 +44,7 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 		if err := e.Store.LockKeys(ctx, tx, lockKeys); err != nil {
 			return err
 		}
-		b, err = e.Store.BookingByID(ctx, tx, held.ID)
+		b, err = e.Store.BookingHeader(ctx, tx, held.ID)
 		if err != nil {
 			return err
 		}

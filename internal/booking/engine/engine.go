@@ -31,11 +31,12 @@ type Engine struct {
 	BaseURL string
 
 	avail *availCache
+	cat   catalog
 }
 
 // New makes an engine and registers its jobs on q.
 func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, key []byte, loc *time.Location, baseURL string) *Engine {
-	e := &Engine{Store: st, Queue: q, Mailer: m, Log: log, Key: key, Loc: loc, BaseURL: baseURL, avail: newAvailCache()}
+	e := &Engine{Store: st, Queue: q, Mailer: m, Log: log, Key: key, Loc: loc, BaseURL: baseURL, avail: newAvailCache(), cat: catalog{offices: map[int64]*officeInfo{}}}
 	e.registerJobs()
 	return e
 }
@@ -82,18 +83,15 @@ func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, erro
 	if r.Mode != booking.Parallel {
 		r.Mode = booking.Consecutive
 	}
-	o, err := e.Store.OfficeByID(ctx, r.OfficeID)
+	info, err := e.officeInfo(ctx, r.OfficeID)
 	if err != nil {
 		return nil, err
 	}
+	o, st := info.office, info.settings
 	if !o.Active {
 		return nil, model.Errorf(model.ENOTFOUND, "this office takes no bookings")
 	}
-	svc, err := e.serviceAt(ctx, o.ID, r.ServiceID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := e.Store.BookingSettings(ctx, o.ID)
+	svc, err := e.serviceAt(ctx, info, r.ServiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -105,10 +103,7 @@ func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, erro
 	if citizen && !st.InWindow(day, now, e.Loc) {
 		return nil, model.FieldError("start", "this day is outside the booking window")
 	}
-	slots, err := e.daySlots(ctx, o.ID, day)
-	if err != nil {
-		return nil, err
-	}
+	slots := info.slots(day, e.Loc)
 	units, end, ok := booking.Demand(slots, r.Start, svc.Minutes, r.People, r.Mode)
 	if !ok {
 		return nil, model.FieldError("start", "this is not a bookable time for this service and number of people")
@@ -117,47 +112,17 @@ func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, erro
 }
 
 // serviceAt returns an active service the office offers.
-func (e *Engine) serviceAt(ctx context.Context, officeID, serviceID int64) (*booking.Service, error) {
-	svcs, err := e.Store.BookingServices(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	allowed, err := e.Store.OfficeServiceIDs(ctx, officeID)
+func (e *Engine) serviceAt(ctx context.Context, info *officeInfo, serviceID int64) (*booking.Service, error) {
+	svcs, err := e.Services(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range svcs {
-		if s.ID != serviceID {
-			continue
-		}
-		if len(allowed) == 0 {
+		if s.ID == serviceID && s.Active && (info.allowed == nil || info.allowed[s.ID]) {
 			return s, nil
-		}
-		for _, id := range allowed {
-			if id == s.ID {
-				return s, nil
-			}
 		}
 	}
 	return nil, model.FieldError("service", "this office does not offer the chosen service")
-}
-
-// daySlots builds one day's slots from the weekly hours, closures and openings.
-func (e *Engine) daySlots(ctx context.Context, officeID int64, day time.Time) ([]booking.Slot, error) {
-	d := day.Format(booking.DayFormat)
-	hours, err := e.Store.OpeningHours(ctx, officeID)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := e.Store.Closures(ctx, officeID, d, d)
-	if err != nil {
-		return nil, err
-	}
-	op, err := e.Store.Openings(ctx, officeID, d, d)
-	if err != nil {
-		return nil, err
-	}
-	return booking.DaySlots(day, e.Loc, booking.DayLayout{Weekly: hours, Closed: len(cl) > 0, Openings: op}), nil
 }
 
 // takeCapacity runs fn (which applies capacity changes) in a transaction; when a slot is

@@ -59,7 +59,7 @@ func (e *Engine) HeldBooking(ctx context.Context, token string) (*booking.Bookin
 	if err != nil {
 		return nil, err
 	}
-	b, err := e.Store.BookingByID(ctx, e.Store.Reader(), id)
+	b, err := e.Store.BookingHeader(ctx, e.Store.Reader(), id)
 	if err != nil {
 		return nil, err
 	}
