@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/jpeg"
 	"os"
+	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -84,5 +86,45 @@ func TestCropRefuses(t *testing.T) {
 			}
 			t.Log(err)
 		})
+	}
+}
+
+// TestConcurrentChecks runs checks of different portraits at once on one Engine: the
+// reports must equal those of the same checks run one after the other.
+func TestConcurrentChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	e := testEngine(t)
+	files := []string{
+		"testdata/portraits/compliant/london_004_neutral.jpg",
+		"testdata/portraits/noncompliant/smile/london_004_smiling.jpg",
+		"testdata/portraits/noncompliant_derived/two_faces/london_005_plus_025.jpg",
+	}
+	want := make([]*Report, len(files))
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		var err error
+		if data[i], err = os.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
+		if want[i], err = e.Check(context.Background(), bytes.NewReader(data[i])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make([]*Report, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i := range files {
+		wg.Go(func() { got[i], errs[i] = e.Check(context.Background(), bytes.NewReader(data[i])) })
+	}
+	wg.Wait()
+	for i := range files {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("%s: concurrent report differs from the sequential one", files[i])
+		}
 	}
 }

@@ -145,6 +145,11 @@ func TestSyntheticVariants(t *testing.T) {
 			return subImage(base, image.Rect(b.Dx()/3, b.Dy()/4, b.Dx(), b.Dy()))
 		}, 95},
 		{"two faces", "one_face", func() *image.RGBA { return pasteFace(base) }, 95},
+		{"green colour cast", "skin_colour", func() *image.RGBA { return tint(base, 0.55, 1.25, 0.75) }, 95},
+		{"greyscale", "skin_colour", func() *image.RGBA { return tint(base, -1, -1, -1) }, 95},
+		{"red pupils", "red_eyes", func() *image.RGBA { return paintEyes(t, base, "red") }, 95},
+		{"dark lenses", "tinted_lenses", func() *image.RGBA { return paintEyes(t, base, "tinted") }, 95},
+		{"glare on lenses", "glare", func() *image.RGBA { return paintEyes(t, base, "glare") }, 95},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,4 +207,76 @@ func TestBackgroundReplacement(t *testing.T) {
 func mustValue(r *Report, id string) float64 {
 	c, _ := r.Check(id)
 	return c.Value
+}
+
+// tint scales the channels; negative factors make the image grey.
+func tint(src *image.RGBA, r, g, b float64) *image.RGBA {
+	dst := image.NewRGBA(src.Bounds())
+	for i := 0; i < len(src.Pix); i += 4 {
+		pr, pg, pb := float64(src.Pix[i]), float64(src.Pix[i+1]), float64(src.Pix[i+2])
+		if r < 0 {
+			l := luma(pr, pg, pb)
+			pr, pg, pb = l, l, l
+		} else {
+			pr, pg, pb = pr*r, pg*g, pb*b
+		}
+		dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = clamp8(float32(pr)), clamp8(float32(pg)), clamp8(float32(pb)), 255
+	}
+	return dst
+}
+
+// paintEyes edits the eyes found by the models on src: "red" fills the pupils red (a
+// flash's red eye), "tinted" darkens the lens areas to a third (sunglasses), "glare" puts
+// a white highlight over each lens area.
+func paintEyes(t *testing.T, src *image.RGBA, how string) *image.RGBA {
+	t.Helper()
+	e := testEngine(t)
+	s, err := decodeBytes(encodeJPEG(t, src, 95), e.opt.Limits, e.opt.AnalysisPixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.analyse(context.Background(), s, nil)
+	if err != nil || a.mesh == nil || a.mesh.Refined == nil {
+		t.Fatalf("no refined mesh: %v", err)
+	}
+	dst := subImage(src, src.Bounds())
+	set := func(x, y int, f func(p []uint8)) {
+		if image.Pt(x, y).In(dst.Bounds()) {
+			f(dst.Pix[dst.PixOffset(x, y):][:3])
+		}
+	}
+	switch how {
+	case "red":
+		for _, iris := range [][5]Point{a.mesh.Refined.LeftIris, a.mesh.Refined.RightIris} {
+			c := Point{iris[0].X * a.sx, iris[0].Y * a.sy}
+			r := 0.8 * dist(iris[0], iris[1]) * a.sx
+			for y := int(c.Y - r); y <= int(c.Y+r); y++ {
+				for x := int(c.X - r); x <= int(c.X+r); x++ {
+					if math.Hypot(float64(x)-c.X, float64(y)-c.Y) <= r {
+						set(x, y, func(p []uint8) { p[0], p[1], p[2] = 200, 30, 35 })
+					}
+				}
+			}
+		}
+	case "tinted", "glare":
+		for _, lb := range a.lensBoxes() {
+			r := a.toSource(lb)
+			if how == "glare" {
+				w := r.W() * 0.25
+				r = rect{r.X0 + w, r.Y0 + r.H()*0.15, r.X0 + 2*w, r.Y0 + r.H()*0.45}
+			}
+			for y := int(r.Y0); y < int(r.Y1); y++ {
+				for x := int(r.X0); x < int(r.X1); x++ {
+					set(x, y, func(p []uint8) {
+						if how == "glare" {
+							p[0], p[1], p[2] = 252, 252, 250
+							return
+						}
+						p[0], p[1], p[2] = p[0]/3, p[1]/3, p[2]/3
+					})
+				}
+			}
+		}
+	}
+	return dst
 }
