@@ -11,6 +11,7 @@ const (
 	bgLumMin    = 90.0
 	bgShadowMax = 0.30 // tuned: |left−right| / brighter side, next to the head
 	bgMinPixels = 200
+	bgMargin    = 1 // blocks kept clear of the person: loose hair and the mask's soft edge (2 changed nothing)
 )
 
 // region is the part of the analysis image that the final photo will show: the planned
@@ -143,8 +144,8 @@ func (a *analysis) coarseBackground(reg image.Rectangle) (colour, step float64) 
 	for i := range means {
 		keep[i] = means[i]
 		bx, by := i%bw, i/bw
-		for dy := -1; dy <= 1 && keep[i] >= 0; dy++ {
-			for dx := -1; dx <= 1; dx++ {
+		for dy := -bgMargin; dy <= bgMargin && keep[i] >= 0; dy++ {
+			for dx := -bgMargin; dx <= bgMargin; dx++ {
 				x, y := bx+dx, by+dy
 				if x >= 0 && y >= 0 && x < bw && y < bh && means[y*bw+x] < 0 {
 					keep[i] = -1
