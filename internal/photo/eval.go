@@ -135,9 +135,12 @@ func (e *Engine) Evaluate(ctx context.Context, dir string, samples []Sample) []O
 // labels it must catch, and per defect label how many photos were accepted overall.
 type EvalTable struct {
 	Compliant, FalseRejects int
-	Checks                  []CheckCount
-	Labels                  []LabelCount
-	Errors                  int
+	// The same split by Sample.Tuning: thresholds were tuned on the first half.
+	TuneCompliant, TuneFalseRejects int
+	HeldCompliant, HeldFalseRejects int
+	Checks                          []CheckCount
+	Labels                          []LabelCount
+	Errors                          int
 }
 
 // CheckCount is one check's errors over an evaluation.
@@ -171,8 +174,14 @@ func Tabulate(outs []Outcome) EvalTable {
 		comp := o.Compliant()
 		if comp {
 			t.Compliant++
+			n, fr := &t.HeldCompliant, &t.HeldFalseRejects
+			if o.Tuning() {
+				n, fr = &t.TuneCompliant, &t.TuneFalseRejects
+			}
+			*n++
 			if !o.Report.Compliant {
 				t.FalseRejects++
+				*fr++
 			}
 		}
 		expect := map[string]bool{}
@@ -250,7 +259,8 @@ func pct(k, n int) string {
 
 // Write prints the table in plain text.
 func (t EvalTable) Write(w io.Writer) {
-	fmt.Fprintf(w, "compliant photos rejected: %s; unreadable: %d\n\n", pct(t.FalseRejects, t.Compliant), t.Errors)
+	fmt.Fprintf(w, "compliant photos rejected: %s (tuning half %s, held-out half %s); unreadable: %d\n\n",
+		pct(t.FalseRejects, t.Compliant), pct(t.TuneFalseRejects, t.TuneCompliant), pct(t.HeldFalseRejects, t.HeldCompliant), t.Errors)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "check\tfalse rejects (compliant)\tfalse accepts (labelled)\tnot assessed")
 	for _, c := range t.Checks {

@@ -53,25 +53,15 @@ func portraitOutcomes(t *testing.T) []Outcome {
 
 func TestEvalPortraits(t *testing.T) {
 	outs := portraitOutcomes(t)
-	var tune, held []Outcome
 	for _, o := range outs {
 		if o.Err != nil {
 			t.Errorf("%s: %v", o.File, o.Err)
-		}
-		if o.Tuning() {
-			tune = append(tune, o)
-		} else {
-			held = append(held, o)
 		}
 	}
 	all := Tabulate(outs)
 	var b strings.Builder
 	all.Write(&b)
 	t.Logf("all portraits:\n%s", b.String())
-	for name, part := range map[string][]Outcome{"tuning half": tune, "held-out half": held} {
-		tt := Tabulate(part)
-		t.Logf("%s: compliant rejected %s", name, pct(tt.FalseRejects, tt.Compliant))
-	}
 	for _, o := range outs {
 		if o.Report != nil && o.Compliant() && !o.Report.Compliant {
 			t.Logf("rejected compliant %s: %v", o.File, o.Report.Failed())

@@ -53,3 +53,45 @@ func FuzzReadManifest(f *testing.F) {
 		}
 	})
 }
+
+func TestTabulate(t *testing.T) {
+	rep := func(fails ...string) *Report {
+		r := &Report{Compliant: len(fails) == 0}
+		for _, id := range CheckIDs {
+			st := Pass
+			for _, f := range fails {
+				if f == id {
+					st = Fail
+				}
+			}
+			r.Checks = append(r.Checks, Result{ID: id, Status: st})
+		}
+		return r
+	}
+	outs := []Outcome{
+		{Sample{File: "a", Labels: []string{"compliant"}}, rep(), nil},
+		{Sample{File: "b", Labels: []string{"compliant"}}, rep("expression"), nil},
+		{Sample{File: "c", Labels: []string{"smile"}}, rep("expression"), nil},
+		{Sample{File: "d", Labels: []string{"smile", "hat"}}, rep(), nil},
+		{Sample{File: "e", Labels: []string{"glasses"}}, rep(), nil},
+		{Sample{File: "f", Labels: []string{"compliant"}}, nil, ErrNotImage},
+	}
+	tab := Tabulate(outs)
+	if tab.Compliant != 3 || tab.FalseRejects != 1 || tab.Errors != 1 {
+		t.Fatalf("compliant %d, false rejects %d, errors %d", tab.Compliant, tab.FalseRejects, tab.Errors)
+	}
+	if tab.TuneCompliant+tab.HeldCompliant != 3 || tab.TuneFalseRejects+tab.HeldFalseRejects != 1 {
+		t.Fatalf("split %+v", tab)
+	}
+	for _, c := range tab.Checks {
+		if c.ID == "expression" && (c.Rejected != 1 || c.OfCompliant != 3 || c.Missed != 1 || c.OfDefective != 2) {
+			t.Fatalf("expression %+v", c)
+		}
+	}
+	want := map[string][2]int{"smile": {1, 2}, "hat": {1, 1}}
+	for _, l := range tab.Labels {
+		if w, ok := want[l.Label]; !ok || l.Accepted != w[0] || l.Of != w[1] {
+			t.Fatalf("label %+v", l)
+		}
+	}
+}
