@@ -43,14 +43,20 @@ var short = map[string][2]string{
 	"glare":         {"Tolga gli occhiali", "Take off your glasses"},
 	"head_covering": {"Tolga il cappello", "Take off your hat"},
 	"sharpness":     {"Stia fermo", "Keep still"},
+	"resolution":    {"Si avvicini", "Come closer"},
 }
 
-// GuidanceFrom turns a frame's report into kiosk guidance.
-func GuidanceFrom(rep *photo.Report) Guidance {
+// GuidanceFrom turns a preview frame's report into kiosk guidance.
+func GuidanceFrom(rep *photo.Report) Guidance { return guide(rep, guidanceSkips) }
+
+// CaptureHints says why a full-resolution capture was refused; every check counts.
+func CaptureHints(rep *photo.Report) []Hint { return guide(rep, nil).Hints }
+
+func guide(rep *photo.Report, skips map[string]bool) Guidance {
 	g := Guidance{Ready: true}
 	seen := map[string]bool{}
 	for _, c := range rep.Checks {
-		if c.Status != photo.Fail || guidanceSkips[c.ID] {
+		if c.Status != photo.Fail || skips[c.ID] {
 			continue
 		}
 		g.Ready = false

@@ -62,7 +62,7 @@ func (s *Server) boothCapture(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{"ok": v.OK(), "hints": booth.GuidanceFrom(v.Report).Hints}
+	out := map[string]any{"ok": v.OK(), "hints": booth.CaptureHints(v.Report)}
 	if v.Crop != nil {
 		out["crop"] = photoDataURL("image/jpeg", v.Crop.JPEG)
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
 	"image/jpeg"
@@ -231,4 +232,57 @@ func decodeReceiptBarcode(t *testing.T, pdftoppm string, pdf []byte) string {
 		t.Fatalf("Code 128 unreadable: %v", err)
 	}
 	return res.GetText()
+}
+
+// TestBrowserBoothButton takes the manual path: the person stays too far, guidance does
+// not lead to a photo, the button appears, a countdown runs, and the capture comes back
+// refused with the reasons and a way to retake it; nothing is stored.
+func TestBrowserBoothButton(t *testing.T) {
+	a := apptest.New(t)
+	token := provisionBooth(t, a, "Cabina 2")
+	src := boothtest.Load(t, boothtest.CompliantPortrait())
+	far := boothtest.Shrunk(src, 720, 960, 0.5)
+	cam := filepath.Join(t.TempDir(), "far.y4m")
+	if err := boothtest.WriteY4M(cam, 2, far, far); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, browsertest.Options{ExtraFlags: map[string]any{
+		"use-fake-device-for-media-stream": true,
+		"use-fake-ui-for-media-stream":     true,
+		"use-file-for-fake-video-capture":  cam,
+	}})
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(a.URL+"/booth"),
+		chromedp.WaitVisible("#token"),
+		chromedp.SendKeys("#token", token),
+		chromedp.Click("#pair-submit"),
+		chromedp.WaitVisible("#booth-video"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById('booth').dataset.buttonAfter = '1500', true)`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible("#booth-shoot"), chromedp.Click("#booth-shoot"), chromedp.WaitVisible("#booth-count")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('booth-review').hidden`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no capture after the countdown: %v", err)
+	}
+	hints, err := chromedp.Run(ctx, chromedp.Text("#review-hints"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmHidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('booth-confirm').hidden`))
+	if !confirmHidden || !strings.Contains(hints, "Si avvicini") {
+		t.Fatalf("a too-far capture offered for confirmation (hints %q)", hints)
+	}
+	browsertest.Screenshot(t, ctx, "booth-refused")
+	if err := chromedp.Do(ctx, chromedp.Click("#booth-retake"), chromedp.WaitVisible("#booth-video")); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := a.Store.PhotoCounts(context.Background())
+	if err != nil || len(counts) != 0 {
+		t.Errorf("photos stored: %v %v", counts, err)
+	}
 }

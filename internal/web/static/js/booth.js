@@ -66,7 +66,10 @@
           fail('Cabina non registrata / Booth not registered'); return;
         }
       } catch (e) { /* a dropped frame: try the next one */ }
-      if (performance.now() - liveSince > BUTTON_AFTER_MS) $('booth-shoot').hidden = false;
+      // The manual button appears when guidance has not led to a photo for a while; the
+      // page may shorten the wait with data-button-after (milliseconds).
+      var after = Number(document.getElementById('booth').dataset.buttonAfter) || BUTTON_AFTER_MS;
+      if (performance.now() - liveSince > after && $('booth-count').hidden) $('booth-shoot').hidden = false;
       await sleep(Math.max(0, FRAME_GAP_MS - (performance.now() - t0)));
     }
   }
@@ -96,11 +99,11 @@
       li.textContent = h.it + ' · ' + h.en;
       list.appendChild(li);
     });
+    $('review-title').textContent = v.ok ? 'Ecco la sua foto · Here is your photo' : 'Foto da rifare · Please take it again';
     pending = v.ok ? v.pending : null;
     $('booth-confirm').hidden = !v.ok;
     state = 'review';
     show('booth-review');
-    if (!v.ok && !v.crop) { restart(); }
   }
 
   async function confirm() {
