@@ -90,9 +90,23 @@ func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
 		if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: q}); err != nil {
 			return nil, err
 		}
-		if buf.Len() <= MaxCropBytes {
-			return &Cropped{JPEG: bytes.Clone(buf.Bytes()), Width: ow, Height: oh, Quality: q, Source: rep}, nil
+		out := withDensity(buf.Bytes(), dpi(oh))
+		if len(out) <= MaxCropBytes {
+			return &Cropped{JPEG: out, Width: ow, Height: oh, Quality: q, Source: rep}, nil
 		}
 	}
 	return nil, fmt.Errorf("%w: cannot fit %d KB even at quality 50", ErrNoCrop, MaxCropBytes>>10)
+}
+
+// dpi is the print resolution that makes h pixels 45 mm high (709 px: 400 dpi, 1063: 600).
+func dpi(h int) int { return int(math.Round(float64(h) / (45 / 25.4))) }
+
+// withDensity puts a JFIF header carrying the print resolution after the start-of-image
+// marker: the counter's software reads it to print at 35×45 mm. It is the only metadata.
+func withDensity(j []byte, dpi int) []byte {
+	app0 := []byte{0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 1, byte(dpi >> 8), byte(dpi), byte(dpi >> 8), byte(dpi), 0, 0}
+	out := make([]byte, 0, len(j)+len(app0))
+	out = append(out, j[:2]...)
+	out = append(out, app0...)
+	return append(out, j[2:]...)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"math"
 	"os"
 	"reflect"
 	"sync"
@@ -39,6 +40,13 @@ func TestCropPassesCheck(t *testing.T) {
 			}
 			if bytes.Contains(c.JPEG[:min(len(c.JPEG), 4096)], []byte("Exif")) {
 				t.Fatal("metadata left in the output")
+			}
+			// JFIF density: units 1 (dpi), then X and Y, so that 45 mm holds the height.
+			if string(c.JPEG[6:11]) != "JFIF\x00" || c.JPEG[13] != 1 {
+				t.Fatalf("no JFIF density header: % x", c.JPEG[:20])
+			}
+			if d := int(c.JPEG[14])<<8 | int(c.JPEG[15]); d < 400 || math.Abs(float64(c.Height)/float64(d)*25.4-45) > 0.1 {
+				t.Fatalf("%d dpi for %d px: not 45 mm", d, c.Height)
 			}
 			cfg, err := jpeg.DecodeConfig(bytes.NewReader(c.JPEG))
 			if err != nil {
