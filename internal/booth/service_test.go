@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -255,4 +256,24 @@ func TestDevices(t *testing.T) {
 	if _, _, err := svc.NewDevice(ctx, " ", "", admin); model.ErrorCode(err) != model.EINVALID {
 		t.Errorf("empty name: %v", err)
 	}
+}
+
+// BenchmarkGuide is the server's share of the kiosk loop: one 640×480 JPEG frame in,
+// guidance out, without HTTP. It reports the median per frame.
+func BenchmarkGuide(b *testing.B) {
+	svc, _, _ := newService(b)
+	src := boothtest.Load(b, boothtest.CompliantPortrait())
+	frame := boothtest.JPEG(b, boothtest.Pad(boothtest.Resize(src, 360, 480), 640, 480), 85)
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := svc.Guide(context.Background(), frame); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds())/1000, "ms-median")
 }
