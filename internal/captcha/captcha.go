@@ -3,6 +3,15 @@
 // citizen does not notice and a bot booking thousands of slots pays for. No external
 // service is involved; challenges are HMAC-signed with a key derived from the server's
 // secret, expire in minutes and are accepted once.
+//
+// A browser without JavaScript cannot solve a proof-of-work, and the PNRR rule forbids
+// barring anyone from booking. We chose a stricter throttle over a server-rendered
+// puzzle: a hold posted without the widget's field is accepted but spends a small
+// per-address allowance (3 an hour) and a shared budget for all such clients (60 an
+// hour, see web.BookingLimits). A citizen without JavaScript books normally; a bot that
+// leaves the field out gets a handful of holds an hour, which is less than solving the
+// proof-of-work would give it. A visual puzzle would add an accessibility barrier
+// (WCAG 1.1.1) for no gain against bots that solve such puzzles cheaply.
 package captcha
 
 import (

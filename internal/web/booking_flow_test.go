@@ -89,6 +89,8 @@ func TestBookingCitizenFlow(t *testing.T) {
 		{Name: "services", Path: "/prenota", Status: 200, Contain: []string{"prima emissione", "/prenota/servizio/cie-first"}},
 		{Name: "offices with address and map", Path: "/prenota/servizio/cie-first", Status: 200, Contain: []string{"Via Larga 12", "openstreetmap.org", "/prenota/servizio/cie-first/ufficio/larga"}},
 		{Name: "unknown service", Path: "/prenota/servizio/nope", Status: 404},
+		{Name: "calendar in English", Path: "/prenota/servizio/cie-first/ufficio/larga?lang=en", Status: 200, Contain: []string{"Choose day and time", "How many people of the household?", `lang="en"`}},
+		{Name: "unknown office", Path: "/prenota/servizio/cie-first/ufficio/nope", Status: 404, Contain: []string{"ufficio inesistente"}},
 	})
 	cal := "/prenota/servizio/cie-first/ufficio/padova"
 	day, times := firstFree(t, c, a.URL, cal)

@@ -58,6 +58,9 @@ var bookingIT = map[string]string{
 	"slot length must be 5-240 minutes":                                        "la durata di un turno deve essere tra 5 e 240 minuti",
 	"at least one counter must be open":                                        "deve essere aperto almeno uno sportello",
 	"unknown status":                                                           "stato sconosciuto",
+	"no such office":                                                           "ufficio inesistente",
+	"no such service":                                                          "servizio inesistente",
+	"no such booking":                                                          "prenotazione inesistente",
 	"bad form":                                                                 "modulo non valido",
 }
 
