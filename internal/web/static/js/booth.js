@@ -104,10 +104,14 @@
     $('booth-confirm').hidden = !v.ok;
     state = 'review';
     show('booth-review');
+    // A person who walks away must not leave their photo on the screen.
+    clearTimeout(resetTimer);
+    resetTimer = setTimeout(done, RESET_AFTER_MS);
   }
 
   async function confirm() {
     if (!pending) return;
+    clearTimeout(resetTimer);
     $('booth-confirm').disabled = true;
     var res = await post('/api/v1/booth/confirm', JSON.stringify({ pending: pending }), 'application/json');
     $('booth-confirm').disabled = false;
@@ -134,6 +138,7 @@
   }
 
   function restart() {
+    clearTimeout(resetTimer);
     state = 'live';
     readyCount = 0;
     liveSince = performance.now();
