@@ -358,3 +358,66 @@ func TestLettersPDF(t *testing.T) {
 		t.Fatalf("letters %d of %d, %v", n, res.Letters, err)
 	}
 }
+
+func TestConfirmHousehold(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// the first household with more than one member
+	byHH := map[string][]*store.CampaignProposal{}
+	for _, p := range f.proposals(t, "state = ?", store.ProposalProposed) {
+		byHH[p.Household] = append(byHH[p.Household], p)
+	}
+	var hh []*store.CampaignProposal
+	for _, ps := range byHH {
+		if len(ps) > 1 {
+			hh = ps
+			break
+		}
+	}
+	if hh == nil {
+		t.Fatal("no household with two members in the fixture")
+	}
+	v, err := f.svc.Open(ctx, f.svc.Token(hh[0]))
+	if err != nil || len(v.Household) != len(hh)-1 {
+		t.Fatalf("view lists %d others, want %d (%v)", len(v.Household), len(hh)-1, err)
+	}
+	res, err := f.svc.Confirm(ctx, f.svc.Token(hh[0]), true)
+	if err != nil || res.Count != len(hh) {
+		t.Fatalf("confirmed %d of %d (%v)", res.Count, len(hh), err)
+	}
+	for _, p := range hh {
+		after, _ := f.st.CampaignProposal(ctx, nil, p.ID)
+		c, _ := f.st.CampaignCitizen(ctx, p.CF)
+		if after.State != store.ProposalConfirmed || c.State != store.CitizenConfirmed {
+			t.Fatalf("member %d: %s / %s", p.ID, after.State, c.State)
+		}
+		// every member's own link is spent too
+		if _, err := f.svc.Open(ctx, f.svc.Token(p)); model.ErrorCode(err) != model.EUNAUTHORIZED {
+			t.Fatalf("member link still opens: %v", err)
+		}
+	}
+}
+
+func TestMailThrottle(t *testing.T) {
+	s := &Service{}
+	var waited time.Duration
+	s.Wait = func(d time.Duration) { waited += d }
+	s.SetMailRate(3)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.mailLimit.Now = func() time.Time { return now.Add(waited) }
+	for i := 0; i < 6; i++ {
+		if err := s.throttle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 3 at once, then one every 20 s
+	if waited < 55*time.Second || waited > 65*time.Second {
+		t.Fatalf("waited %s for 6 messages at 3/minute", waited)
+	}
+}
