@@ -23,6 +23,7 @@ type analysis struct {
 	img         *image.RGBA // ~1 MP copy the models saw
 	sx, sy      float64     // source pixels per analysis pixel
 	pitchOffset float64
+	live        bool // Options.Live: plain mesh, no person mask
 
 	dets []Detection
 	main int // index into dets, -1 when no face

@@ -43,8 +43,11 @@ func TestBenchTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0].W != 1350 || rows[2].W > 640 || rows[2].H > 480 {
+	if len(rows) != 4 || rows[0].W != 1350 || rows[2].W > 640 || rows[2].H > 480 {
 		t.Fatalf("rows %+v", rows)
+	}
+	if live := rows[3]; !strings.Contains(live.Name, "live") || live.Stages.Segment != 0 || live.Stages.Crop != 0 || live.W != rows[2].W {
+		t.Fatalf("live row %+v", live)
 	}
 	for _, r := range rows {
 		s := r.Stages

@@ -39,7 +39,11 @@ func (a *analysis) lumaAt(x, y int) float64 {
 // The second result compares the background either side of the head.
 func (a *analysis) checkBackground() (Result, Result) {
 	if a.mask == nil {
-		return notAssessed("background", "no person mask"), notAssessed("background_shadows", "no person mask")
+		why := "no person mask"
+		if a.live {
+			why = "not measured in live mode: judged on the final shot"
+		}
+		return notAssessed("background", why), notAssessed("background_shadows", why)
 	}
 	reg := a.region()
 	var step, sum float64

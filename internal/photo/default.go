@@ -34,14 +34,23 @@ func (m faceModel) Detect(img image.Image) ([]Detection, error) {
 	return out, nil
 }
 
+// Landmarks runs the attention model: it costs about twice the plain mesh, but its
+// eyelids close with the eyes, which the plain mesh's do not (FACE-STACK.md).
 func (m faceModel) Landmarks(img image.Image, d Detection) (Mesh, error) {
+	return m.landmarks(img, d, m.e.RefinedLandmarks)
+}
+
+// PlainLandmarks runs the plain mesh, for live mode.
+func (m faceModel) PlainLandmarks(img image.Image, d Detection) (Mesh, error) {
+	return m.landmarks(img, d, m.e.Landmarks)
+}
+
+func (m faceModel) landmarks(img image.Image, d Detection, run func(image.Image, face.Detection) (face.Mesh, error)) (Mesh, error) {
 	fd := face.Detection{X0: d.X0, Y0: d.Y0, X1: d.X1, Y1: d.Y1, Score: d.Score}
 	for k, p := range d.Keypoints {
 		fd.Keypoints[k] = face.Point(p)
 	}
-	// The attention model costs about twice the plain mesh, but its eyelids close with
-	// the eyes, which the plain mesh's do not (FACE-STACK.md).
-	fm, err := m.e.RefinedLandmarks(img, fd)
+	fm, err := run(img, fd)
 	if err != nil {
 		return Mesh{}, err
 	}

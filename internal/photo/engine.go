@@ -13,6 +13,10 @@ type Options struct {
 	// AnalysisPixels is the size of the copy the models and checks see: the models
 	// resample to 128–256 px anyway, and the checks are calibrated at this scale.
 	AnalysisPixels int
+	// Live makes Check a guide for a camera preview: the plain face mesh instead of the
+	// attention model, and no person mask, so eyes_open and the background checks are not
+	// assessed. The verdict on the final shot must come from a full Check.
+	Live bool
 	// PitchOffset (degrees) is subtracted from the mesh pitch, which reads about +15° on
 	// a frontal face; it is calibrated on the compliant portraits.
 	PitchOffset float64
@@ -83,7 +87,7 @@ func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysi
 	mark(t, &start, func(t *Timings) *time.Duration { return &t.Decode })
 	aw, ah := small.Bounds().Dx(), small.Bounds().Dy()
 	w, h := src.w, src.h
-	a := &analysis{src: src, img: small, sx: float64(w) / float64(aw), sy: float64(h) / float64(ah), pitchOffset: e.opt.PitchOffset}
+	a := &analysis{src: src, img: small, sx: float64(w) / float64(aw), sy: float64(h) / float64(ah), pitchOffset: e.opt.PitchOffset, live: e.opt.Live}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -110,7 +114,11 @@ func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	mesh, err := e.model.Landmarks(small, dets[a.main])
+	landmarks := e.model.Landmarks
+	if pm, ok := e.model.(plainMesher); ok && e.opt.Live {
+		landmarks = pm.PlainLandmarks
+	}
+	mesh, err := landmarks(small, dets[a.main])
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +127,14 @@ func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	mask, err := e.model.Segment(small)
-	if err != nil {
-		return nil, err
+	if !e.opt.Live {
+		mask, err := e.model.Segment(small)
+		if err != nil {
+			return nil, err
+		}
+		a.mask = mask
+		mark(t, &start, func(t *Timings) *time.Duration { return &t.Segment })
 	}
-	a.mask = mask
-	mark(t, &start, func(t *Timings) *time.Duration { return &t.Segment })
 	a.measure()
 	mark(t, &start, func(t *Timings) *time.Duration { return &t.Checks })
 	return a, nil

@@ -36,3 +36,9 @@ type FaceModel interface {
 	Landmarks(img image.Image, d Detection) (Mesh, error)
 	Segment(img image.Image) (*image.Gray, error)
 }
+
+// plainMesher is implemented by face models that also have a cheaper mesh without the
+// refined eyelids, used in live mode.
+type plainMesher interface {
+	PlainLandmarks(img image.Image, d Detection) (Mesh, error)
+}

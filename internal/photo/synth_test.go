@@ -280,3 +280,33 @@ func paintEyes(t *testing.T, src *image.RGBA, how string) *image.RGBA {
 	}
 	return dst
 }
+
+// TestLiveMode checks that the live guide still catches what a preview must show (a
+// tilted head) while leaving the background to the final shot.
+func TestLiveMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	live := New(testEngine(t).model, Options{Live: true})
+	base := loadRGBA(t, synthBase)
+	tests := []struct {
+		name string
+		img  *image.RGBA
+		roll Status
+	}{
+		{"upright", base, Pass},
+		{"tilted", rotate(base, 15), Fail},
+	}
+	for _, tt := range tests {
+		rep, err := live.Check(context.Background(), bytes.NewReader(encodeJPEG(t, tt.img, 90)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := rep.Check("pose_roll"); c.Status != tt.roll {
+			t.Errorf("%s: pose_roll %+v, want %s", tt.name, c, tt.roll)
+		}
+		if c, _ := rep.Check("background"); c.Status != NotAssessed {
+			t.Errorf("%s: background %+v in live mode", tt.name, c)
+		}
+	}
+}
