@@ -213,13 +213,14 @@ func (s *Service) Expire(ctx context.Context) (int, error) {
 			obj := "photo:" + itoa(id)
 			err := s.Store.DeletePhoto(ctx, id, StatusDeleted, "expired", s.Now().UTC(),
 				&model.AuditEntry{Actor: "system", Action: "photo.delete", Object: obj, Detail: "expired"})
+			if errors.Is(err, model.ErrConflict) {
+				continue // another instance, or a clerk marking it sent, got there first
+			}
 			if err != nil {
 				return n, err
 			}
 			n++
-		}
-		if n > 0 {
-			s.Log.Info("expired photos deleted", "count", n)
+			s.Log.Info("photo deleted", "photo_id", id, "reason", "expired")
 		}
 	}
 }

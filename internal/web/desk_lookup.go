@@ -75,6 +75,9 @@ func (s *Server) deskLookup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderDesk(w http.ResponseWriter, r *http.Request, status int, p *booth.Photo, code booth.Code, notice string) {
+	local := *p // the page shows the comune's local times
+	local.CreatedAt, local.ExpiresAt = p.CreatedAt.In(s.loc), p.ExpiresAt.In(s.loc)
+	p = &local
 	d := deskPage{Code: string(code), Photo: p, Checks: summaryLines(langOf(r), p.Checks), CanFetch: mayFetch(r, p), Notice: notice}
 	if d.CanFetch {
 		jpeg, err := s.Photos.Image(r.Context(), p)
