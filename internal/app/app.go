@@ -40,8 +40,21 @@ type App struct {
 	// Banner receives the one-time admin password on first start.
 	Banner io.Writer
 
-	listener net.Listener
-	http     *http.Server
+	listener  net.Listener
+	http      *http.Server
+	schedules []schedule
+}
+
+// schedule is periodic work a feature asks for; Run starts it with the workers and
+// stops it with them.
+type schedule struct {
+	every time.Duration
+	kind  string
+}
+
+// every asks Run to enqueue a job of kind once per interval.
+func (a *App) every(interval time.Duration, kind string) {
+	a.schedules = append(a.schedules, schedule{interval, kind})
 }
 
 // New opens and migrates the database, seeds it when empty and builds the services.
@@ -82,6 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, banner io.Wri
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Queue = jobs.New(st, log)
 	a.registerJobs()
+	a.every(time.Hour, "sessions.cleanup")
 	deps := web.Deps{Config: cfg, Store: st, Queue: a.Queue, Log: log, Key: key, Registry: reg}
 	for _, wire := range []func(context.Context, *web.Deps) error{a.wireBooking, a.wirePhoto, a.wireCampaign, a.wireCard} {
 		if err := wire(ctx, &deps); err != nil {
@@ -157,9 +171,12 @@ func (a *App) Run(ctx context.Context) error {
 	a.http = a.Web.HTTPServer(a.Config.Addr)
 	jobCtx, stopJobs := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(1)
 	go func() { defer wg.Done(); a.Queue.Run(jobCtx, a.Workers) }()
-	go func() { defer wg.Done(); a.Queue.Every(jobCtx, time.Hour, "sessions.cleanup") }()
+	for _, sc := range a.schedules {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.Queue.Every(jobCtx, sc.every, sc.kind) }()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(a.listener) }()

@@ -27,6 +27,6 @@ func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	d.Booking = e
 	d.Captcha = captcha.New(d.Key)
 	d.BookingLimits = web.NewBookingLimits()
-	go d.Queue.Every(ctx, time.Minute, engine.JobSweep)
+	a.every(time.Minute, engine.JobSweep)
 	return nil
 }

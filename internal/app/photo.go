@@ -35,11 +35,7 @@ func (a *App) wirePhoto(ctx context.Context, d *web.Deps) error {
 		return err
 	})
 	d.PhotoDeps = web.PhotoDeps{Photos: svc}
+	a.every(photoExpireEvery, photoExpireJob)
 	return nil
 }
 
-// RunPhotoSchedules enqueues the expiry job every hour until ctx ends. App.Run should
-// start it next to the session cleanup: go a.RunPhotoSchedules(jobCtx).
-func (a *App) RunPhotoSchedules(ctx context.Context) {
-	a.Queue.Every(ctx, photoExpireEvery, photoExpireJob)
-}

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) int {
 	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", "", "SMTP server host:port for outgoing e-mail (empty: e-mails are logged, not sent)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "From address of outgoing e-mail")
 	fs.StringVar(&cfg.Location, "location", cfg.Location, "time zone of the comune's opening hours")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted for rate limits and logs")
 	fs.StringVar(&cfg.CardTrust, "card-trust", "", "directory of CSCA certificates for CIE badge checks (default: the embedded Italian CSCA certificates)")
 	if code, ok := parseFlags(fs, args, stdio); !ok {
 		return code

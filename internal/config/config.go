@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ type Config struct {
 	MailFrom string
 	// Location is the comune's time zone: opening hours are local times.
 	Location string
+	// TrustedProxies are comma-separated CIDRs of reverse proxies whose
+	// X-Forwarded-For is believed; without them every client is the peer address.
+	TrustedProxies string
 	// CardTrust is a directory of CSCA certificates for badge checks; empty uses the
 	// embedded Italian CSCA certificates.
 	CardTrust string
@@ -86,12 +90,35 @@ func (c *Config) Validate() error {
 	if _, err := time.LoadLocation(c.Location); err != nil {
 		return fmt.Errorf("--location %q: %v", c.Location, err)
 	}
+	if _, err := c.ProxyPrefixes(); err != nil {
+		return err
+	}
 	if c.SecretKey != "" {
 		if b, err := hex.DecodeString(c.SecretKey); err != nil || len(b) != 32 {
 			return errors.New("--secret-key must be 64 hex characters (32 bytes)")
 		}
 	}
 	return nil
+}
+
+// ProxyPrefixes parses TrustedProxies.
+func (c *Config) ProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(f); aerr == nil {
+				p = netip.PrefixFrom(a, a.BitLen())
+			} else {
+				return nil, fmt.Errorf("--trusted-proxy %q: want CIDRs like 10.0.0.0/8 or addresses", f)
+			}
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // SQLitePath is where the embedded database lives.

@@ -114,17 +114,26 @@ func (q *Queue) Drain(ctx context.Context) error {
 }
 
 func (q *Queue) run(ctx context.Context, j *model.Job) {
+	// A job runs to its end even when the server is shutting down (an e-mail half sent
+	// must not count as a failed attempt), but never past its lease: after that another
+	// worker may take it, and a late outcome is refused by the lease check.
+	bg := context.WithoutCancel(ctx)
+	jobCtx, cancel := context.WithTimeout(bg, q.Lease)
+	defer cancel()
 	h, ok := q.handlers[j.Kind]
 	var err error
-	if !ok {
+	switch {
+	case !ok:
 		err = Permanent(fmt.Errorf("no handler for job kind %q", j.Kind))
-	} else {
-		err = safeCall(ctx, h, j.Payload)
+	case j.Attempts > j.MaxAttempts:
+		// Claimed again after its lease ran out on the last attempt: the job crashed or
+		// hung its worker every time, so running it again would loop forever.
+		err = Permanent(fmt.Errorf("gave up after %d attempts whose workers never reported back", j.MaxAttempts))
+	default:
+		err = safeCall(jobCtx, h, j.Payload)
 	}
-	// Record the outcome even when ctx is being cancelled, so a finished job is not rerun.
-	bg := context.WithoutCancel(ctx)
 	if err == nil {
-		if ferr := q.store.FinishJob(bg, j.ID); ferr != nil {
+		if ferr := q.store.FinishJob(bg, j.ID, j.Attempts); ferr != nil {
 			q.log.Error("job finish failed", "job_id", j.ID, "kind", j.Kind, "error", ferr)
 		}
 		return
@@ -133,7 +142,7 @@ func (q *Queue) run(ctx context.Context, j *model.Job) {
 	retry := !errors.As(err, &p) && j.Attempts < j.MaxAttempts
 	next := q.store.Now().Add(q.Backoff(j.Attempts))
 	q.log.Warn("job failed", "job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry", retry, "error", err)
-	if rerr := q.store.RetryJob(bg, j.ID, err.Error(), retry, next); rerr != nil {
+	if rerr := q.store.RetryJob(bg, j.ID, j.Attempts, err.Error(), retry, next); rerr != nil {
 		q.log.Error("job retry bookkeeping failed", "job_id", j.ID, "error", rerr)
 	}
 }

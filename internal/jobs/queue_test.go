@@ -207,3 +207,121 @@ func TestDedupKey(t *testing.T) {
 		t.Fatalf("counts %v %v", counts, err)
 	}
 }
+
+// A worker whose lease ran out must not overwrite the outcome of the worker that took
+// the job over (the reviewer's "runs twice, queued again" case).
+func TestStaleLeaseCannotOverwriteOutcome(t *testing.T) {
+	st := open(t, dsn(t))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	q := jobs.New(st, quiet)
+	q.Register("mail", func(context.Context, []byte) error { return nil })
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, nil, "mail", nil, time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	slow, err := st.ClaimJob(ctx, time.Minute) // worker A, then stuck
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Minute)
+	if err := q.Drain(ctx); err != nil { // worker B takes over and finishes
+		t.Fatal(err)
+	}
+	if err := st.RetryJob(ctx, slow.ID, slow.Attempts, "smtp timeout", true, now); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("late failure report: %v, want ErrLeaseLost", err)
+	}
+	j, _ := st.JobByID(ctx, slow.ID)
+	if j.State != model.JobDone {
+		t.Fatalf("state %s after the late report, want done", j.State)
+	}
+}
+
+// A job whose worker dies on every attempt is given up, not reclaimed forever.
+func TestCrashingJobIsGivenUp(t *testing.T) {
+	st := open(t, dsn(t))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	q := jobs.New(st, quiet)
+	ran := 0
+	q.Register("poison", func(context.Context, []byte) error { ran++; return nil })
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, nil, "poison", nil, time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	j0, _ := st.JobByID(ctx, 1)
+	for i := 0; i < j0.MaxAttempts; i++ { // each claim's worker "crashes"
+		if _, err := st.ClaimJob(ctx, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Minute)
+	}
+	if err := q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	j, _ := st.JobByID(ctx, 1)
+	if ran != 0 || j.State != model.JobFailed {
+		t.Fatalf("ran %d times, state %s; want given up", ran, j.State)
+	}
+}
+
+// On PostgreSQL a unique violation would abort the caller's transaction: a duplicate
+// dedup key inside a transaction must leave the caller's own change in place.
+func TestDedupInsideTransactionKeepsCallerChange(t *testing.T) {
+	st := open(t, dsn(t))
+	q := jobs.New(st, quiet)
+	q.Register("reminder", func(context.Context, []byte) error { return nil })
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, nil, "reminder", nil, time.Time{}, "booking:1"); err != nil {
+		t.Fatal(err)
+	}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := st.SetSetting(ctx, tx, "marker", "kept"); err != nil {
+			return err
+		}
+		if err := q.Enqueue(ctx, tx, "reminder", nil, time.Time{}, "booking:1"); err != nil {
+			return err
+		}
+		return st.SetSetting(ctx, tx, "marker2", "kept too")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"marker", "marker2"} {
+		if v, err := st.Setting(ctx, k); err != nil || v == "" {
+			t.Errorf("%s lost: %q %v", k, v, err)
+		}
+	}
+}
+
+// A job running when the server shuts down finishes instead of being cancelled and
+// charged a failed attempt.
+func TestShutdownLetsRunningJobFinish(t *testing.T) {
+	st := open(t, dsn(t))
+	q := jobs.New(st, quiet)
+	q.Poll = 5 * time.Millisecond
+	started := make(chan struct{})
+	q.Register("send", func(ctx context.Context, _ []byte) error {
+		close(started)
+		select {
+		case <-time.After(200 * time.Millisecond):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, nil, "send", nil, time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { q.Run(runCtx, 1); close(done) }()
+	<-started
+	cancel()
+	<-done
+	j, _ := st.JobByID(ctx, 1)
+	if j.State != model.JobDone || j.Attempts != 1 {
+		t.Fatalf("after shutdown: state %s, attempts %d, error %q", j.State, j.Attempts, j.LastError)
+	}
+}

@@ -15,6 +15,9 @@ type Limiter struct {
 	Burst  int
 	Window time.Duration
 	Now    func() time.Time
+	// MaxKeys bounds memory. When full even after forgetting idle keys, new keys are
+	// refused (fail closed): a flood of fresh keys must not switch the limit off.
+	MaxKeys int
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -28,7 +31,7 @@ type bucket struct {
 
 // New makes a limiter of burst events per window.
 func New(burst int, window time.Duration) *Limiter {
-	return &Limiter{Burst: burst, Window: window, Now: time.Now, buckets: map[string]*bucket{}}
+	return &Limiter{Burst: burst, Window: window, Now: time.Now, MaxKeys: 100000, buckets: map[string]*bucket{}}
 }
 
 // Result is one decision and what the client should be told.
@@ -37,6 +40,7 @@ type Result struct {
 	Limit     int
 	Remaining int
 	Reset     time.Duration // until the bucket is full again
+	Retry     time.Duration // until the next event is allowed (0 when allowed)
 }
 
 // Allow takes one token for key.
@@ -47,6 +51,12 @@ func (l *Limiter) Allow(key string) Result {
 	rate := float64(l.Burst) / l.Window.Seconds()
 	b, ok := l.buckets[key]
 	if !ok {
+		if l.MaxKeys > 0 && len(l.buckets) >= l.MaxKeys {
+			l.sweep(now)
+		}
+		if l.MaxKeys > 0 && len(l.buckets) >= l.MaxKeys {
+			return Result{Limit: l.Burst, Reset: l.Window, Retry: l.Window / time.Duration(max(1, l.Burst))}
+		}
 		b = &bucket{tokens: float64(l.Burst), last: now}
 		l.buckets[key] = b
 	}
@@ -59,11 +69,23 @@ func (l *Limiter) Allow(key string) Result {
 	}
 	r.Remaining = int(b.tokens)
 	r.Reset = time.Duration((float64(l.Burst) - b.tokens) / rate * float64(time.Second))
+	if !r.Allowed {
+		r.Retry = time.Duration((1 - b.tokens) / rate * float64(time.Second))
+	}
 	l.sweeps++
 	if l.sweeps >= 10000 {
 		l.sweep(now)
 	}
 	return r
+}
+
+// Refund gives back one event to key, e.g. for a login that succeeded.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.tokens = min(float64(l.Burst), b.tokens+1)
+	}
 }
 
 // sweep forgets full buckets so the map does not grow with every address ever seen.
@@ -83,6 +105,6 @@ func (r Result) SetHeaders(h http.Header) {
 	secs := int((r.Reset + time.Second - 1) / time.Second)
 	h.Set("X-RateLimit-Reset", strconv.Itoa(secs))
 	if !r.Allowed {
-		h.Set("Retry-After", strconv.Itoa(max(1, secs)))
+		h.Set("Retry-After", strconv.Itoa(max(1, int((r.Retry+time.Second-1)/time.Second))))
 	}
 }

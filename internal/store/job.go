@@ -27,9 +27,15 @@ func (s *Store) EnqueueJob(ctx context.Context, q Querier, j *model.Job, dedupKe
 	if dedupKey != "" {
 		key = dedupKey
 	}
+	// ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a
+	// violation aborts the caller's whole transaction, and with it the change that
+	// caused the job.
 	err := q.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, dedup_key, run_at, max_attempts, state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
 		j.Kind, j.Payload, key, Micros(j.RunAt), j.MaxAttempts, Micros(now), Micros(now)).Scan(&j.ID)
+	if err == sql.ErrNoRows {
+		return fmt.Errorf("enqueue %s: dedup key %q already queued: %w", j.Kind, dedupKey, model.ErrConflict)
+	}
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", j.Kind, s.translate(err))
 	}
@@ -59,22 +65,36 @@ func (s *Store) ClaimJob(ctx context.Context, lease time.Duration) (*model.Job, 
 	return &j, nil
 }
 
-// FinishJob marks a job done.
-func (s *Store) FinishJob(ctx context.Context, id int64) error {
-	_, err := s.Exec(ctx, `UPDATE jobs SET state = 'done', locked_until = 0, updated_at = ? WHERE id = ?`, Micros(s.Now()), id)
-	return err
+// ErrLeaseLost means another worker took the job over (its lease ran out): the outcome
+// of the late worker must not overwrite the new one's.
+var ErrLeaseLost = fmt.Errorf("job lease lost: %w", model.ErrConflict)
+
+// FinishJob marks a job done, if the caller still holds the lease of attempt.
+func (s *Store) FinishJob(ctx context.Context, id int64, attempt int) error {
+	res, err := s.Exec(ctx, `UPDATE jobs SET state = 'done', locked_until = 0, updated_at = ? WHERE id = ? AND state = 'running' AND attempts = ?`, Micros(s.Now()), id, attempt)
+	return leaseResult(res, err)
 }
 
-// RetryJob records a failure and schedules the next attempt at next, or marks the job
-// failed for good when retry is false.
-func (s *Store) RetryJob(ctx context.Context, id int64, errText string, retry bool, next time.Time) error {
+// RetryJob records a failure of attempt and schedules the next one at next, or marks
+// the job failed for good when retry is false; only while the caller holds the lease.
+func (s *Store) RetryJob(ctx context.Context, id int64, attempt int, errText string, retry bool, next time.Time) error {
 	state := model.JobQueued
 	if !retry {
 		state = model.JobFailed
 	}
-	_, err := s.Exec(ctx, `UPDATE jobs SET state = ?, last_error = ?, run_at = ?, locked_until = 0, updated_at = ? WHERE id = ?`,
-		state, errText, Micros(next), Micros(s.Now()), id)
-	return err
+	res, err := s.Exec(ctx, `UPDATE jobs SET state = ?, last_error = ?, run_at = ?, locked_until = 0, updated_at = ? WHERE id = ? AND state = 'running' AND attempts = ?`,
+		state, errText, Micros(next), Micros(s.Now()), id, attempt)
+	return leaseResult(res, err)
+}
+
+func leaseResult(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrLeaseLost
+	}
+	return nil
 }
 
 // JobByID reads one job (tests and the admin page).

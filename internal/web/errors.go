@@ -49,7 +49,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := model.ErrorCode(err)
 	status := statusOf(code)
 	if status >= 500 {
-		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", err)
+		s.Log.Error("request failed", "method", r.Method, "route", routeOf(r), "status", status, "error", err)
 	}
 	msg := model.ErrorMessage(err)
 	var field string

@@ -18,10 +18,22 @@ type loginData struct {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps redirects on this site: only local absolute paths are followed.
+// safeNext keeps redirects on this site: only a local absolute path is followed.
+// Browsers drop tabs and newlines and read "\\" as "/", so "/\t/evil.example" would
+// become "//evil.example": any control character or backslash is refused outright.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/op/"
+	const home = "/op/"
+	if !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\") || strings.HasPrefix(next, "//") {
+		return home
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return home
 	}
 	return next
 }
@@ -37,19 +49,27 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := strings.ToLower(strings.TrimSpace(r.PostForm.Get("username")))
+	if len(username) > 64 { // no account has a longer name; a long one is only a limiter key to spend memory on
+		username = username[:64]
+	}
 	data := loginData{Username: username, Next: safeNext(r.PostForm.Get("next"))}
 	lang := langOf(r)
 
-	// Both limits are spent before the password is checked, so a guesser learns nothing
-	// from timing or from which limit fired.
-	ipRes := s.loginLimit.Allow(clientIP(r))
-	userRes := s.userLimit.Allow(username)
-	res := ipRes
-	if !userRes.Allowed || userRes.Remaining < ipRes.Remaining {
-		res = userRes
+	// The address limit is checked first and alone: a client already refused must not
+	// create per-username buckets. Both are spent before the password is checked, so a
+	// guesser learns nothing from timing or from which limit fired.
+	ip := clientIP(r)
+	res := s.loginLimit.Allow(ip)
+	if res.Allowed {
+		if userRes := s.userLimit.Allow(username); !userRes.Allowed || userRes.Remaining < res.Remaining {
+			if !userRes.Allowed {
+				s.loginLimit.Refund(ip)
+			}
+			res = userRes
+		}
 	}
 	res.SetHeaders(w.Header())
-	if !ipRes.Allowed || !userRes.Allowed {
+	if !res.Allowed {
 		data.Error = pick(lang, "Troppi tentativi. Riprovi tra qualche minuto.", "Too many attempts. Try again in a few minutes.")
 		s.render(w, r, http.StatusTooManyRequests, "login.html", data)
 		return
@@ -68,11 +88,20 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		_ = auth.CheckPassword(dummyHash, r.PostForm.Get("password"))
 	}
 	if !ok {
-		_ = s.auditAs(r, "anonymous", "user.login_failed", "user:"+username, "")
+		// Never the typed name: people type passwords into the username box.
+		object := "user:unknown"
+		if u != nil {
+			object = "user:" + itoa(u.ID)
+		}
+		_ = s.auditAs(r, "anonymous", "user.login_failed", object, "")
 		data.Error = pick(lang, "Nome utente o password non corretti.", "Wrong username or password.")
 		s.render(w, r, http.StatusUnauthorized, "login.html", data)
 		return
 	}
+	// A successful login does not count against the address: colleagues behind the
+	// same office NAT must not lock each other out by logging in.
+	s.loginLimit.Refund(ip)
+	s.userLimit.Refund(username)
 	token, hash := auth.NewToken()
 	now := s.Store.Now()
 	if err := s.Store.CreateSession(r.Context(), &model.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL), IP: clientIP(r)}); err != nil {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,8 +36,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests logs one line per request: never the query string, which may carry codes
-// or tokens, and never a body.
+// logRequests logs one line per request by route pattern, never the raw path or query:
+// paths carry booking tokens and photo codes. Bodies are never logged.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -49,7 +51,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			return
 		}
-		s.Log.Info("http_request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		s.Log.Info("http_request", "method", r.Method, "route", routeOf(r), "status", sw.status,
 			"duration_ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "remote_ip", clientIP(r))
 	})
 }
@@ -62,7 +64,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.Log.Error("panic", "route", routeOf(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
@@ -87,9 +89,44 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the peer address. Sportello is meant to sit behind the comune's reverse
-// proxy only when configured so; trusting X-Forwarded-For by default would let anyone
-// dodge the rate limits.
+// realIP replaces the peer address with the client's when the peer is a configured
+// reverse proxy: the rightmost X-Forwarded-For entry that is not itself a trusted proxy.
+// Trusting the header from anyone else would let a client pick its own address and
+// dodge every rate limit.
+func (s *Server) realIP(next http.Handler) http.Handler {
+	if len(s.proxies) == 0 {
+		return next
+	}
+	trusted := func(a netip.Addr) bool {
+		for _, p := range s.proxies {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddrPort(r.RemoteAddr)
+		if err == nil && trusted(peer.Addr()) {
+			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break
+				}
+				if !trusted(a) || i == 0 {
+					r2 := *r
+					r2.RemoteAddr = netip.AddrPortFrom(a, 0).String()
+					r = &r2
+					break
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the client's address (after realIP).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -101,6 +138,14 @@ func clientIP(r *http.Request) string {
 // limitBody caps a request body; handlers that accept uploads set their own larger cap.
 func limitBody(w http.ResponseWriter, r *http.Request, n int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, n)
+}
+
+// routeOf is the matched route pattern, safe to log (no tokens or codes in it).
+func routeOf(r *http.Request) string {
+	if r.Pattern == "" {
+		return "unmatched"
+	}
+	return r.Pattern
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -23,7 +23,9 @@ type templates struct {
 	pages map[string]*template.Template
 }
 
-func templateFuncs() template.FuncMap {
+// templateFuncs are the helpers every page can use; dates are shown in the comune's
+// time zone, never in the server's UTC.
+func templateFuncs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"clock": model.ClockString,
 		"weekday": func(lang string, d time.Weekday) string {
@@ -33,18 +35,16 @@ func templateFuncs() template.FuncMap {
 			}
 			return it[d]
 		},
-		"date": func(t time.Time) string { return t.Format("02/01/2006") },
-		"datetime": func(t time.Time) string {
-			return t.Format("02/01/2006 15:04")
-		},
+		"date":     func(t time.Time) string { return t.In(loc).Format("02/01/2006") },
+		"datetime": func(t time.Time) string { return t.In(loc).Format("02/01/2006 15:04") },
 		"mapsURL": func(lat, lon float64) string {
 			return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f", lat, lon, lat, lon)
 		},
 	}
 }
 
-func parseTemplates() (*templates, error) {
-	base := template.New("layout").Funcs(templateFuncs())
+func parseTemplates(loc *time.Location) (*templates, error) {
+	base := template.New("layout").Funcs(templateFuncs(loc))
 	shared, err := fs.Glob(templateFS, "templates/part_*.html")
 	if err != nil {
 		return nil, err
@@ -105,8 +105,10 @@ func (p page) T(it, en string) string {
 // Asset returns the versioned URL of an embedded static file.
 func (p page) Asset(name string) string { return p.s.static.url(name) }
 
-// LangURL is the current page in the other language.
-func (p page) LangURL(lang string) string { return p.Path + "?lang=" + lang }
+// LangURL is the current page in another language. A relative query keeps the link on
+// this page: building it from the request path would let "/%2Fevil.example" become a
+// link to another site.
+func (p page) LangURL(lang string) string { return "?lang=" + lang }
 
 // render executes a page into a buffer first, so a template error becomes a clean 500
 // instead of half a page.

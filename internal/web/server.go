@@ -7,6 +7,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,7 @@ type Server struct {
 	userLimit  *ratelimit.Limiter // per attempted username, against spraying from many addresses
 	metrics    *httpMetrics
 	loc        *time.Location
+	proxies    []netip.Prefix
 }
 
 // New parses templates (failing if any is broken) and builds the route table.
@@ -56,7 +58,10 @@ func New(d Deps) (*Server, error) {
 	if s.loc, err = time.LoadLocation(d.Config.Location); err != nil {
 		return nil, err
 	}
-	if s.tmpl, err = parseTemplates(); err != nil {
+	if s.proxies, err = d.Config.ProxyPrefixes(); err != nil {
+		return nil, err
+	}
+	if s.tmpl, err = parseTemplates(s.loc); err != nil {
 		return nil, err
 	}
 	if s.static, err = newStaticFiles(); err != nil {
@@ -69,7 +74,7 @@ func New(d Deps) (*Server, error) {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbiddenOrigin)
 	}))
-	s.handler = s.recoverer(s.logRequests(s.securityHeaders(csrf.Handler(s.withSession(mux)))))
+	s.handler = s.realIP(s.recoverer(s.logRequests(s.securityHeaders(csrf.Handler(s.withSession(mux))))))
 	return s, nil
 }
 

@@ -44,7 +44,11 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			lang = c.Value
 		}
 		ctx = context.WithValue(ctx, langKey, lang)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		r2 := r.WithContext(ctx)
+		next.ServeHTTP(w, r2)
+		// The mux records the matched pattern on the copy; the logging and metrics
+		// middleware outside read it from the original.
+		r.Pattern = r2.Pattern
 	})
 }
 
