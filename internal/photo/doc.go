@@ -1,8 +1,15 @@
 // Package photo decides whether a portrait can become a CIE photo and makes it one.
 //
-// It decodes a JPEG or PNG once, analyses a copy of about one megapixel with the face
-// models (detection, 468-point mesh, person mask), runs every ICAO/CIE check with its
-// measured value, threshold and an instruction in Italian and English, and cuts the
-// 35×45 crop from the full-resolution pixels. There is no HTTP here: the booth, the
-// upload page and the desk all call the same Engine, which is safe for concurrent use.
+// It decodes a JPEG once (internal/photo/jpegscale keeps the DCT coefficients), analyses
+// a render of about one megapixel with the face models of internal/photo/face (detection,
+// the attention face mesh with eyelids and irises, the person mask), runs every ICAO/CIE
+// check of PRODUCT.md §2 with its measured value, threshold and an instruction in Italian
+// and English, and renders the 35×45 crop from full-resolution pixels of just that part.
+// There is no HTTP here: the booth, the upload page and the desk call the same Engine,
+// which holds no per-call state and is safe for concurrent use.
+//
+// Thresholds were set on the labelled portraits of testdata/portraits; the expression
+// model was cross-validated by person (Sample.Tuning). Yaw and pitch are judged with a
+// guard band over ±5° because the mesh's estimate spreads that much on frontal faces, and
+// head coverings are reported as not assessed: no measure told hats from hair.
 package photo

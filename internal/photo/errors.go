@@ -26,6 +26,7 @@ type InputError struct {
 	Err  error
 }
 
+// Error gives the English reason, then the decoder's own words when there are any.
 func (e *InputError) Error() string {
 	if e.Err != nil {
 		return e.EN + ": " + e.Err.Error()
