@@ -13,8 +13,9 @@ import (
 	"github.com/sportello/sportello/internal/ratelimit"
 )
 
-// PhotoDeps is what the booth, upload and desk pages need; package app fills it. With a
-// nil Photos the photo pages answer 503, so the rest of the site runs without the engine.
+// PhotoDeps is what the booth, upload and desk pages need; package app fills it (and
+// refuses to start when the photo engine does not load). A nil Photos, as in web tests
+// that build a Server by hand, makes the photo pages answer 503.
 type PhotoDeps struct {
 	Photos *booth.Service
 
