@@ -210,8 +210,9 @@ func run(clients, nBookings, nReads int, maxTime time.Duration, dsn string, diff
 		fmt.Printf("| %-28s | %7d | %8d | %6d | %7.2fs | %10.0f | %8s | %8s | %8s | %11.3f | %12.0f |\n", r.name, r.clients, r.ok, r.fail, r.elapsed.Seconds(),
 			float64(r.ok)/r.elapsed.Seconds(), pct(r.lat, 0.50), pct(r.lat, 0.99), pct(r.lat, 1), perOp, 1000/perOp)
 	}
-	fmt.Printf("\nCPU is the whole process: server, SQLite and the %d HTTP clients together. ops/CPU-sec is\n"+
-		"what one fully available core sustains; the machine's load average at the end was %s.\n", clients, loadAvg())
+	fmt.Printf("\nCPU is this whole process: the server (with SQLite, which runs in-process), and the %d HTTP\n"+
+		"clients; a PostgreSQL server's own CPU is not counted. ops/CPU-sec is what one fully available\n"+
+		"core sustains at that cost; the machine's load average at the end was %s.\n", clients, loadAvg())
 	used, err := a.Store.SlotUsage(ctx, officeID(ctx, a, office), time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
 	if err == nil {
 		total := 0
