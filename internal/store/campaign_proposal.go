@@ -287,14 +287,24 @@ func (s *Store) CampaignLetterCodes(ctx context.Context, q Querier) (map[string]
 	return out, rows.Err()
 }
 
-// ProposePlanned marks every planned proposal as sent now with the given deadline.
-func (s *Store) ProposePlanned(ctx context.Context, tx *Tx, now, deadline time.Time) error {
+// ProposePlanned marks the given planned proposals as sent now, each with its own
+// deadline, and their citizens as proposed.
+func (s *Store) ProposePlanned(ctx context.Context, tx *Tx, now time.Time, ps []*CampaignProposal) error {
 	if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ?`, CitizenProposed, Micros(now), CitizenPlanned); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, sent_at = ?, deadline = ? WHERE state = ?`,
-		ProposalProposed, Micros(now), Micros(deadline), ProposalPlanned)
-	return err
+	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_proposals SET state = ?, sent_at = ?, deadline = ? WHERE id = ? AND state = ?`))
+	if err != nil {
+		return s.translate(err)
+	}
+	defer upd.Close()
+	for _, p := range ps {
+		p.State, p.SentAt = ProposalProposed, now
+		if _, err := upd.ExecContext(ctx, ProposalProposed, Micros(now), Micros(p.Deadline), p.ID, ProposalPlanned); err != nil {
+			return s.translate(err)
+		}
+	}
+	return nil
 }
 
 // LockOffice serialises capacity checks on one office: PostgreSQL locks its row until

@@ -63,6 +63,11 @@ type fixture struct {
 // into a fresh database with the demo offices, and a campaign starting next Monday.
 func newFixture(t *testing.T, n int, perWeek int) *fixture {
 	t.Helper()
+	return newFixtureB(t, n, perWeek)
+}
+
+func newFixtureB(t testing.TB, n int, perWeek int) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	st := testdb.Open(t)
 	clk := &clock{t: time.Date(2026, 1, 7, 9, 0, 0, 0, time.UTC)}
@@ -79,6 +84,9 @@ func newFixture(t *testing.T, n int, perWeek int) *fixture {
 	svc.Register(q)
 	set := store.DefaultCampaignSettings(clk.Now())
 	set.Weeks = 8
+	if n > 10000 {
+		set.Weeks = 26
+	}
 	if err := st.SaveCampaignSettings(ctx, set); err != nil {
 		t.Fatal(err)
 	}
@@ -256,12 +264,32 @@ func TestExpiryAndReplan(t *testing.T) {
 	if n2, _ := f.svc.Remind(ctx); n2 != 0 {
 		t.Fatalf("second remind sent %d", n2)
 	}
-	// nothing expires before the deadline
-	if res, err := f.svc.Expire(ctx); err != nil || res.Expired != 0 {
-		t.Fatalf("early expire %+v %v", res, err)
+	// before the answer window closes only proposals whose appointment is within
+	// 72 hours expire, and each of them had its deadline passed
+	early, err := f.svc.Expire(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	before, _ := f.st.CampaignWeekUsage(ctx, nil)
+	for _, p := range f.proposals(t, "state = ?", store.ProposalExpired) {
+		if p.Deadline.After(f.clock.Now()) || f.svc.At(p.Day, p.Minute).Sub(f.clock.Now()) > 72*time.Hour {
+			t.Fatalf("expired early: %+v", p)
+		}
+	}
+	for _, p := range f.proposals(t, "state = ? AND run_id = ?", store.ProposalProposed, all[0].RunID) {
+		if !p.Deadline.After(f.clock.Now()) {
+			t.Fatalf("past its deadline but not expired: %+v", p)
+		}
+	}
+	if early.Expired > 0 && early.Run == nil {
+		t.Fatal("early expiry without a re-plan")
+	}
 	f.clock.Add(10 * 24 * time.Hour)
+	// every original silent proposal is past its answer window now, plus any early
+	// re-planned one whose appointment is near
+	silent = len(f.proposals(t, "state = ? AND deadline <= ?", store.ProposalProposed, store.Micros(f.clock.Now())))
+	if silent == 0 {
+		t.Fatal("nothing to expire")
+	}
 	res, err := f.svc.Expire(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +310,6 @@ func TestExpiryAndReplan(t *testing.T) {
 			}
 		}
 	}
-	_ = before
 	today := f.svc.today().Format(time.DateOnly)
 	for _, p := range f.proposals(t, "run_id = ?", res.Run.ID) {
 		if p.Day <= today || p.State != store.ProposalProposed || !p.Deadline.After(f.clock.Now()) {

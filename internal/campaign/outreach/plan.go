@@ -50,10 +50,12 @@ func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, er
 		if err != nil {
 			return err
 		}
-		// The first week planned is next week, so the proposal reaches the citizen
-		// before the appointment; a re-plan never plans into the past.
-		first := max(0, weekOf(set.Start, s.today())+1)
-		if kind == KindPlan && s.today().Before(set.Start) {
+		// The first week planned starts after today + 3 days, so every appointment
+		// leaves the citizen time to answer before the 72-hour confirmation limit; a
+		// re-plan never plans into the past.
+		soon := s.today().AddDate(0, 0, 3)
+		first := max(0, weekOf(set.Start, soon)+1)
+		if soon.Before(set.Start) {
 			first = 0
 		}
 		weeks := set.Weeks - first
@@ -102,8 +104,11 @@ func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, er
 				CF: c.CF, Household: c.Household, RunID: run.ID, OfficeID: caps[a.Office].Office.ID,
 				Day: a.Date.Format(time.DateOnly), Minute: a.Minute, Week: weekOf(set.Start, a.Date),
 				State: state, Channel: channelOf(c), LetterCode: newLetterCode(taken), Nonce: newNonce(),
-				Deadline: deadline, CreatedAt: s.now(), SentAt: sent,
+				CreatedAt: s.now(), SentAt: sent,
 			})
+			if kind == KindReplan {
+				ps[len(ps)-1].Deadline = s.answerBy(deadline, ps[len(ps)-1])
+			}
 		}
 		if err := s.Store.InsertCampaignProposals(ctx, tx, ps, citizenState); err != nil {
 			return err
@@ -125,6 +130,16 @@ func channelOf(c *store.CampaignCitizen) string {
 		return store.ChannelEmail
 	}
 	return store.ChannelLetter
+}
+
+// answerBy is a proposal's deadline: the campaign's answer window, but never later
+// than 72 hours before the appointment, the Ministry's confirmation rule (PRODUCT.md
+// §7), so an unconfirmed slot is freed while someone else can still take it.
+func (s *Service) answerBy(window time.Time, p *store.CampaignProposal) time.Time {
+	if limit := s.At(p.Day, p.Minute).Add(-72 * time.Hour); limit.Before(window) {
+		return limit
+	}
+	return window
 }
 
 // deadline is the end of the comune's day ConfirmDays from now.
@@ -152,7 +167,11 @@ func (s *Service) Send(ctx context.Context) (SendResult, error) {
 		if len(ps) == 0 {
 			return model.Errorf(model.EINVALID, "nothing to send: run the plan first")
 		}
-		if err := s.Store.ProposePlanned(ctx, tx, s.now(), s.deadline(set)); err != nil {
+		window := s.deadline(set)
+		for _, p := range ps {
+			p.Deadline = s.answerBy(window, p)
+		}
+		if err := s.Store.ProposePlanned(ctx, tx, s.now(), ps); err != nil {
 			return err
 		}
 		var mails []*store.CampaignProposal
