@@ -49,7 +49,7 @@ func TestBenchTable(t *testing.T) {
 	if live := rows[3]; !strings.Contains(live.Name, "live") || live.Stages.Segment != 0 || live.Stages.Crop != 0 || live.W != rows[2].W {
 		t.Fatalf("live row %+v", live)
 	}
-	for _, r := range rows {
+	for _, r := range rows[:3] {
 		s := r.Stages
 		if r.Total != s.Decode+s.Detect+s.Mesh+s.Segment+s.Checks+s.Crop {
 			// The total is the median of per-run sums; with one run it is that sum.

@@ -79,6 +79,11 @@ func (e *Engine) decode(r io.Reader) (*source, error) {
 
 // analyse runs the models on a ~1 MP copy and measures everything the checks need.
 func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysis, error) {
+	return e.analyseWith(ctx, src, t, nil)
+}
+
+// analyseWith is analyse with the detections given (a tracker's), or found when nil.
+func (e *Engine) analyseWith(ctx context.Context, src *source, t *Timings, given []Detection) (*analysis, error) {
 	start := time.Now()
 	small, err := src.analysisImage(e.opt.AnalysisPixels)
 	if err != nil {
@@ -91,11 +96,14 @@ func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	dets, err := e.model.Detect(small)
-	if err != nil {
-		return nil, err
+	dets := given
+	if dets == nil {
+		dets, err = e.model.Detect(small)
+		if err != nil {
+			return nil, err
+		}
+		mark(t, &start, func(t *Timings) *time.Duration { return &t.Detect })
 	}
-	mark(t, &start, func(t *Timings) *time.Duration { return &t.Detect })
 	a.dets = dets
 	a.main = -1
 	best := 0.0

@@ -310,3 +310,51 @@ func TestLiveMode(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackerFollows runs a Tracker over frames of one portrait: the frames after the
+// first reuse the mesh instead of the detector and must give the same verdicts.
+func TestTrackerFollows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	base := loadRGBA(t, synthBase)
+	small := resample(base, fullRect(base), 480, 480)
+	tilted := rotate(small, 15)
+	tr := testEngine(t).NewTracker()
+	tr.RedetectEvery = 3
+	tests := []struct {
+		img  *image.RGBA
+		roll Status
+	}{
+		{small, Pass}, {small, Pass}, {small, Pass}, {tilted, Fail}, {tilted, Fail}, {small, Pass},
+	}
+	var first *Report
+	for i, tt := range tests {
+		var tm Timings
+		rep, err := tr.Frame(context.Background(), tt.img, &tm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := rep.Check("pose_roll"); c.Status != tt.roll {
+			t.Errorf("frame %d: pose_roll %+v, want %s", i, c, tt.roll)
+		}
+		if detected := tm.Detect > 0; detected != (i%4 == 0) {
+			t.Errorf("frame %d: detector ran = %v", i, detected)
+		}
+		if i == 0 {
+			first = rep
+			continue
+		}
+		if tt.img == small {
+			// The tracked box differs from the detector's, and the mesh moves a little with
+			// its crop: about a degree of yaw on this face.
+			for id, tol := range map[string]float64{"pose_yaw": 1.5, "pose_roll": 1, "expression": 0.05, "crop_geometry": 0.02} {
+				a, _ := first.Check(id)
+				b, _ := rep.Check(id)
+				if a.Status != b.Status || math.Abs(a.Value-b.Value) > tol {
+					t.Errorf("frame %d: tracked %s %+v, detected %+v", i, id, b, a)
+				}
+			}
+		}
+	}
+}
