@@ -345,3 +345,54 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("audit verify: %d %q", code, out)
 	}
 }
+
+// TestAuditExpectHeadDetectsTailRemoval: deleting the newest rows leaves a valid chain;
+// only a head recorded outside the database (verify's output, the hourly checkpoint)
+// reveals it.
+func TestAuditExpectHeadDetectsTailRemoval(t *testing.T) {
+	apptest.RequirePostgresInCI(t)
+	db, dataDir := apptest.DSN(t)
+	s := startServer(t, dataDir, db)
+	adminPW := regexp.MustCompile(`Password: (\S+)`).FindStringSubmatch(s.stdout.String())[1]
+	for i := 0; i < 3; i++ {
+		login(t, client(), s.base, "admin", adminPW)
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = s.cmd.Wait()
+	verify := func(extra ...string) (string, int) {
+		args := append([]string{"audit", "verify", "--data", dataDir}, extra...)
+		if db != "" {
+			args = append(args, "--db", db)
+		}
+		cmd := command(context.Background(), args...)
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	out, code := verify()
+	m := regexp.MustCompile(`head (\d+:[0-9a-f]{64})`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	driver, dsn := "sqlite", filepath.Join(dataDir, "sportello.db")
+	stmts := []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`}
+	if db != "" {
+		driver, dsn = "pgx", db
+		stmts = []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`, `DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`}
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if out, code := verify(); code != 0 {
+		t.Fatalf("the chain alone should still look intact: %d %q", code, out)
+	}
+	if out, code := verify("--expect-head", m[1]); code != 1 || !strings.Contains(out, "recorded head missing") {
+		t.Fatalf("with the recorded head: exit %d %q", code, out)
+	}
+}

@@ -38,4 +38,3 @@ func (a *App) wirePhoto(ctx context.Context, d *web.Deps) error {
 	a.every(photoExpireEvery, photoExpireJob)
 	return nil
 }
-

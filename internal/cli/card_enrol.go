@@ -53,7 +53,7 @@ func runCardEnrolDB(ctx context.Context, stdio Stdio, args []string) int {
 			return usageError(stdio, cmd, "%v", err)
 		}
 	}
-	key, err := cfg.Key()
+	key, err := cfg.ExistingKey()
 	if err != nil {
 		return usageError(stdio, cmd, "%v", err)
 	}
@@ -63,6 +63,11 @@ func runCardEnrolDB(ctx context.Context, stdio Stdio, args []string) int {
 		return ExitFail
 	}
 	defer st.Close()
+	// The NIS lookup key derives from the server's secret: with another key the badge
+	// would be stored and never match at a door.
+	if err := st.CheckKeyFingerprint(ctx, config.KeyFingerprint(key), false); err != nil {
+		return usageError(stdio, cmd, "%v", err)
+	}
 	svc, err := badge.New(st, ts, key)
 	if err != nil {
 		return usageError(stdio, cmd, "%v", err)

@@ -162,9 +162,17 @@ func TestCardReadNeedsPCSCTag(t *testing.T) {
 }
 
 func TestCardEnrolSim(t *testing.T) {
-	data := t.TempDir()
-	code, out, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--holder", "Maria Rossi", "--group", "biblioteca", "--data", data)
-	if code != ExitOK || !strings.Contains(out, "enrolled badge 1: Maria Rossi (biblioteca), NIS …") {
+	a := apptest.New(t) // the server that owns the database and its key
+	serverKey := strings.Repeat("ab", 32)
+	enrol := func(key string, extra ...string) (int, string, string) {
+		args := []string{"card", "enrol", "--reader", "sim", "--data", a.Config.DataDir, "--secret-key", key}
+		if a.Config.DB != "" {
+			args = append(args, "--db", a.Config.DB)
+		}
+		return runCLI(t, append(args, extra...)...)
+	}
+	code, out, errs := enrol(serverKey, "--holder", "Maria Rossi", "--group", "biblioteca")
+	if code != ExitOK || !strings.Contains(out, ": Maria Rossi (biblioteca), NIS …") {
 		t.Fatalf("enrol: exit %d, %q %q", code, out, errs)
 	}
 	if strings.Contains(out, simcard.DemoHolder().NIS) {
@@ -172,14 +180,19 @@ func TestCardEnrolSim(t *testing.T) {
 	}
 	// The simulated card is personalised afresh (new key) on every run, yet it keeps
 	// the demo NIS: the second enrolment is refused as a duplicate.
-	if code, _, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--holder", "Maria Rossi", "--group", "biblioteca", "--data", data); code != ExitFail || !strings.Contains(errs, "already enrolled") {
+	if code, _, errs := enrol(serverKey, "--holder", "Maria Rossi", "--group", "biblioteca"); code != ExitFail || !strings.Contains(errs, "already enrolled") {
 		t.Fatalf("second enrol: exit %d, %q", code, errs)
 	}
-	if code, _, errs := runCLI(t, "card", "enrol", "--reader", "sim", "--group", "biblioteca", "--data", data); code != ExitUsage || !strings.Contains(errs, "holder") {
+	if code, _, errs := enrol(serverKey, "--group", "biblioteca"); code != ExitUsage || !strings.Contains(errs, "holder") {
 		t.Fatalf("no holder: exit %d, %q", code, errs)
 	}
-	if code, out, _ := runCLI(t, "audit", "verify", "--data", data); code != ExitOK || !strings.Contains(out, "OK: 1 rows") {
-		t.Fatalf("audit after enrol: %d %q", code, out)
+	// Another key would store a badge the server can never match: refused.
+	if code, _, errs := enrol(strings.Repeat("cd", 32), "--holder", "Luca Bianchi", "--group", "biblioteca"); code != ExitUsage || !strings.Contains(errs, "not the one this database was used with") {
+		t.Fatalf("wrong key: exit %d, %q", code, errs)
+	}
+	badges, err := a.Store.ListBadges(t.Context())
+	if err != nil || len(badges) != 1 {
+		t.Fatalf("badges %d %v", len(badges), err)
 	}
 }
 

@@ -4,6 +4,7 @@ package config
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -134,6 +135,31 @@ func (c *Config) DSN() string {
 
 // SecureCookies tells whether cookies must carry the Secure flag (served over HTTPS).
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// ExistingKey returns the configured or stored secret without ever creating one: tools
+// that work beside a running server must use its key, not a new one.
+func (c *Config) ExistingKey() ([]byte, error) {
+	if c.SecretKey != "" {
+		return hex.DecodeString(c.SecretKey)
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("no server key: give --secret-key (or SPORTELLO_SECRET_KEY) as the server has it, or --data pointing at the server's data directory: %w", err)
+	}
+	k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(k) != 32 {
+		return nil, fmt.Errorf("%s: not a 32-byte hex key", path)
+	}
+	return k, nil
+}
+
+// KeyFingerprint identifies a key without revealing it; the database remembers the
+// fingerprint of the key it was first used with.
+func KeyFingerprint(key []byte) string {
+	h := sha256.Sum256(append([]byte("sportello key fingerprint v1\x00"), key...))
+	return hex.EncodeToString(h[:8])
+}
 
 // Key returns the 32-byte secret, reading or creating DataDir/secret.key (mode 0600)
 // when none was configured, so a restart keeps links and encrypted photos valid.

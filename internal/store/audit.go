@@ -120,3 +120,29 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]*model.AuditEnt
 	}
 	return out, rows.Err()
 }
+
+// AuditRowHash returns the stored hash of row id (model.ErrNotFound when absent).
+func (s *Store) AuditRowHash(ctx context.Context, id int64) ([]byte, error) {
+	var h []byte
+	err := s.QueryRow(ctx, `SELECT hash FROM audit_log WHERE id = ?`, id).Scan(&h)
+	if err != nil {
+		return nil, fmt.Errorf("audit row %d: %w", id, s.translate(err))
+	}
+	return h, nil
+}
+
+// AuditHead returns the last row's id and hash (0 and nil on an empty log). Recorded
+// outside the database — the hourly checkpoint in the log, an operator's notes — it is
+// what detects removal of the newest rows, which the chain alone cannot.
+func (s *Store) AuditHead(ctx context.Context) (int64, []byte, error) {
+	var id int64
+	var h []byte
+	err := s.QueryRow(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&id, &h)
+	if err != nil {
+		if err = s.translate(err); err == model.ErrNotFound {
+			return 0, nil, nil
+		}
+		return 0, nil, err
+	}
+	return id, h, nil
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -143,4 +144,24 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 func (s *Store) SetSetting(ctx context.Context, q Querier, key, value string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// CheckKeyFingerprint records fp on first use and refuses a different one later: a
+// server started with another key would break every signed link and encrypted photo,
+// and a tool with another key would store records the server can never match.
+func (s *Store) CheckKeyFingerprint(ctx context.Context, fp string, create bool) error {
+	got, err := s.Setting(ctx, "key_fingerprint")
+	if errors.Is(err, model.ErrNotFound) {
+		if !create {
+			return fmt.Errorf("this database has no server key yet: start the server once first")
+		}
+		return s.SetSetting(ctx, s.Writer(), "key_fingerprint", fp)
+	}
+	if err != nil {
+		return err
+	}
+	if got != fp {
+		return fmt.Errorf("the secret key (fingerprint %s) is not the one this database was used with (%s): use the server's key", fp, got)
+	}
+	return nil
 }

@@ -63,23 +63,33 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // Migrate applies every embedded migration not yet applied, each in its own transaction.
-// It refuses to touch a database whose schema is newer than this binary knows: running
-// old code on a new schema could corrupt data.
+// It refuses to touch a database that has a migration this binary does not know — a
+// newer binary's — because running old code on a new schema could corrupt data. Feature
+// ranges mean "newer" is not simply "higher": any unknown applied version counts.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	ms, err := s.migrations()
 	if err != nil {
 		return nil, err
 	}
-	current, err := s.SchemaVersion(ctx)
-	if err != nil {
+	if _, err := s.SchemaVersion(ctx); err != nil {
 		return nil, err
 	}
-	known := 0
-	if len(ms) > 0 {
-		known = ms[len(ms)-1].version
+	if s.dialect == Postgres {
+		// Two instances starting together must not both apply 0001. A session lock on a
+		// dedicated connection, released when the connection goes back.
+		conn, err := s.write.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7346002)`); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7346002)`)
 	}
-	if current > known {
-		return nil, fmt.Errorf("database schema version %d is newer than this binary's %d: upgrade sportello", current, known)
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
 	}
 	done := map[int]bool{}
 	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
@@ -95,6 +105,11 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		done[v] = true
 	}
 	rows.Close()
+	for v := range done {
+		if !known[v] {
+			return nil, fmt.Errorf("database has migration %04d that this binary does not know (schema newer than this binary): upgrade sportello", v)
+		}
+	}
 	for _, m := range ms {
 		if done[m.version] {
 			continue
