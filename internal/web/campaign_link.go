@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/model"
@@ -89,4 +91,39 @@ func (s *Server) campaignAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "campaign_done.html", res)
+}
+
+type campaignCodeData struct {
+	Code, Year string
+	Error      string
+}
+
+func (s *Server) campaignCodeForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "campaign_code.html", campaignCodeData{})
+}
+
+// campaignCodeSubmit sends the citizen to the personal link of the letter's code.
+func (s *Server) campaignCodeSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.campaignAllow(w, r) {
+		return
+	}
+	limitBody(w, r, 4<<10)
+	d := campaignCodeData{Code: r.PostFormValue("code"), Year: strings.TrimSpace(r.PostFormValue("year"))}
+	year, err := strconv.Atoi(d.Year)
+	if err != nil || year < 1900 || year > 2100 {
+		d.Error = pick(langOf(r), "Indichi l'anno di nascita con quattro cifre.", "Enter your year of birth with four digits.")
+		s.render(w, r, http.StatusUnprocessableEntity, "campaign_code.html", d)
+		return
+	}
+	tok, err := s.Campaign.TokenByCode(r.Context(), d.Code, year)
+	if err != nil {
+		if c := model.ErrorCode(err); c == model.EINVALID || c == model.ENOTFOUND {
+			d.Error = pick(langOf(r), "Nessuna proposta in attesa corrisponde a codice e anno di nascita: controlli la lettera.", "No proposal awaiting an answer matches this code and year of birth: check your letter.")
+			s.render(w, r, statusOf(c), "campaign_code.html", d)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/c/"+tok, http.StatusSeeOther)
 }

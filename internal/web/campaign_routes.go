@@ -39,7 +39,10 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /op/campagna/lettere.zip", admin(s.campaignLetters))
 	mux.Handle("GET /op/campagna/export/{table}", admin(s.campaignExport))
 
-	// The personal link: no login, the signed token is the credential.
+	// The personal link: no login, the signed token is the credential. A letter's
+	// code and the birth year lead to it too, for those who cannot scan the QR.
+	mux.HandleFunc("GET /campagna", s.campaignCodeForm)
+	mux.HandleFunc("POST /campagna", s.campaignCodeSubmit)
 	mux.HandleFunc("GET /c/{token}", s.campaignLink)
 	mux.HandleFunc("POST /c/{token}", s.campaignAnswer)
 }

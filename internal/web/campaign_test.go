@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -173,6 +174,17 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		t.Fatalf("confirm page:\n%s", p)
 	}
 	campaignGet(t, anon, a.URL+link, http.StatusUnauthorized)
+	// a letter's code and birth year lead to the personal link
+	ps, _ := a.Store.CampaignProposals(context.Background(), nil, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
+	c, _ := a.Store.CampaignCitizen(context.Background(), ps[0].CF)
+	res, err := anon.PostForm(a.URL+"/campagna", url.Values{"code": {ps[0].LetterCode}, "year": {fmt.Sprint(c.Birth.Year())}})
+	if err != nil || res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/c/") {
+		t.Fatalf("code form: %v %v", res, err)
+	}
+	res.Body.Close()
+	if p := campaignPost(t, anon, a.URL+"/campagna", fmt.Sprintf("code=%s&year=%d", ps[0].LetterCode, c.Birth.Year()+1), http.StatusNotFound); !strings.Contains(p, `data-testid="code-error"`) {
+		t.Fatalf("wrong year page:\n%s", p)
+	}
 	campaignPost(t, anon, a.URL+link, "action=decline", http.StatusUnauthorized)
 	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/channels.csv", http.StatusOK); !strings.Contains(p, "email,30,1,0,0,29,") {
 		t.Fatalf("channels.csv:\n%s", p)

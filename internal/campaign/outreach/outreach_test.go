@@ -448,3 +448,35 @@ func TestMailThrottle(t *testing.T) {
 		t.Fatalf("waited %s for 6 messages at 3/minute", waited)
 	}
 }
+
+func TestTokenByCode(t *testing.T) {
+	f := newFixture(t, 12, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := f.proposals(t, "state = ?", store.ProposalProposed)[0]
+	tests := []struct {
+		name, code string
+		year       int
+		want       string // error code, "" for success
+	}{
+		{"match", p.LetterCode[:4] + " " + p.LetterCode[4:], 1960, ""},
+		{"wrong year", p.LetterCode, 1961, model.ENOTFOUND},
+		{"short", "1234", 1960, model.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := f.svc.TokenByCode(ctx, tt.code, tt.year)
+			if model.ErrorCode(err) != tt.want {
+				t.Fatalf("err %v, want %q", err, tt.want)
+			}
+			if tt.want == "" && tok != f.svc.Token(p) {
+				t.Fatal("wrong token")
+			}
+		})
+	}
+}
