@@ -3,6 +3,7 @@ package photo
 import (
 	"bytes"
 	"context"
+	"image"
 	"os"
 	"strings"
 	"testing"
@@ -75,5 +76,18 @@ func TestDjpegReference(t *testing.T) {
 	}
 	if _, err := DjpegTime(context.Background(), djpeg, "testdata/portraits/manifest.csv", 1); err == nil {
 		t.Fatal("djpeg accepted a CSV file")
+	}
+}
+
+// BenchmarkResampleCrop renders a crop-sized YCbCr region to the 827×1063 output, the
+// crop stage's main cost besides the JPEG encoder.
+func BenchmarkResampleCrop(b *testing.B) {
+	src := image.NewYCbCr(image.Rect(0, 0, 1100, 1400), image.YCbCrSubsampleRatio420)
+	for i := range src.Y {
+		src.Y[i] = uint8(i)
+	}
+	b.ResetTimer()
+	for range b.N {
+		resample(src, rect{10, 20, 1090, 1390}, 827, 1063)
 	}
 }

@@ -175,18 +175,25 @@ func resample(img image.Image, r rect, dw, dh int) *image.RGBA {
 		sx1 = max(sx1, t.start+len(t.w))
 	}
 	src := make([]float32, 3*(sx1-sx0))
-	cache := map[int][]float32{}
-	var free [][]float32
+	// Destination rows read source rows in non-decreasing order, so a ring of the last
+	// maxTaps horizontally resampled rows is all the cache needed.
+	maxTaps := 1
+	for _, t := range vy {
+		maxTaps = max(maxTaps, len(t.w))
+	}
+	ring := make([][]float32, maxTaps+1)
+	ringY := make([]int, len(ring))
+	for i := range ring {
+		ring[i] = make([]float32, 3*dw)
+		ringY[i] = -1 << 30
+	}
 	hrow := func(y int) []float32 {
-		if row, ok := cache[y]; ok {
+		slot := ((y % len(ring)) + len(ring)) % len(ring)
+		row := ring[slot]
+		if ringY[slot] == y {
 			return row
 		}
-		var row []float32
-		if n := len(free); n > 0 {
-			row, free = free[n-1], free[:n-1]
-		} else {
-			row = make([]float32, 3*dw)
-		}
+		ringY[slot] = y
 		read(y, sx0, sx1, src)
 		for i, t := range hx {
 			var cr, cg, cb float32
@@ -199,32 +206,29 @@ func resample(img image.Image, r rect, dw, dh int) *image.RGBA {
 			}
 			row[3*i], row[3*i+1], row[3*i+2] = cr, cg, cb
 		}
-		cache[y] = row
 		return row
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	acc := make([]float32, 3*dw)
 	for j, t := range vy {
-		for y := range cache {
-			if y < t.start {
-				free = append(free, cache[y])
-				delete(cache, y)
+		if len(t.w) == 1 {
+			// One source row: no blending to do.
+			copy(acc, hrow(t.start))
+		} else {
+			clear(acc)
+			for k, w := range t.w {
+				row := hrow(t.start + k)
+				for i := range acc {
+					acc[i] += w * row[i]
+				}
 			}
 		}
-		clear(acc)
-		for k, w := range t.w {
-			row := hrow(t.start + k)
-			for i := range acc {
-				acc[i] += w * row[i]
-			}
-		}
-		p := dst.PixOffset(0, j)
+		pix := dst.Pix[dst.PixOffset(0, j):][:4*dw]
 		for i := 0; i < dw; i++ {
-			dst.Pix[p] = clamp8(acc[3*i])
-			dst.Pix[p+1] = clamp8(acc[3*i+1])
-			dst.Pix[p+2] = clamp8(acc[3*i+2])
-			dst.Pix[p+3] = 255
-			p += 4
+			pix[4*i] = clamp8(acc[3*i])
+			pix[4*i+1] = clamp8(acc[3*i+1])
+			pix[4*i+2] = clamp8(acc[3*i+2])
+			pix[4*i+3] = 255
 		}
 	}
 	return dst
