@@ -165,6 +165,15 @@ func TestBookingCitizenFlow(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `data-testid="booking-cancelled"`) {
 		t.Fatalf("cancel: %d %.500s", st, body)
 	}
+	if tok := strings.TrimPrefix(moved, "/prenota/gestisci/"); strings.Contains(a.Log.String(), tok) || strings.Contains(a.Log.String(), strings.TrimPrefix(form, "/prenota/dati/")) {
+		t.Error("a signed link reached the request log")
+	}
+	if !strings.Contains(a.Log.String(), `/prenota/gestisci/{token}/annulla`) {
+		t.Error("request not logged by its route")
+	}
+	if strings.Contains(a.Log.String(), "mario.rossi@example.it") {
+		t.Error("an e-mail address reached the log")
+	}
 	msgs = sink.Wait(t, 3, 15*time.Second)
 	if p, _ := smtptest.Parse(msgs[2].Raw); !strings.HasPrefix(p.Subject, "Prenotazione annullata") || !strings.Contains(string(p.Attachments[0].Data), "METHOD:CANCEL") {
 		t.Fatalf("cancel mail %q", p.Subject)
