@@ -112,7 +112,8 @@ func shiftInside(r rect, w, h float64) rect {
 func sq(v float64) float64 { return v * v }
 
 // checkGeometry finds the possible CIE crop and judges whether the source can give it and
-// at what resolution. The value is the out-of-frame share of the ideal crop when none fits.
+// at what resolution. When none fits, the value is the share of the ideal crop (75 %, 60 %,
+// centred) that falls outside the picture.
 func (a *analysis) checkGeometry() (Result, Result) {
 	w, ht := float64(a.src.w), float64(a.src.h)
 	h := a.head()
@@ -122,7 +123,8 @@ func (a *analysis) checkGeometry() (Result, Result) {
 	Hc := (h.chin - h.crown) / 0.75
 	if plan == nil {
 		geo.Status = Fail
-		geo.Value = 0
+		geo.Value = round3(outside(idealCrop(h), w, ht))
+		geo.Unit = "share of the ideal crop outside the picture"
 		geo.Note = why
 	} else {
 		a.plan = plan
@@ -139,4 +141,22 @@ func (a *analysis) checkGeometry() (Result, Result) {
 		res.Note = fmt.Sprintf("the 35×45 crop would be %.0f px high in the source; %d px are needed with at most %.2f× enlargement", Hc, minOutHeight, maxUpscale)
 	}
 	return geo, res
+}
+
+// idealCrop is the crop the rules aim at: face 75 %, eyes 60 % from the bottom, centred.
+func idealCrop(h head) rect {
+	Hc := (h.chin - h.crown) / 0.75
+	W := Hc * frameAspect
+	y0 := h.eyes - 0.4*Hc
+	return rect{h.cx - W/2, y0, h.cx + W/2, y0 + Hc}
+}
+
+// outside is the share of r's area that lies outside the w×h picture.
+func outside(r rect, w, h float64) float64 {
+	a := r.W() * r.H()
+	if a <= 0 {
+		return 1
+	}
+	in := max(0, min(r.X1, w)-max(r.X0, 0)) * max(0, min(r.Y1, h)-max(r.Y0, 0))
+	return 1 - in/a
 }

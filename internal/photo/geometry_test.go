@@ -48,3 +48,20 @@ func TestPlanCrop(t *testing.T) {
 		})
 	}
 }
+
+func TestOutside(t *testing.T) {
+	tests := []struct {
+		r    rect
+		want float64
+	}{
+		{rect{0, 0, 10, 10}, 0},
+		{rect{-5, 0, 5, 10}, 0.5},
+		{rect{-10, -10, 10, 10}, 0.75},
+		{rect{20, 20, 30, 30}, 1},
+	}
+	for _, tt := range tests {
+		if got := outside(tt.r, 10, 10); got != tt.want {
+			t.Errorf("outside(%+v) = %g, want %g", tt.r, got, tt.want)
+		}
+	}
+}
