@@ -45,10 +45,7 @@ func (s *Store) InsertBooking(ctx context.Context, tx *Tx, b *booking.Booking) e
 	if err := s.replaceUnits(ctx, tx, b); err != nil {
 		return err
 	}
-	if len(b.Persons) == 0 {
-		return nil // a hold: the people come with the confirmation
-	}
-	return s.ReplacePersons(ctx, tx, b)
+	return s.InsertPersons(ctx, tx, b)
 }
 
 // UpdateBooking saves a booking's mutable fields; with units true it also rewrites the
@@ -97,6 +94,11 @@ func (s *Store) ReplacePersons(ctx context.Context, tx *Tx, b *booking.Booking) 
 	if _, err := tx.Exec(ctx, `DELETE FROM booking_people WHERE booking_id = ?`, b.ID); err != nil {
 		return err
 	}
+	return s.InsertPersons(ctx, tx, b)
+}
+
+// InsertPersons adds the people of a booking that has none yet (a hold being confirmed).
+func (s *Store) InsertPersons(ctx context.Context, tx *Tx, b *booking.Booking) error {
 	if len(b.Persons) == 0 {
 		return nil
 	}

@@ -77,7 +77,7 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 		if err := e.Store.UpdateBooking(ctx, tx, b, false); err != nil {
 			return err
 		}
-		if err := e.Store.ReplacePersons(ctx, tx, b); err != nil {
+		if err := e.Store.InsertPersons(ctx, tx, b); err != nil {
 			return err
 		}
 		return e.scheduleNotices(ctx, tx, b, st, mailConfirmed)

@@ -13,7 +13,7 @@ import (
 
 // message writes a booking e-mail in the citizen's language, with the calendar entry.
 func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (*mail.Message, error) {
-	o, err := e.Store.OfficeByID(ctx, b.OfficeID)
+	o, err := e.Office(ctx, b.OfficeID)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 }
 
 func (e *Engine) serviceByID(ctx context.Context, id int64) (*booking.Service, error) {
-	svcs, err := e.Store.BookingServices(ctx, false)
+	svcs, err := e.Services(ctx)
 	if err != nil {
 		return nil, err
 	}
