@@ -204,6 +204,14 @@ func (l *letterWriter) wrap(s string, width float64) []string {
 	return out
 }
 
+// phone is the phone line's number, or a description when none is configured.
+func (l *letterWriter) phone(none, article string) string {
+	if l.b.Phone == "" {
+		return none
+	}
+	return article + l.b.Phone
+}
+
 func (l *letterWriter) header(lt *Letter, office string) {
 	l.doc.AddPage()
 	l.y = 18
@@ -253,7 +261,7 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.para(Sans, 10, w, "• Inquadri il codice QR con lo smartphone, oppure apra il link qui sotto: può confermare, scegliere un altro giorno o ufficio, rinunciare, e confermare per tutta la famiglia.", true)
 	l.line(letterMargin+3, Sans, 9, lt.Link)
 	l.y += 1.5
-	l.para(Sans, 10, w, "• Oppure chiami il "+l.b.Phone+" (servizio automatico a toni): digiti il codice personale e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.", true)
+	l.para(Sans, 10, w, "• Oppure chiami "+l.phone("il servizio telefonico del Comune", "il ")+" (servizio automatico a toni): digiti il codice personale e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.", true)
 	l.para(Sans, 10, w, "• Senza risposta entro la data indicata l'appuntamento viene annullato e le sarà proposto un nuovo orario.", true)
 	l.y += 2
 	l.line(letterMargin, SansBold, 11, "Cosa portare")
@@ -273,7 +281,7 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.para(Sans, 10, w, "• Scan the QR code with your phone or open the link below: you can confirm, pick another day or office, decline, and confirm for your whole household.", true)
 	l.line(letterMargin+3, Sans, 9, lt.Link)
 	l.y += 1.5
-	l.para(Sans, 10, w, "• Or call "+l.b.Phone+" (automatic keypad line): enter your personal code and year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.", true)
+	l.para(Sans, 10, w, "• Or call "+l.phone("the comune's phone line", "")+" (automatic keypad line): enter your personal code and year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.", true)
 	l.para(Sans, 10, w, "• Without an answer by that date the appointment is cancelled and you will be offered a new one.", true)
 	l.y += 2
 	l.line(letterMargin, SansBold, 11, "What to bring")

@@ -30,8 +30,9 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // fakeMailer records messages and bounces addresses starting with "bounce".
 type fakeMailer struct {
-	mu   sync.Mutex
-	sent []*mail.Message
+	mu        sync.Mutex
+	sent      []*mail.Message
+	failFirst int // temporary failures before anything goes through
 }
 
 type bounce struct{}
@@ -46,6 +47,10 @@ func (f *fakeMailer) Send(_ context.Context, m *mail.Message) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failFirst > 0 {
+		f.failFirst--
+		return fmt.Errorf("421 4.3.0 relay busy")
+	}
 	f.sent = append(f.sent, m)
 	return nil
 }
@@ -478,5 +483,33 @@ func TestTokenByCode(t *testing.T) {
 				t.Fatal("wrong token")
 			}
 		})
+	}
+}
+
+// TestMailRetried: a relay that refuses for a while delays the proposals; the queue
+// retries them after its backoff and every one is delivered once.
+func TestMailRetried(t *testing.T) {
+	f := newFixture(t, 9, 200)
+	ctx := context.Background()
+	f.mail.failFirst = 3
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := f.svc.Send(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mail.sent) != sent.Emails-1-3 { // one bounced, three refused for now
+		t.Fatalf("first pass delivered %d of %d", len(f.mail.sent), sent.Emails)
+	}
+	f.clock.Add(time.Minute)
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mail.sent) != sent.Emails-1 {
+		t.Fatalf("after the backoff %d of %d delivered", len(f.mail.sent), sent.Emails-1)
 	}
 }

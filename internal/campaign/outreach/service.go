@@ -49,7 +49,7 @@ func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, secret
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("sportello campaign link v1"))
 	return &Service{
-		Store: st, Queue: q, Mailer: m, Log: log, BaseURL: baseURL, Loc: loc, Comune: "Comune di Milano", Phone: "(numero del servizio telefonico)",
+		Store: st, Queue: q, Mailer: m, Log: log, BaseURL: baseURL, Loc: loc, Comune: "Comune di Milano",
 		Now: time.Now, Wait: time.Sleep, key: mac.Sum(nil),
 	}
 }

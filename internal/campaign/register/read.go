@@ -204,7 +204,7 @@ func parseRow(rec []string, frailCol bool, opt Options) (Citizen, []string) {
 	f := func(i int) string { return strings.TrimSpace(rec[i]) }
 	code, err := codicefiscale.Parse(f(0))
 	if err != nil {
-		why = append(why, "codice_fiscale: "+err.Error())
+		why = append(why, "codice_fiscale: "+strings.TrimPrefix(err.Error(), "codice fiscale: "))
 	} else {
 		c.CF = code.String()
 	}

@@ -1,0 +1,85 @@
+package outreach
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sportello/sportello/internal/store"
+	"github.com/sportello/sportello/internal/testenv"
+)
+
+// TestLetterQRLeadsToProposal prints the letters of a send, rasterises the first
+// page as a mail house would print it (pdftoppm), reads the QR code back (zbarimg)
+// and opens the proposal with the link it carries.
+func TestLetterQRLeadsToProposal(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, err := f.svc.Letters(ctx, &buf)
+	if err != nil || n == 0 {
+		t.Fatalf("letters %d %v", n, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil || len(zr.File) != 1 {
+		t.Fatalf("zip: %v", err)
+	}
+	rc, _ := zr.File[0].Open()
+	pdfData, _ := io.ReadAll(rc)
+	rc.Close()
+	pdftoppm := testenv.LookPath(t, "pdftoppm")
+	zbarimg := testenv.LookPath(t, "zbarimg")
+	dir := t.TempDir()
+	pdfPath := filepath.Join(dir, "letters.pdf")
+	if err := os.WriteFile(pdfPath, pdfData, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(pdftoppm, "-r", "150", "-f", "1", "-l", "1", "-png", pdfPath, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	if len(pages) != 1 {
+		t.Fatalf("pages %v", pages)
+	}
+	out, err := exec.Command(zbarimg, "-q", "--raw", pages[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	link := strings.TrimSpace(string(out))
+	token, ok := strings.CutPrefix(link, "https://comune.example/c/")
+	if !ok {
+		t.Fatalf("QR holds %q", link)
+	}
+	v, err := f.svc.Open(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Proposal.Channel != store.ChannelLetter {
+		t.Fatalf("the first letter's QR opens a %s proposal", v.Proposal.Channel)
+	}
+	// letters come sorted by postcode: the first page belongs to the lowest one
+	letters, _ := f.st.CampaignProposals(ctx, nil, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
+	for _, p := range letters {
+		c, _ := f.st.CampaignCitizen(ctx, p.CF)
+		if c.Postcode < v.Citizen.Postcode {
+			t.Fatalf("first letter has postcode %s, but %s exists", v.Citizen.Postcode, c.Postcode)
+		}
+	}
+	if dir := os.Getenv("SPORTELLO_SCREENSHOTS"); dir != "" {
+		data, _ := os.ReadFile(pages[0])
+		_ = os.MkdirAll(dir, 0o755)
+		_ = os.WriteFile(filepath.Join(dir, "campaign_letter_front.png"), data, 0o644)
+	}
+}
