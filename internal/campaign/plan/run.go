@@ -71,7 +71,7 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 	m.k = k
 	m.selectNearest(k)
 	if len(m.hhs) > directLimit {
-		y, err := m.samplePrices(sampleHouseholds)
+		y, err := m.samplePrices(min(max(len(m.hhs)/4, sampleMin), sampleMax))
 		if err != nil {
 			return nil, err
 		}

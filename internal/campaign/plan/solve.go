@@ -72,7 +72,9 @@ func (m *model) solveLP() (*lp, error) {
 		}
 		if len(v.unpin) > 0 {
 			// New nodes change the numbering: build again and restart from a
-			// fresh warm start.
+			// fresh warm start. Pinning afresh at the new prices instead looks
+			// cheaper but oscillates: the few free households cannot absorb the
+			// pinned loads, prices swing and ever more households get pinned wrong.
 			for _, h := range v.unpin {
 				m.pin[h] = -1
 			}
