@@ -75,7 +75,11 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	fmt.Fprintf(stdio.Out, "planned %d of %d people (%d households) into %d offices over %d weeks from %s\n",
 		len(res.Assignments), st.People, st.Households, len(offs), *weeks, day.Format("2006-01-02"))
 	fmt.Fprintf(stdio.Out, "cost %.2f  lower bound %.2f  gap %.4f%%  (split households repaired: %d)\n", st.Cost, st.Bound, 100*st.Gap, st.Repaired)
-	fmt.Fprintf(stdio.Out, "bound proof: %d solve round(s), %d excluded arcs priced with the duals, none with negative reduced cost left\n", st.Rounds, st.ArcsPriced)
+	if st.Proven {
+		fmt.Fprintf(stdio.Out, "bound proof: %d solve round(s); the last priced %d arcs left out of the graph with the duals, none with a negative reduced cost: the bound is the full model's LP optimum\n", st.Rounds, st.ArcsPriced)
+	} else {
+		fmt.Fprintf(stdio.Out, "bound: a valid Lagrangian bound after %d rounds, not yet the full model's LP optimum\n", st.Rounds)
+	}
 	fmt.Fprintf(stdio.Out, "time: model %v, solve %v, repair+fill %v\n", st.Build.Round(time.Millisecond), st.Solve.Round(time.Millisecond), st.RepairFill.Round(time.Millisecond))
 	fmt.Fprintf(stdio.Out, "wrote %s\n", *out)
 	if len(res.Unplanned) > 0 {

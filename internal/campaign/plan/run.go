@@ -25,8 +25,12 @@ type Stats struct {
 	// full model with the same number of people left out, both in points.
 	Cost, Bound float64
 	Gap         float64 // (Cost - Bound) / Bound
-	Repaired    int     // households the flow split, placed whole
-	Unplanned   int     // people without a proposal
+	// Proven says the last pricing found no arc of the full model with a negative
+	// reduced cost, so the relaxation solved is the full model's. Bound is a valid
+	// lower bound either way.
+	Proven    bool
+	Repaired  int // households the flow split, placed whole
+	Unplanned int // people without a proposal
 	// UnplannedLP is how many people the relaxation itself could not plan; when
 	// Unplanned exceeds it, splitting households cost places and Bound is for fewer
 	// people left out than the plan has.
@@ -114,6 +118,7 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 		}
 	}
 	st.Unpinned = sol.unpinned
+	st.Proven = sol.proven
 	st.Repaired = pl.repaired
 	st.Unplanned = len(res.Unplanned)
 	st.UnplannedLP = int(sol.unplanned)

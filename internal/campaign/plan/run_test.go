@@ -213,7 +213,7 @@ func TestRunSyntheticGap(t *testing.T) {
 	for _, tt := range []struct {
 		people int
 		gap    float64
-	}{{2000, 0.03}, {20000, 0.002}} {
+	}{{2000, 0.03}, {20000, 0.002}, {40000, 0.002}} {
 		t.Run(fmt.Sprint(tt.people), func(t *testing.T) {
 			n := tt.people
 			s := NewSynthetic(n, 7, false)
@@ -222,8 +222,13 @@ func TestRunSyntheticGap(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkPlan(t, s.People, s.Offices, s.Params, res)
-			if res.Stats.Gap > tt.gap || res.Stats.Unplanned > 0 {
-				t.Fatalf("gap %.4f%%, %d unplanned", 100*res.Stats.Gap, res.Stats.Unplanned)
+			if res.Stats.Gap > tt.gap || res.Stats.Unplanned > 0 || !res.Stats.Proven {
+				t.Fatalf("gap %.4f%%, %d unplanned, proven %v", 100*res.Stats.Gap, res.Stats.Unplanned, res.Stats.Proven)
+			}
+			// Past directLimit households some must be pinned, and the bound
+			// must still be the full model's (Proven above).
+			if res.Stats.Households > directLimit && res.Stats.Pinned == 0 {
+				t.Fatalf("%d households and none pinned", res.Stats.Households)
 			}
 		})
 	}

@@ -18,6 +18,7 @@ type lp struct {
 	priced    int   // excluded arcs priced in the last round
 	added     int   // arcs pricing added back over all rounds
 	unpinned  int   // pinned households pricing turned back into nodes
+	proven    bool  // the last pricing found nothing to put back
 }
 
 // maxRounds stops pricing from looping forever on a bug; a few rounds are the
@@ -62,6 +63,7 @@ func (m *model) solveLP() (*lp, error) {
 		bound += extra
 		if (len(v.missing) == 0 && len(v.unpin) == 0) || out.rounds == maxRounds {
 			out.res, out.bound = res, bound
+			out.proven = len(v.missing) == 0 && len(v.unpin) == 0
 			for _, a := range m.overArc {
 				out.unplanned += res.Flow[a]
 			}
