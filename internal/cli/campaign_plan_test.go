@@ -136,7 +136,7 @@ func TestCampaignBench(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 5 || !strings.Contains(lines[1], "gap") || !strings.HasPrefix(strings.TrimSpace(lines[2]), "1500") ||
+	if len(lines) != 7 || !strings.Contains(lines[1], "gap") || !strings.HasPrefix(strings.TrimSpace(lines[2]), "1500") ||
 		!strings.HasPrefix(strings.TrimSpace(lines[3]), "3000") {
 		t.Fatalf("unexpected table:\n%s", stdout)
 	}
