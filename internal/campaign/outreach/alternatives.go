@@ -45,12 +45,15 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 			quota = maxSlots / 2
 		}
 		found := 0
+		g, err := s.gridOf(ctx, oc.Office.ID, set)
+		if err != nil {
+			return nil, err
+		}
+		par := g.parallel(oc.PerWeek)
 		for d := s.today().AddDate(0, 0, 1); found < quota && weekOf(set.Start, d) < set.Weeks; d = d.AddDate(0, 0, 1) {
 			w := weekOf(set.Start, d)
-			if w < 0 || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-				continue
-			}
-			if usage[store.CellKey{Office: oc.Office.ID, Week: w}] >= oc.PerWeek {
+			times := g.days[d.Weekday()]
+			if w < 0 || len(times) == 0 || usage[store.CellKey{Office: oc.Office.ID, Week: w}] >= oc.PerWeek {
 				continue
 			}
 			day := d.Format(time.DateOnly)
@@ -61,13 +64,16 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 			if err != nil {
 				return nil, err
 			}
-			par := parallel(oc.PerWeek, set)
 			// offer the free time nearest the proposal's own: who was proposed the
 			// afternoon probably prefers an afternoon
-			n := (dayClose - dayOpen) / set.MinutesPerApp
-			first := min(max((p.Minute-dayOpen)/set.MinutesPerApp, 0), n-1)
-			for k := 0; k < n; k++ {
-				m := dayOpen + ((first+k)%n)*set.MinutesPerApp
+			first := 0
+			for i, m := range times {
+				if abs(m-p.Minute) < abs(times[first]-p.Minute) {
+					first = i
+				}
+			}
+			for k := range times {
+				m := times[(first+k)%len(times)]
 				if slots[m] < par {
 					out = append(out, Slot{ID: slotID(oc.Office.ID, day, m), OfficeID: oc.Office.ID, Office: oc.Office.Name,
 						Address: oc.Office.Address, At: s.At(day, m), Same: oc.Office.ID == p.OfficeID})
@@ -87,4 +93,11 @@ func dist(lat1, lon1, lat2, lon2 float64) float64 {
 	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Sqrt(a))
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

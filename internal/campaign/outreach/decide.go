@@ -211,11 +211,15 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 		return err
 	}
 	d, _ := time.Parse(time.DateOnly, day)
-	if !d.After(s.today()) || minute < dayOpen || minute >= dayClose || (minute-dayOpen)%set.MinutesPerApp != 0 {
+	g, err := s.gridOf(ctx, office, set)
+	if err != nil {
+		return err
+	}
+	if !d.After(s.today()) || !g.has(d.Weekday(), minute) {
 		return model.FieldError("slot", "that time is not offered")
 	}
 	week := weekOf(set.Start, d)
-	if week < 0 || week >= set.Weeks || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+	if week < 0 || week >= set.Weeks {
 		return model.FieldError("slot", "that day is outside the campaign")
 	}
 	caps, err := s.capacityOf(ctx, office)
@@ -235,7 +239,7 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 	if same {
 		used--
 	}
-	if used >= caps || slots[minute] >= parallel(caps, set) {
+	if used >= caps || slots[minute] >= g.parallel(caps) {
 		return model.Errorf(model.ECONFLICT, "that time was just taken: please choose another")
 	}
 	p.OfficeID, p.Day, p.Minute, p.Week = office, day, minute, week
@@ -253,17 +257,4 @@ func (s *Service) capacityOf(ctx context.Context, office int64) (int, error) {
 		}
 	}
 	return 0, model.FieldError("slot", "that office takes no campaign appointments")
-}
-
-// The campaign's counter day, on a grid of MinutesPerApp.
-const (
-	dayOpen  = 8*60 + 30
-	dayClose = 16*60 + 30
-)
-
-// parallel is how many people one slot time takes: the weekly capacity spread over
-// five days of grid slots, at least one.
-func parallel(perWeek int, set *store.CampaignSettings) int {
-	slots := 5 * (dayClose - dayOpen) / set.MinutesPerApp
-	return max(1, (perWeek+slots-1)/slots)
 }
