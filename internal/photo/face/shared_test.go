@@ -9,13 +9,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/sportello/sportello/internal/testenv"
 )
 
-// sharedPortraits is the project's labelled portrait set, which lives beside
-// the repository (CI clones main with shared/ next to it).
-const sharedPortraits = "../../../../shared/testdata/portraits"
+// sharedPortraits is the project's labelled portrait set, copied into the photo
+// package's testdata with its manifest, sources and licences.
+const sharedPortraits = "../testdata/portraits"
 
 // Over the whole labelled set: every portrait has its face found, the
 // two-face composites have two, and open eyes measure open.
@@ -29,7 +27,9 @@ func TestSharedPortraitSet(t *testing.T) {
 		t.Skip("whole-set evaluation")
 	}
 	f, err := os.Open(filepath.Join(sharedPortraits, "manifest.csv"))
-	testenv.Require(t, err == nil, "shared/testdata/portraits beside the repository")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err != nil {
 		return
 	}

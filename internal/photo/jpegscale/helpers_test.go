@@ -44,19 +44,17 @@ func synth(w, h int, seed uint64) *image.RGBA {
 
 func sat(v float64) uint8 { return uint8(max(0, min(255, math.Round(v)))) }
 
-// portraitPath is a compliant portrait from the shared test set, which CI
-// checks out beside the repository.
-const portraitPath = "../../../../shared/testdata/portraits/compliant/canada_003f.jpg"
+// portraitPath is a compliant portrait from the project's portrait set (copied into
+// the photo package's testdata with its credits).
+const portraitPath = "../testdata/portraits/compliant/canada_003f.jpg"
 
 // natural returns a w x h picture: the shared portrait upscaled with noise
-// added (what a phone's 12 MP photo of a face looks like to the decoder), or
-// synth when the shared set is not there.
+// added (what a phone's 12 MP photo of a face looks like to the decoder).
 func natural(tb testing.TB, w, h int) *image.RGBA {
 	tb.Helper()
 	f, err := os.Open(portraitPath)
 	if err != nil {
-		tb.Logf("no shared portrait (%v); using a synthetic picture", err)
-		return synth(w, h, 1)
+		tb.Fatalf("portrait missing: %v", err)
 	}
 	defer f.Close()
 	src, err := jpeg.Decode(f)
