@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,4 +51,46 @@ func TestBrowserUpload(t *testing.T) {
 		t.Errorf("page shows %q: %v", shown, err)
 	}
 	browsertest.Screenshot(t, ctx, "upload-ok")
+}
+
+// TestBrowserUploadCamera: with JavaScript and a camera, the upload page takes the photo
+// itself and sends it through the same form.
+func TestBrowserUploadCamera(t *testing.T) {
+	a := apptest.New(t)
+	src := boothtest.Load(t, boothtest.CompliantPortrait())
+	near := boothtest.Resize(src, 720, 960)
+	cam := filepath.Join(t.TempDir(), "near.y4m")
+	if err := boothtest.WriteY4M(cam, 2, near, near); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, browsertest.Options{ExtraFlags: map[string]any{
+		"use-fake-device-for-media-stream": true,
+		"use-fake-ui-for-media-stream":     true,
+		"use-file-for-fake-video-capture":  cam,
+	}})
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(a.URL+"/foto"),
+		chromedp.WaitVisible("#camera-open"),
+		chromedp.Click("#camera-open"),
+		chromedp.WaitVisible("#camera-shoot"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('camera-video').videoWidth > 0`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click("#camera-shoot"),
+		chromedp.WaitNotVisible("#camera-box"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('photo').files.length === 1`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#upload-submit"), chromedp.WaitVisible(`[data-testid="upload-code"]`)); err != nil {
+		checks, _ := chromedp.Run(ctx, chromedp.Text("main"))
+		t.Fatalf("camera upload: %v; page: %.600s", err, checks)
+	}
+	browsertest.Screenshot(t, ctx, "upload-camera-ok")
 }
