@@ -145,4 +145,14 @@ func TestBrowserCampaignDashboard(t *testing.T) {
 	if err != nil || !strings.Contains(txt, "email") {
 		t.Fatalf("channels table %q %v", txt, err)
 	}
+	// the citizens' pages pass the same accessibility checks
+	for _, u := range []string{"/c/" + svc.Token(ps[30]), "/campagna", "/c/" + svc.Token(ps[31]) + "?lang=en"} {
+		if err := chromedp.Do(b, chromedp.Navigate(a.URL+u), chromedp.WaitVisible(`main`)); err != nil {
+			t.Fatal(err)
+		}
+		if vs := browsertest.Axe(t, b); len(vs) > 0 {
+			t.Errorf("%s accessibility:%s", u, browsertest.FormatViolations(vs))
+		}
+	}
+	browsertest.Screenshot(t, b, "campaign_link_en")
 }

@@ -50,7 +50,7 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 			return nil, err
 		}
 		par := g.parallel(oc.PerWeek)
-		for d := s.today().AddDate(0, 0, 1); found < quota && weekOf(set.Start, d) < set.Weeks; d = d.AddDate(0, 0, 1) {
+		for d := s.today().AddDate(0, 0, minNoticeDays); found < quota && weekOf(set.Start, d) < set.Weeks; d = d.AddDate(0, 0, 1) {
 			w := weekOf(set.Start, d)
 			times := g.days[d.Weekday()]
 			if w < 0 || len(times) == 0 || usage[store.CellKey{Office: oc.Office.ID, Week: w}] >= oc.PerWeek {

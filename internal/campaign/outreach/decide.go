@@ -215,7 +215,7 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 	if err != nil {
 		return err
 	}
-	if !d.After(s.today()) || !g.has(d.Weekday(), minute) {
+	if d.Before(s.today().AddDate(0, 0, minNoticeDays)) || !g.has(d.Weekday(), minute) {
 		return model.FieldError("slot", "that time is not offered")
 	}
 	week := weekOf(set.Start, d)

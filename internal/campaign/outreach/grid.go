@@ -58,3 +58,7 @@ func (g *grid) has(wd time.Weekday, minute int) bool {
 func (g *grid) parallel(perWeek int) int {
 	return max(1, (perWeek+g.total-1)/max(g.total, 1))
 }
+
+// minNoticeDays is how far ahead a citizen may move an appointment: the office
+// prepares the day's applications, and the 72-hour rule needs the same margin.
+const minNoticeDays = 3
