@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -56,7 +57,15 @@ func New(tb testing.TB, opts ...Options) *App {
 	}
 	dsn, dir := DSN(tb)
 	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
+	// A fixed free port, so the base URL in links and receipts is known before the app
+	// is built; the tiny window between closing and re-binding is acceptable in tests.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Addr = l.Addr().String()
+	l.Close()
+	cfg.BaseURL = "http://" + cfg.Addr
 	cfg.DataDir = dir
 	cfg.DB = dsn
 	cfg.NoDemo = o.NoDemo
@@ -79,7 +88,6 @@ func New(tb testing.TB, opts ...Options) *App {
 		tb.Fatalf("listen: %v", err)
 	}
 	base := "http://" + addr
-	a.Config.BaseURL = base
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	tb.Cleanup(func() {

@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"audit":    {"check the audit log (verify)", runAudit},
 		"version":  {"print the version", runVersion},
 		"photo":    {"check and crop portraits (check, crop, eval, bench)", runPhoto},
+		"booth":    {"register photo booths (add, list)", runBooth},
 		"campaign": {"replacement campaign (import, plan, bench)", runCampaign},
 		"card":     {"read and verify CIE cards (mrz, verify, read, nis, enrol)", runCard},
 	}
