@@ -228,3 +228,26 @@ func campaignPlaceholders(n int) string {
 	}
 	return strings.Repeat("?,", n-1) + "?"
 }
+
+// OutcomeStates are what an operator records about a citizen from the counter or the
+// register; each one ends the citizen's open proposal, so its slot goes back.
+var OutcomeStates = []string{CitizenIssued, CitizenDeclined, CitizenDeceased, CitizenEmigrated, CitizenUntraceable, CitizenHomeVisit, CitizenNew}
+
+// SetCitizenOutcome records an outcome and cancels the citizen's open proposal (new
+// puts the citizen back for the next re-plan).
+func (s *Store) SetCitizenOutcome(ctx context.Context, cf, state, visitDay string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if err := s.SetCitizenState(ctx, tx, cf, state, visitDay); err != nil {
+			return err
+		}
+		// an issued card keeps its confirmed appointment on record: it is what the
+		// confirmation rates count
+		open := `('planned', 'proposed', 'confirmed')`
+		if state == CitizenIssued {
+			open = `('planned', 'proposed')`
+		}
+		_, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'operator'
+			WHERE cf = ? AND state IN `+open, ProposalCancelled, Micros(s.Now()), cf)
+		return err
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,7 +27,7 @@ type campaignDashboardData struct {
 
 func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData, error) {
 	ctx := r.Context()
-	d := &campaignDashboardData{States: store.CitizenStates, Done: r.URL.Query().Get("done")}
+	d := &campaignDashboardData{States: store.OutcomeStates, Done: r.URL.Query().Get("done")}
 	var err error
 	if d.Settings, err = s.Store.CampaignSettings(ctx); err != nil {
 		return nil, err
@@ -223,7 +224,7 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 	state := r.PostFormValue("state")
 	visit := strings.TrimSpace(r.PostFormValue("visit_day"))
 	valid := false
-	for _, st := range store.CitizenStates {
+	for _, st := range store.OutcomeStates {
 		valid = valid || st == state
 	}
 	if !valid {
@@ -236,8 +237,11 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.Store.SetCitizenState(r.Context(), s.Store.Writer(), cf, state, visit); err != nil {
-		s.campaignRedisplay(w, r, model.Errorf(model.ENOTFOUND, "no citizen with that codice fiscale in the campaign"))
+	if err := s.Store.SetCitizenOutcome(r.Context(), cf, state, visit); err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			err = model.Errorf(model.ENOTFOUND, "no citizen with that codice fiscale in the campaign")
+		}
+		s.campaignRedisplay(w, r, err)
 		return
 	}
 	// the audit names the change, never the codice fiscale in clear

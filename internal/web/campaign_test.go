@@ -190,9 +190,16 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		t.Fatalf("channels.csv:\n%s", p)
 	}
 	// an outcome recorded by the counter
-	cf := strings.SplitN(strings.Split(csv, "\n")[2], ",", 2)[0]
+	open, _ := a.Store.CampaignProposals(context.Background(), nil, "state = ?", store.ProposalProposed)
+	cf := open[0].CF
 	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+cf+"&state=issued", http.StatusSeeOther)
 	if c, _ := a.Store.CampaignCitizen(context.Background(), cf); c.State != store.CitizenIssued {
 		t.Fatalf("state %s", c.State)
 	}
+	// and the open proposal is cancelled, so its slot is free again
+	if ps, _ := a.Store.CampaignProposals(context.Background(), nil, "cf = ?", cf); ps[len(ps)-1].State != store.ProposalCancelled {
+		t.Fatalf("proposal %s after the outcome", ps[len(ps)-1].State)
+	}
+	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf=XXXXXX00X00X000X&state=deceased", http.StatusNotFound)
+	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+cf+"&state=confirmed", http.StatusUnprocessableEntity)
 }
