@@ -19,6 +19,7 @@ type campaignDashboardData struct {
 	Dash       *track.Dashboard
 	HomeVisits []*store.CampaignCitizen
 	States     []string
+	Labels     map[string]string // state names in the page's language
 	Done       string
 	Error      string
 	Charts     campaignCharts
@@ -42,6 +43,10 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 		return nil, err
 	}
 	d.Charts = chartsFor(d.Dash, langOf(r))
+	d.Labels = map[string]string{}
+	for _, st := range store.CitizenStates {
+		d.Labels[st] = stateLabel(langOf(r), st)
+	}
 	if d.Dash.Run != nil {
 		d.GapPct = 100 * d.Dash.Run.Gap
 	}

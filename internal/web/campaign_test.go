@@ -200,6 +200,10 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if ps, _ := a.Store.CampaignProposals(context.Background(), nil, "cf = ?", cf); ps[len(ps)-1].State != store.ProposalCancelled {
 		t.Fatalf("proposal %s after the outcome", ps[len(ps)-1].State)
 	}
+	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+open[1].CF+"&state=home_visit&visit_day=2026-12-03", http.StatusSeeOther)
+	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, "<td>visita a domicilio</td><td>2026-12-03</td>") {
+		t.Fatalf("home visit not listed:\n%s", p)
+	}
 	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf=XXXXXX00X00X000X&state=deceased", http.StatusNotFound)
 	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+cf+"&state=confirmed", http.StatusUnprocessableEntity)
 }
