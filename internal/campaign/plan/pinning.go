@@ -23,12 +23,26 @@ const directLimit = 15000
 // fewer, pricing unpins tens of thousands and the graph grows back anyway.
 const keepShare = 25
 
-// The sample that estimates the prices: a quarter of the households, within
-// these limits (measured: 10,000 of Milan's 43,000 prices well enough).
-const (
-	sampleMin = 10000
-	sampleMax = 40000
-)
+// sampleMin is the least sample that estimates the prices; otherwise a quarter
+// of the households, itself solved with pinning when large, so every level's
+// prices come from a solve four times smaller (10,000 of Milan's 43,000
+// households price well enough).
+const sampleMin = 10000
+
+// prepare builds the graph: the nearest offices of every household, and for a
+// large instance the pinning at the prices of a sample's optimum.
+func (m *model) prepare() error {
+	m.selectNearest(m.k)
+	if n := len(m.hhs); n > directLimit {
+		y, err := m.samplePrices(min(max(n/4, sampleMin), n))
+		if err != nil {
+			return err
+		}
+		m.pinByPrices(y, max(directLimit, n/keepShare))
+	}
+	m.build()
+	return nil
+}
 
 // pinByPrices pins all but about keep households, those whose cheapest cell at
 // prices y (office×week) beats every other by the widest margin.
@@ -99,8 +113,10 @@ func (m *model) samplePrices(households int) ([]int64, error) {
 		offices[o].Capacity = int(float64(offices[o].Capacity)*share + 0.5)
 	}
 	sub := newModel(people, offices, m.p)
-	sub.selectNearest(m.k)
-	sub.build()
+	sub.k = m.k
+	if err := sub.prepare(); err != nil {
+		return nil, err
+	}
 	sol, err := sub.solveLP()
 	if err != nil {
 		return nil, err

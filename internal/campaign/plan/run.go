@@ -73,15 +73,9 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 		k = defaultK
 	}
 	m.k = k
-	m.selectNearest(k)
-	if len(m.hhs) > directLimit {
-		y, err := m.samplePrices(min(max(len(m.hhs)/4, sampleMin), sampleMax))
-		if err != nil {
-			return nil, err
-		}
-		m.pinByPrices(y, max(directLimit, len(m.hhs)/keepShare))
+	if err := m.prepare(); err != nil {
+		return nil, err
 	}
-	m.build()
 	t1 := time.Now()
 	sol, err := m.solveLP()
 	if err != nil {
