@@ -12,7 +12,8 @@ import (
 
 // wireBooking builds the booking engine (with the SMTP mailer, or a logging stand-in
 // when no SMTP server is configured), the captcha and the limits, registers the jobs
-// and starts the minute sweep that returns expired holds and finished hold-backs.
+// and schedules the minute sweep that returns expired holds and finished hold-backs
+// and the daily erasure of past bookings' personal data.
 func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	loc, err := time.LoadLocation(d.Config.Location)
 	if err != nil {
@@ -28,5 +29,6 @@ func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	d.Captcha = captcha.New(d.Key)
 	d.BookingLimits = web.NewBookingLimits()
 	a.every(time.Minute, engine.JobSweep)
+	a.every(24*time.Hour, engine.JobPurge)
 	return nil
 }

@@ -277,3 +277,22 @@ func (s *Store) LockKeys(ctx context.Context, tx *Tx, keys []string) error {
 	}
 	return nil
 }
+
+// PurgeBookingPeople erases the personal data of bookings that ended before before:
+// their people rows, e-mail and telephone. The booking rows stay for statistics
+// (office, service, time, outcome) without anyone's identity.
+func (s *Store) PurgeBookingPeople(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM booking_people WHERE booking_id IN (SELECT id FROM bookings WHERE end_at < ?)`, Micros(before)); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE bookings SET email = '', phone = '' WHERE end_at < ? AND (email <> '' OR phone <> '')`, Micros(before))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}

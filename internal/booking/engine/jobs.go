@@ -18,7 +18,14 @@ const (
 	jobAutoCancel = "booking.autocancel"
 	// JobSweep returns expired holds and finished hold-backs; schedule it every minute.
 	JobSweep = "booking.sweep"
+	// JobPurge erases personal data of past bookings; schedule it daily.
+	JobPurge = "booking.purge"
 )
+
+// Retention is how long after an appointment the people's names, codici fiscali and
+// contacts are kept: long enough for the clerk to find a booking when the card is
+// collected or a complaint comes, then erased (GDPR data minimisation).
+const Retention = 90 * 24 * time.Hour
 
 // What an e-mail is about.
 const (
@@ -93,6 +100,13 @@ func (e *Engine) registerJobs() {
 		return err
 	})
 	e.Queue.Register(jobAutoCancel, e.runAutoCancel)
+	e.Queue.Register(JobPurge, func(ctx context.Context, _ []byte) error {
+		n, err := e.Store.PurgeBookingPeople(ctx, e.now().Add(-Retention))
+		if n > 0 {
+			e.Log.Info("booking personal data erased", "bookings", n)
+		}
+		return err
+	})
 	e.Queue.Register(JobSweep, func(ctx context.Context, _ []byte) error {
 		n, err := e.ReleaseDue(ctx)
 		if n > 0 {

@@ -196,3 +196,27 @@ func TestClerkStatusOnTheDay(t *testing.T) {
 		t.Fatal("a completed booking was cancelled")
 	}
 }
+
+func TestPurgeErasesPersonalDataAfterRetention(t *testing.T) {
+	f := newFixture(t, 1, nil)
+	ctx := context.Background()
+	b := f.book(t, at(2, 9, 0), 1)
+	keep := f.book(t, at(3, 9, 0), 2)
+	f.clock.Set(at(2, 10, 0).Add(engine.Retention))
+	if err := f.q.Enqueue(ctx, nil, engine.JobPurge, nil, time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.st.BookingByID(ctx, f.st.Reader(), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Persons) != 0 || got.Email != "" || got.Phone != "" || got.Code != b.Code {
+		t.Fatalf("after retention: %+v", got)
+	}
+	if later, _ := f.st.BookingByID(ctx, f.st.Reader(), keep.ID); len(later.Persons) != 1 || later.Email == "" {
+		t.Fatalf("a booking still within retention was erased: %+v", later)
+	}
+}
