@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -168,30 +170,37 @@ func (s *Server) campaignCapacitySave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) campaignPlan(w http.ResponseWriter, r *http.Request) {
-	run, err := s.Campaign.Plan(r.Context(), outreach.KindPlan)
-	if err != nil {
-		s.campaignRedisplay(w, r, err)
-		return
-	}
-	if err := s.audit(r, "campaign.plan", "campaign_run:"+itoa(run.ID), strconv.Itoa(run.Planned)+" planned"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.campaignDone(w, r, "plan")
+	s.campaignRun(w, r, "plan", func(ctx context.Context) (string, error) {
+		run, err := s.Campaign.Plan(ctx, outreach.KindPlan)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d planned, %d unplannable, gap %.3f%%, %d ms", run.Planned, run.Unplanned, 100*run.Gap, run.Millis), nil
+	})
 }
 
 func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
-	res, err := s.Campaign.Send(r.Context())
-	if err != nil {
-		s.campaignRedisplay(w, r, err)
-		return
-	}
-	if err := s.audit(r, "campaign.send", "campaign", strconv.Itoa(res.Emails)+" e-mails, "+strconv.Itoa(res.Letters)+" letters"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.Queue.Wake()
-	s.campaignDone(w, r, "send")
+	s.campaignRun(w, r, "send", func(ctx context.Context) (string, error) {
+		res, err := s.Campaign.Send(ctx)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d e-mails queued, %d letters to print", res.Emails, res.Letters), nil
+	})
+}
+
+func (s *Server) campaignExpire(w http.ResponseWriter, r *http.Request) {
+	s.campaignRun(w, r, "expire", func(ctx context.Context) (string, error) {
+		res, err := s.Campaign.Expire(ctx)
+		if err != nil {
+			return "", err
+		}
+		msg := fmt.Sprintf("%d expired", res.Expired)
+		if res.Run != nil {
+			msg += fmt.Sprintf(", %d re-planned, %d unplannable", res.Run.Planned, res.Run.Unplanned)
+		}
+		return msg, nil
+	})
 }
 
 func (s *Server) campaignRemind(w http.ResponseWriter, r *http.Request) {
@@ -206,20 +215,6 @@ func (s *Server) campaignRemind(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Queue.Wake()
 	s.campaignDone(w, r, "remind")
-}
-
-func (s *Server) campaignExpire(w http.ResponseWriter, r *http.Request) {
-	res, err := s.Campaign.Expire(r.Context())
-	if err != nil {
-		s.campaignRedisplay(w, r, err)
-		return
-	}
-	if err := s.audit(r, "campaign.expire", "campaign", strconv.Itoa(res.Expired)+" expired"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.Queue.Wake()
-	s.campaignDone(w, r, "expire")
 }
 
 // campaignCitizenState records what the counters and the register learn about one

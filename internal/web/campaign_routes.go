@@ -15,6 +15,7 @@ type CampaignDeps struct {
 	Campaign *outreach.Service
 
 	campaignImports *campaignImports
+	campaignTasks   *campaignTasks
 	campaignLimit   *ratelimit.Limiter // personal-link answers per client address
 }
 
@@ -24,11 +25,13 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 		return
 	}
 	s.campaignImports = newCampaignImports()
+	s.campaignTasks = newCampaignTasks()
 	s.campaignLimit = ratelimit.New(30, 10*time.Minute)
 	admin := func(h http.HandlerFunc) http.Handler { return s.requireRole(model.RoleAdmin, h) }
 	mux.Handle("GET /op/campagna", admin(s.campaignDashboard))
 	mux.Handle("POST /op/campagna/import", admin(s.campaignImportStart))
 	mux.Handle("GET /op/campagna/import/{id}", admin(s.campaignImportStatus))
+	mux.Handle("GET /op/campagna/attivita/{id}", admin(s.campaignTaskStatus))
 	mux.Handle("POST /op/campagna/impostazioni", admin(s.campaignSettingsSave))
 	mux.Handle("POST /op/campagna/capacita", admin(s.campaignCapacitySave))
 	mux.Handle("POST /op/campagna/piano", admin(s.campaignPlan))

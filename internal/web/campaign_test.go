@@ -105,6 +105,28 @@ func campaignPost(t *testing.T, c *http.Client, url, form string, want int) stri
 	return string(b)
 }
 
+// campaignTask posts a background task and follows its page until it is done.
+func campaignTask(t *testing.T, a *apptest.App, c *http.Client, path string) string {
+	t.Helper()
+	res, err := c.Post(a.URL+path, "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST %s: %d", path, res.StatusCode)
+	}
+	for i := 0; i < 300; i++ {
+		page := campaignGet(t, c, a.URL+res.Header.Get("Location"), http.StatusOK)
+		if strings.Contains(page, `data-done="true"`) {
+			return page
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not finish", path)
+	return ""
+}
+
 var campaignLinkRE = regexp.MustCompile(`/c/[A-Za-z0-9_-]{40,}`)
 
 // TestCampaignImportPlanSendAnswer runs the campaign through the admin pages against a
@@ -140,12 +162,19 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		t.Fatalf("re-import page:\n%s", page)
 	}
 
+	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, `data-failed="true"`) || !strings.Contains(p, "run the plan first") {
+		t.Fatalf("send before plan:\n%s", p)
+	}
+	if p := campaignTask(t, a, admin, "/op/campagna/piano"); !strings.Contains(p, `data-failed="false"`) || !strings.Contains(p, "45 planned, 0 unplannable") {
+		t.Fatalf("plan:\n%s", p)
+	}
+	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, "30 e-mails queued, 15 letters") {
+		t.Fatalf("send:\n%s", p)
+	}
 	a.Run(t, []apptest.Scenario{
 		{Name: "operators are kept out", Method: "GET", Path: "/op/campagna", As: clerk, Status: http.StatusForbidden},
-		{Name: "send before plan", Method: "POST", Path: "/op/campagna/invio", As: admin, Status: http.StatusUnprocessableEntity, Contain: []string{"run the plan first"}},
-		{Name: "plan", Method: "POST", Path: "/op/campagna/piano", As: admin, Status: http.StatusSeeOther},
-		{Name: "summary", Method: "GET", Path: "/op/campagna?done=plan", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg"}},
-		{Name: "send", Method: "POST", Path: "/op/campagna/invio", As: admin, Status: http.StatusSeeOther},
+		{Name: "operators cannot plan", Method: "POST", Path: "/op/campagna/piano", As: clerk, Status: http.StatusForbidden},
+		{Name: "summary", Method: "GET", Path: "/op/campagna", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg"}},
 		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
 		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
 		{Name: "bad capacity", Method: "POST", Path: "/op/campagna/capacita", Body: "office_id=1&per_week=-3", As: admin, Status: http.StatusUnprocessableEntity},
