@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/sportello/sportello/internal/campaign/outreach"
@@ -57,7 +58,14 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 		if err != nil {
 			return err
 		}
-		agi := &phonebot.AGIServer{Backend: outreach.Phone{S: svc}, Speaker: &phonebot.Espeak{Dir: d.Config.DataDir + "/phonebot"}, Location: loc,
+		// the prompts' sound files go where Asterisk can read them; a deployment
+		// points Asterisk's sounds path (or a link) at this directory
+		sounds := filepath.Join(d.Config.DataDir, "phonebot")
+		if err := os.MkdirAll(sounds, 0o755); err != nil {
+			l.Close()
+			return err
+		}
+		agi := &phonebot.AGIServer{Backend: outreach.Phone{S: svc}, Speaker: &phonebot.Espeak{Dir: sounds}, Location: loc,
 			Operator: os.Getenv(envOperator), Log: d.Log}
 		go func() {
 			if err := agi.Serve(ctx, l); err != nil && !errors.Is(err, net.ErrClosed) && ctx.Err() == nil {
