@@ -45,7 +45,8 @@ type model struct {
 	earlyU  int64
 	penalty int64 // cost of leaving a person unplanned
 
-	hasArc []bool // household×office → window arcs in the graph
+	hasArc []bool  // household×office → window arcs in the graph
+	startY []int64 // office×week prices that pick each household's starting arc, or nil
 	// pin holds, for households left out of the graph, the office×week cell they
 	// are fixed to (-1 for household nodes); see pinning.go.
 	pin     []int32
@@ -236,7 +237,8 @@ func (m *model) addWindow(h, o int, add func(from, to int, capacity, cost int64)
 }
 
 // startTree is a warm start for the simplex: every household hangs on its
-// cheapest arc, and the office-week skeleton on the optimal basis of the small
+// cheapest arc (at the prices startY when known, so the start is close to the
+// optimum), and the office-week skeleton on the optimal basis of the small
 // flow problem whose supplies are those greedy loads. Pivots then mostly move
 // single households, instead of whole office-weeks of them at a time.
 func (m *model) startTree() (pred, upper []int32, err error) {
@@ -252,7 +254,11 @@ func (m *model) startTree() (pred, upper []int32, err error) {
 			continue
 		}
 		v := m.node[h]
-		if c := m.g.Cost[a]; pred[v] < 0 || c < best[v] {
+		c := m.g.Cost[a]
+		if m.startY != nil {
+			c -= m.startY[int(m.g.To[a])-base]
+		}
+		if pred[v] < 0 || c < best[v] {
 			pred[v], best[v] = int32(a), c
 		}
 	}

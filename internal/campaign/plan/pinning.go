@@ -39,6 +39,7 @@ func (m *model) prepare() error {
 			return err
 		}
 		m.pinByPrices(y, max(directLimit, n/keepShare))
+		m.startY = y
 	}
 	m.build()
 	return nil

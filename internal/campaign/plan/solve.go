@@ -81,6 +81,7 @@ func (m *model) solveLP() (*lp, error) {
 				m.pin[h] = -1
 			}
 			out.unpinned += len(v.unpin)
+			m.startY = m.prices(res.Potential) // before build renumbers the nodes
 			m.build()
 			sv = nil
 			continue
