@@ -32,6 +32,7 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	out := fs.String("out", "", "where to write PLAN.csv")
 	unplannedOut := fs.String("unplanned", "", "where to write the people left out with the reason (default: next to --out, only when there are any)")
 	k := fs.Int("k", 0, "nearest offices per household before pricing adds more (0: default)")
+	elderly := fs.Int("elderly-age", 75, "age at --start from which a household is served first in the morning (as are those with frail=yes)")
 	w := weightFlags(fs)
 	if code, ok := parseFlags(fs, args, stdio); !ok {
 		return code
@@ -49,7 +50,7 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	if err != nil {
 		return usageError(stdio, name, "--start %q: want YYYY-MM-DD", *start)
 	}
-	params := plan.Params{Start: day, Weeks: *weeks, Weights: *w, K: *k}
+	params := plan.Params{Start: day, Weeks: *weeks, Weights: *w, K: *k, ElderlyAge: *elderly}
 
 	offs, err := readWith(*offices, func(r io.Reader) ([]plan.Office, error) { return plan.ReadOffices(r, *offices) })
 	if err != nil {
