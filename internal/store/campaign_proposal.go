@@ -81,8 +81,8 @@ func (s *Store) LatestCampaignRun(ctx context.Context) (*CampaignRun, error) {
 	return &r, nil
 }
 
-// InsertCampaignProposals stores many proposals with one prepared statement, and sets
-// the citizens' state to match.
+// InsertCampaignProposals stores many proposals with one prepared statement, and moves
+// their citizens from new to citizenState.
 func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*CampaignProposal, citizenState string) error {
 	ins, err := tx.tx.PrepareContext(ctx, s.Rebind(`INSERT INTO campaign_proposals (cf, household, run_id, office_id, day, minute, week, state, channel,
 		letter_code, nonce, deadline, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`))
@@ -90,7 +90,9 @@ func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*Campa
 		return s.translate(err)
 	}
 	defer ins.Close()
-	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE cf = ?`))
+	// guarded by state new: two plans racing (an admin's and the hourly re-plan on
+	// PostgreSQL) cannot both give one citizen a proposal
+	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE cf = ? AND state = ?`))
 	if err != nil {
 		return s.translate(err)
 	}
@@ -101,8 +103,12 @@ func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*Campa
 			p.LetterCode, p.Nonce, Micros(p.Deadline), Micros(p.CreatedAt), Micros(p.SentAt)).Scan(&p.ID); err != nil {
 			return fmt.Errorf("insert proposal: %w", s.translate(err))
 		}
-		if _, err := upd.ExecContext(ctx, citizenState, now, p.CF); err != nil {
+		res, err := upd.ExecContext(ctx, citizenState, now, p.CF, CitizenNew)
+		if err != nil {
 			return s.translate(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("citizen changed while planning: %w", model.ErrConflict)
 		}
 	}
 	return nil

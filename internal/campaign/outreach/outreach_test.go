@@ -513,3 +513,38 @@ func TestMailRetried(t *testing.T) {
 		t.Fatalf("after the backoff %d of %d delivered", len(f.mail.sent), sent.Emails-1)
 	}
 }
+
+// TestConcurrentPlans: an admin's plan and the hourly re-plan racing never give one
+// citizen two proposals (on PostgreSQL the losing transaction gets a conflict).
+func TestConcurrentPlans(t *testing.T) {
+	f := newFixture(t, 40, 200)
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for _, kind := range []string{KindReplan, KindReplan} {
+		go func() { _, err := f.svc.Plan(ctx, kind); errs <- err }()
+	}
+	ok := 0
+	for i := 0; i < 2; i++ {
+		err := <-errs
+		switch model.ErrorCode(err) {
+		case "":
+			ok++
+		case model.ECONFLICT, model.EINVALID: // lost the race, or found nobody left
+		default:
+			t.Fatal(err)
+		}
+	}
+	if ok == 0 {
+		t.Fatal("neither plan succeeded")
+	}
+	seen := map[string]bool{}
+	for _, p := range f.proposals(t, "state IN ('planned', 'proposed', 'confirmed')") {
+		if seen[p.CF] {
+			t.Fatalf("two open proposals for one citizen")
+		}
+		seen[p.CF] = true
+	}
+	if len(seen) != 40 {
+		t.Fatalf("%d citizens planned, want 40", len(seen))
+	}
+}
