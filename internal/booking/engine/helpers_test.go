@@ -47,7 +47,7 @@ type fixture struct {
 // newFixture opens a fresh database (SQLite, or PostgreSQL under SPORTELLO_TEST_POSTGRES)
 // with one office open Monday to Saturday 09:00-12:00 in 20-minute slots with counters
 // counters, and the clock on Monday 23 November 2026 at 10:00 in Rome.
-func newFixture(t *testing.T, counters int, m mail.Mailer) *fixture {
+func newFixture(t testing.TB, counters int, m mail.Mailer) *fixture {
 	t.Helper()
 	apptest.RequirePostgresInCI(t)
 	dsn, dir := apptest.DSN(t)
