@@ -35,6 +35,11 @@ func (s *Server) campaignExport(w http.ResponseWriter, r *http.Request) {
 		for _, o := range d.Dash.Offices {
 			rows = append(rows, []string{o.Name, strconv.Itoa(o.PerWeek), strconv.Itoa(o.Planned), strconv.Itoa(o.Proposed), strconv.Itoa(o.Confirmed)})
 		}
+	case "capacity.csv":
+		rows = append(rows, []string{"office", "derived_per_week", "per_week", "typed"})
+		for _, c := range d.Capacities {
+			rows = append(rows, []string{c.Office.Name, strconv.Itoa(c.Derived), strconv.Itoa(c.PerWeek), strconv.FormatBool(c.Typed)})
+		}
 	case "forecast.csv":
 		fc := d.Dash.Forecast
 		rows = [][]string{{"remaining", "per_week", "observed", "confirmation_rate", "capacity_per_week", "weeks_needed", "finish", "deadline", "weeks_left", "on_time", "extra_people_per_week", "extra_counter_hours_per_week"},

@@ -177,6 +177,9 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		{Name: "summary", Method: "GET", Path: "/op/campagna", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg"}},
 		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
 		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
+		{Name: "capacity csv", Method: "GET", Path: "/op/campagna/export/capacity.csv", As: admin, Status: http.StatusOK, Contain: []string{"office,derived_per_week,per_week,typed\n", "Anagrafe centrale"}},
+		{Name: "forecast csv", Method: "GET", Path: "/op/campagna/export/forecast.csv", As: admin, Status: http.StatusOK, Contain: []string{"remaining,per_week"}},
+		{Name: "unknown table", Method: "GET", Path: "/op/campagna/export/users.csv", As: admin, Status: http.StatusNotFound},
 		{Name: "bad capacity", Method: "POST", Path: "/op/campagna/capacita", Body: "office_id=1&per_week=-3", As: admin, Status: http.StatusUnprocessableEntity},
 	})
 
