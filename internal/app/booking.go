@@ -25,6 +25,7 @@ func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	}
 	mail.Register(d.Queue, m)
 	e := engine.New(d.Store, d.Queue, m, d.Log, d.Key, loc, d.Config.BaseURL)
+	e.Metrics = engine.NewMetrics(d.Registry)
 	d.Booking = e
 	d.Captcha = captcha.New(d.Key)
 	d.BookingLimits = web.NewBookingLimits()

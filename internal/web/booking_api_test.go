@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -103,6 +104,12 @@ func TestBookingRaceHTTP(t *testing.T) {
 	wg.Wait()
 	if created.Load() != 4 || conflict.Load() != racers-4 {
 		t.Fatalf("created %d, conflict %d; want 4 and %d", created.Load(), conflict.Load(), racers-4)
+	}
+	_, metrics, _ := get(t, c, a.URL+"/metrics")
+	for _, want := range []string{`sportello_booking_events_total{event="hold"} 4`, fmt.Sprintf(`sportello_booking_events_total{event="slot_taken"} %d`, racers-4)} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 	var after availability
 	apiJSON(t, c, "GET", a.URL+"/api/v1/booking/availability?office=padova&service=cie-first&from="+av.Days[0].Date+"&to="+av.Days[0].Date, nil, &after)

@@ -85,6 +85,7 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 	if err != nil {
 		return nil, err
 	}
+	e.count("confirm")
 	e.avail.invalidate(b.OfficeID)
 	return b, nil
 }

@@ -29,6 +29,8 @@ type Engine struct {
 	Key     []byte
 	Loc     *time.Location
 	BaseURL string
+	// Metrics is optional; nil counts nothing.
+	Metrics *Metrics
 
 	avail *availCache
 	cat   catalog
@@ -174,6 +176,7 @@ func (e *Engine) releaseIn(ctx context.Context, tx *store.Tx, id int64) error {
 	}
 	if b.State == booking.StateHeld {
 		b.State = booking.StateExpired
+		e.count("expire")
 	}
 	b.Released = true
 	e.avail.invalidate(b.OfficeID)

@@ -44,8 +44,12 @@ func (e *Engine) Hold(ctx context.Context, r Request, lang, by string) (*booking
 		break
 	}
 	if err != nil {
+		if IsSlotTaken(err) {
+			e.count("slot_taken")
+		}
 		return nil, "", err
 	}
+	e.count("hold")
 	e.avail.invalidate(p.office.ID)
 	return b, e.HoldToken(b), nil
 }

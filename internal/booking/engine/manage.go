@@ -84,6 +84,11 @@ func (e *Engine) cancel(ctx context.Context, id int64, version int, by string, i
 		return nil, err
 	}
 	e.avail.invalidate(b.OfficeID)
+	if by == "system" {
+		e.count("autocancel")
+	} else {
+		e.count("cancel")
+	}
 	e.Log.Info("booking cancelled", "booking_id", b.ID, "by", by)
 	return b, nil
 }
@@ -132,9 +137,13 @@ func (e *Engine) Move(ctx context.Context, id int64, version int, newStart time.
 		return e.scheduleNotices(ctx, tx, b, p.settings, mailMoved)
 	})
 	if err != nil {
+		if IsSlotTaken(err) {
+			e.count("slot_taken")
+		}
 		return nil, err
 	}
 	e.avail.invalidate(b.OfficeID)
+	e.count("move")
 	e.Log.Info("booking moved", "booking_id", b.ID, "by", by)
 	return b, nil
 }
