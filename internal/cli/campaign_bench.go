@@ -44,7 +44,7 @@ func runCampaignBench(ctx context.Context, stdio Stdio, args []string) int {
 		inst.Params.K = *k
 		runtime.GC()
 		cpu0, t0 := cpuTime(), time.Now()
-		res, err := plan.Run(inst.People, inst.Offices, inst.Params)
+		res, err := plan.RunContext(ctx, inst.People, inst.Offices, inst.Params)
 		total, cpu := time.Since(t0), cpuTime()-cpu0
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "sportello %s: %d people: %v\n", name, n, err)

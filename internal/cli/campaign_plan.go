@@ -63,7 +63,7 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	if len(people) == 0 {
 		return usageError(stdio, name, "%s: nobody to plan (no paper-card holders)", *citizens)
 	}
-	res, err := plan.Run(people, offs, params)
+	res, err := plan.RunContext(ctx, people, offs, params)
 	if err != nil {
 		fmt.Fprintf(stdio.Err, "sportello %s: %v\n", name, err)
 		return ExitFail

@@ -1,6 +1,9 @@
 package flow
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Arc states, as in LEMON: the sign makes the reduced cost of a non-tree arc
 // negative exactly when pivoting it in improves the objective.
@@ -100,9 +103,16 @@ func (v *Solver) AddArc(from, to int, capacity, cost int64) (int, error) {
 }
 
 // Solve pivots to an optimum and returns a copy of the flow and potentials.
-func (v *Solver) Solve() (*Result, error) {
+func (v *Solver) Solve() (*Result, error) { return v.SolveContext(context.Background()) }
+
+// SolveContext is Solve that gives up with ctx's error once ctx is done, so a
+// long solve can be interrupted.
+func (v *Solver) SolveContext(ctx context.Context) (*Result, error) {
 	s := v.s
 	for s.findEnteringArc() {
+		if s.pivots&4095 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		s.findJoinNode()
 		change := s.findLeavingArc()
 		if s.delta >= Inf {

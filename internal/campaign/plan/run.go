@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -63,6 +64,12 @@ func (p Params) validate(offices []Office) error {
 
 // Run plans people into offices over the weeks from p.Start.
 func Run(people []Person, offices []Office, p Params) (*Result, error) {
+	return RunContext(context.Background(), people, offices, p)
+}
+
+// RunContext is Run that stops with ctx's error once ctx is done: a plan of
+// millions takes a while, and Ctrl-C or a closed request should end it.
+func RunContext(ctx context.Context, people []Person, offices []Office, p Params) (*Result, error) {
 	if err := p.validate(offices); err != nil {
 		return nil, err
 	}
@@ -73,11 +80,11 @@ func Run(people []Person, offices []Office, p Params) (*Result, error) {
 		k = defaultK
 	}
 	m.k = k
-	if err := m.prepare(); err != nil {
+	if err := m.prepare(ctx); err != nil {
 		return nil, err
 	}
 	t1 := time.Now()
-	sol, err := m.solveLP()
+	sol, err := m.solveLP(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -286,5 +288,14 @@ func TestFillMorningFirstAndTogether(t *testing.T) {
 		if sp[1]-sp[0] > 60 {
 			t.Fatalf("household %s spread over %d minutes", h, sp[1]-sp[0])
 		}
+	}
+}
+
+func TestRunContextCancelled(t *testing.T) {
+	s := NewSynthetic(3000, 1, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := RunContext(ctx, s.People, s.Offices, s.Params); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }

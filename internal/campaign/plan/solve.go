@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 
@@ -36,7 +37,7 @@ type violations struct {
 // the restriction left out with the duals, puts back what has a negative reduced
 // cost and solves again until nothing is left: then the restricted optimum is the
 // optimum of the full model, and the bound proves it.
-func (m *model) solveLP() (*lp, error) {
+func (m *model) solveLP(ctx context.Context) (*lp, error) {
 	out := &lp{}
 	nO := len(m.offices)
 	var sv *flow.Solver
@@ -51,7 +52,7 @@ func (m *model) solveLP() (*lp, error) {
 			}
 		}
 		out.rounds++
-		res, err := sv.Solve()
+		res, err := sv.SolveContext(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("plan: min-cost flow: %w", err)
 		}
