@@ -45,8 +45,9 @@ type model struct {
 	earlyU  int64
 	penalty int64 // cost of leaving a person unplanned
 
-	hasArc []bool  // household×office → window arcs in the graph
-	startY []int64 // office×week prices that pick each household's starting arc, or nil
+	hasArc     []bool  // household×office → window arcs in the graph
+	officeBase int     // index of the first office arc; office arcs are contiguous
+	startY     []int64 // office×week prices that pick each household's starting arc, or nil
 	// pin holds, for households left out of the graph, the office×week cell they
 	// are fixed to (-1 for household nodes); see pinning.go.
 	pin     []int32
@@ -207,6 +208,7 @@ func (m *model) build() {
 	m.chainFw = make([]int, nO*W)
 	m.chainBw = make([]int, nO*W)
 	m.overArc = make([]int, nO)
+	m.officeBase = len(m.arcHH)
 	office := func(from, to int, capacity, cost int64) int {
 		m.arcHH = append(m.arcHH, -1)
 		return m.g.AddArc(from, to, capacity, cost)

@@ -78,13 +78,23 @@ func (m *model) solveLP(ctx context.Context) (*lp, error) {
 			// fresh warm start. Pinning afresh at the new prices instead looks
 			// cheaper but oscillates: the few free households cannot absorb the
 			// pinned loads, prices swing and ever more households get pinned wrong.
+			prev := m.saveBasis(res, v.unpin)
 			for _, h := range v.unpin {
+				c := int(m.pin[h])
+				m.hasArc[h*nO+c/m.weeks] = true // its pinned arc starts the next solve
 				m.pin[h] = -1
 			}
 			out.unpinned += len(v.unpin)
 			m.startY = m.prices(res.Potential) // before build renumbers the nodes
 			m.build()
 			sv = nil
+			// Resume from the optimal basis, the unpinned households hanging on
+			// their pinned arcs; if that basis does not map, start afresh.
+			if pred, upper, ok := m.mapBasis(prev, v.unpin); ok {
+				if s, err := flow.NewSolverFromTree(m.g, pred, upper); err == nil {
+					sv = s
+				}
+			}
 			continue
 		}
 		var addErr error
@@ -200,4 +210,109 @@ func (m *model) bound(pi []int64) (int64, error) {
 		b += c * rc
 	}
 	return b, nil
+}
+
+// basis is an optimal basis in terms that survive a rebuild: arc keys (see
+// arcKey) instead of arc indices, households instead of nodes.
+type basis struct {
+	hh    map[int32]int64 // household → key of its tree arc (absent: artificial)
+	ow    []int64         // office-week nodes and the sink → key, 0 for artificial
+	upper []int64
+	// pinCell is the cell each household about to be unpinned was pinned to.
+	pinCell map[int32]int32
+}
+
+// arcKey names an arc independently of the graph's numbering: household arcs by
+// household and cell (positive), office arcs by their rank among office arcs
+// (negative).
+func (m *model) arcKey(a int) int64 {
+	if h := m.arcHH[a]; h >= 0 {
+		cell := int64(int(m.g.To[a]) - len(m.nodeHH))
+		return int64(h)*int64(len(m.offices)*m.weeks) + cell + 1
+	}
+	return -int64(a - m.officeBase + 1)
+}
+
+func (m *model) saveBasis(res *flow.Result, unpin []int) basis {
+	b := basis{hh: make(map[int32]int64, len(m.nodeHH)), ow: make([]int64, len(m.offices)*m.weeks+1),
+		pinCell: make(map[int32]int32, len(unpin))}
+	for _, h := range unpin {
+		b.pinCell[int32(h)] = m.pin[h]
+	}
+	for v, a := range res.Tree {
+		if a < 0 {
+			continue
+		}
+		if v < len(m.nodeHH) {
+			b.hh[m.nodeHH[v]] = m.arcKey(int(a))
+		} else {
+			b.ow[v-len(m.nodeHH)] = m.arcKey(int(a))
+		}
+	}
+	for _, a := range res.Upper {
+		b.upper = append(b.upper, m.arcKey(int(a)))
+	}
+	return b
+}
+
+// mapBasis translates a saved basis to the rebuilt graph, hanging each newly
+// unpinned household on the arc to the cell it was pinned to: that arc carries
+// exactly the supply the cell held for it, so every other tree flow stays.
+func (m *model) mapBasis(b basis, unpinned []int) ([]int32, []int32, bool) {
+	W := m.weeks
+	cells := int64(len(m.offices) * W)
+	want := make(map[int64]int32, len(b.hh)+len(b.ow)+len(b.upper)+len(unpinned))
+	for _, k := range b.hh {
+		want[k] = -1
+	}
+	for _, k := range b.ow {
+		if k != 0 {
+			want[k] = -1
+		}
+	}
+	for _, k := range b.upper {
+		want[k] = -1
+	}
+	pinKey := make(map[int32]int64, len(unpinned))
+	for _, h := range unpinned {
+		k := int64(h)*cells + int64(b.pinCell[int32(h)]) + 1
+		pinKey[int32(h)] = k
+		want[k] = -1
+	}
+	for a := range m.arcHH {
+		if _, ok := want[m.arcKey(a)]; ok {
+			want[m.arcKey(a)] = int32(a)
+		}
+	}
+	pred := make([]int32, m.g.Nodes())
+	for v := range pred {
+		pred[v] = -1
+	}
+	for v, h := range m.nodeHH {
+		k, ok := b.hh[h]
+		if !ok {
+			k, ok = pinKey[h]
+		}
+		if ok {
+			if pred[v] = want[k]; pred[v] < 0 {
+				return nil, nil, false
+			}
+		}
+	}
+	base := len(m.nodeHH)
+	for i, k := range b.ow {
+		if k != 0 {
+			if pred[base+i] = want[k]; pred[base+i] < 0 {
+				return nil, nil, false
+			}
+		}
+	}
+	upper := make([]int32, 0, len(b.upper))
+	for _, k := range b.upper {
+		if want[k] < 0 {
+			return nil, nil, false
+		}
+		upper = append(upper, want[k])
+	}
+	return pred, upper, true
 }
