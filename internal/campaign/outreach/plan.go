@@ -17,6 +17,9 @@ const (
 	KindReplan = "replan" // expired proposals planned again and sent at once
 )
 
+// planTimeout bounds one optimiser run; Milan's 82,142 people plan in seconds.
+const planTimeout = 5 * time.Minute
+
 // Plan runs the optimiser on every citizen still without a proposal, over the
 // capacity left in each office-week. A plan (KindPlan) replaces proposals not yet
 // sent and waits for Send; a re-plan proposes at once with a fresh deadline.
@@ -78,7 +81,10 @@ func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, er
 		}
 		start := set.Start.AddDate(0, 0, 7*first)
 		t0 := time.Now()
-		res, err := plan.Run(people, offices, plan.Params{Start: start, Weeks: weeks, Weights: plan.DefaultWeights()})
+		// a bound on the solve, so a stuck plan cannot hold the write transaction
+		pctx, cancel := context.WithTimeout(ctx, planTimeout)
+		res, err := plan.RunContext(pctx, people, offices, plan.Params{Start: start, Weeks: weeks, Weights: plan.DefaultWeights()})
+		cancel()
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
