@@ -101,7 +101,10 @@ func (m *model) pinByPrices(y []int64, keep int) {
 // samplePrices solves every k-th household with capacities scaled down alike and
 // returns the office-week potentials of its optimum.
 func (m *model) samplePrices(ctx context.Context, households int) ([]int64, error) {
-	step := max(len(m.hhs)/households, 1)
+	// The sample must be strictly smaller than the instance: between directLimit and
+	// twice sampleMin households a step of 1 would sample everything, and prepare
+	// would recurse on the same instance until memory ran out.
+	step := max((len(m.hhs)+households-1)/households, 2)
 	var people []Person
 	total := 0
 	for h := 0; h < len(m.hhs); h += step {
