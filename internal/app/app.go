@@ -43,7 +43,12 @@ type App struct {
 	listener  net.Listener
 	http      *http.Server
 	schedules []schedule
+	runners   []func(context.Context)
 }
+
+// background asks Run to run fn until the job context ends (listeners of feature
+// protocols, such as the phone line).
+func (a *App) background(fn func(context.Context)) { a.runners = append(a.runners, fn) }
 
 // schedule is periodic work a feature asks for; Run starts it with the workers and
 // stops it with them.
@@ -189,6 +194,10 @@ func (a *App) Run(ctx context.Context) error {
 	for _, sc := range a.schedules {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Queue.Every(jobCtx, sc.every, sc.kind) }()
+	}
+	for _, fn := range a.runners {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn(jobCtx) }()
 	}
 
 	errc := make(chan error, 1)

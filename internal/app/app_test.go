@@ -11,7 +11,7 @@ import (
 // photo expiry in particular, which the retention rule depends on.
 func TestSchedulesRun(t *testing.T) {
 	a := apptest.New(t)
-	want := map[string]bool{"sessions.cleanup": false, "photos.expire": false, "booking.sweep": false}
+	want := map[string]bool{"sessions.cleanup": false, "audit.checkpoint": false, "photos.expire": false, "booking.sweep": false, "campaign.remind": false, "campaign.expire": false}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		rows, err := a.Store.Query(t.Context(), `SELECT DISTINCT kind FROM jobs`)

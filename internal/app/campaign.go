@@ -14,17 +14,6 @@ import (
 	"github.com/sportello/sportello/internal/web"
 )
 
-// Environment switches of the campaign until they have flags in package config.
-const (
-	// envAGI is the FastAGI listen address of the phone line, e.g. "127.0.0.1:4573";
-	// empty leaves the line off.
-	envAGI = "SPORTELLO_CAMPAIGN_AGI"
-	// envPhone is the phone line's number as printed on letters.
-	envPhone = "SPORTELLO_CAMPAIGN_PHONE"
-	// envOperator is the dialplan application that reaches a person, e.g. "Dial PJSIP/operatori".
-	envOperator = "SPORTELLO_CAMPAIGN_OPERATOR"
-)
-
 // wireCampaign builds the outreach service over the store and the queue, registers the
 // campaign's jobs (e-mail, reminders, expiry with re-plan) and their hourly schedules,
 // and starts the phone line's FastAGI listener when configured.
@@ -41,7 +30,7 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	if name, err := d.Store.Setting(ctx, "comune_name"); err == nil && name != "" {
 		svc.Comune = name
 	}
-	if p := os.Getenv(envPhone); p != "" {
+	if p := d.Config.CampaignPhone; p != "" {
 		svc.Phone = p
 	}
 	set, err := d.Store.CampaignSettings(ctx)
@@ -51,9 +40,9 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	svc.SetMailRate(set.MailPerMinute)
 	svc.Register(d.Queue)
 	d.Campaign = svc
-	go d.Queue.Every(ctx, time.Hour, outreach.JobRemind)
-	go d.Queue.Every(ctx, time.Hour, outreach.JobExpire)
-	if addr := os.Getenv(envAGI); addr != "" {
+	a.every(time.Hour, outreach.JobRemind)
+	a.every(time.Hour, outreach.JobExpire)
+	if addr := d.Config.CampaignAGI; addr != "" {
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			return err
@@ -66,13 +55,12 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 			return err
 		}
 		agi := &phonebot.AGIServer{Backend: outreach.Phone{S: svc}, Speaker: &phonebot.Espeak{Dir: sounds}, Location: loc,
-			Operator: os.Getenv(envOperator), Log: d.Log}
-		go func() {
+			Operator: d.Config.CampaignOperator, Log: d.Log}
+		a.background(func(ctx context.Context) {
 			if err := agi.Serve(ctx, l); err != nil && !errors.Is(err, net.ErrClosed) && ctx.Err() == nil {
 				d.Log.Error("phone line stopped", "error", err)
 			}
-		}()
-		go func() { <-ctx.Done(); l.Close() }()
+		})
 		d.Log.Info("campaign phone line listening", "addr", l.Addr().String())
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/sportello/sportello/internal/campaign/plan"
 	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/codicefiscale"
+	"github.com/sportello/sportello/internal/config"
 	"github.com/sportello/sportello/internal/store"
 	"github.com/sportello/sportello/internal/testenv"
 )
@@ -30,8 +31,7 @@ func TestCampaignPhoneLine(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	t.Setenv("SPORTELLO_CAMPAIGN_AGI", addr)
-	a := apptest.New(t)
+	a := apptest.New(t, apptest.Options{Configure: func(c *config.Config) { c.CampaignAGI = addr }})
 	ctx := context.Background()
 	syn := plan.NewSynthetic(10, 5, true)
 	var cs []register.Citizen

@@ -29,6 +29,9 @@ func runServe(ctx context.Context, stdio Stdio, args []string) int {
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "From address of outgoing e-mail")
 	fs.StringVar(&cfg.Location, "location", cfg.Location, "time zone of the comune's opening hours")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted for rate limits and logs")
+	fs.StringVar(&cfg.CampaignAGI, "campaign-agi", "", "listen address of the campaign phone line for Asterisk FastAGI (e.g. 127.0.0.1:4573); empty: off")
+	fs.StringVar(&cfg.CampaignPhone, "campaign-phone", "", "the campaign phone line's number, printed on letters")
+	fs.StringVar(&cfg.CampaignOperator, "campaign-operator", "", `dialplan application that reaches an operator, e.g. "Dial PJSIP/operatori"`)
 	fs.StringVar(&cfg.CardTrust, "card-trust", "", "directory of CSCA certificates for CIE badge checks (default: the embedded Italian CSCA certificates)")
 	if code, ok := parseFlags(fs, args, stdio); !ok {
 		return code

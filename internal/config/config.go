@@ -39,6 +39,12 @@ type Config struct {
 	// TrustedProxies are comma-separated CIDRs of reverse proxies whose
 	// X-Forwarded-For is believed; without them every client is the peer address.
 	TrustedProxies string
+	// CampaignAGI is the FastAGI listen address of the campaign's phone line (e.g.
+	// 127.0.0.1:4573); empty leaves the line off. CampaignPhone is its number as printed
+	// on letters; CampaignOperator the dialplan application that reaches a person.
+	CampaignAGI      string
+	CampaignPhone    string
+	CampaignOperator string
 	// CardTrust is a directory of CSCA certificates for badge checks; empty uses the
 	// embedded Italian CSCA certificates.
 	CardTrust string
