@@ -20,6 +20,7 @@ import (
 	"github.com/sportello/sportello/internal/badge"
 	"github.com/sportello/sportello/internal/config"
 	"github.com/sportello/sportello/internal/jobs"
+	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 	"github.com/sportello/sportello/internal/web"
@@ -34,6 +35,8 @@ type App struct {
 	Web    *web.Server
 	// Badges verifies CIE badges; the card CLI uses it to enrol.
 	Badges *badge.Service
+	// Mailer sends every e-mail (booking, campaign): SMTP when configured, else the log.
+	Mailer mail.Mailer
 
 	// Workers is the size of the job worker pool.
 	Workers int
@@ -102,6 +105,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, banner io.Wri
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Queue = jobs.New(st, log)
+	a.Mailer = mail.Log{Logger: log}
+	if cfg.SMTPAddr != "" {
+		a.Mailer = &mail.SMTP{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+	}
+	mail.Register(a.Queue, a.Mailer)
 	a.registerJobs()
 	a.every(time.Hour, "sessions.cleanup")
 	a.every(time.Hour, "audit.checkpoint")

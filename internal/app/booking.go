@@ -6,12 +6,10 @@ import (
 
 	"github.com/sportello/sportello/internal/booking/engine"
 	"github.com/sportello/sportello/internal/captcha"
-	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/web"
 )
 
-// wireBooking builds the booking engine (with the SMTP mailer, or a logging stand-in
-// when no SMTP server is configured), the captcha and the limits, registers the jobs
+// wireBooking builds the booking engine on the app's mailer, the captcha and the limits, registers the jobs
 // and schedules the minute sweep that returns expired holds and finished hold-backs
 // and the daily erasure of past bookings' personal data.
 func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
@@ -19,12 +17,7 @@ func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	if err != nil {
 		return err
 	}
-	var m mail.Mailer = mail.Log{Logger: d.Log}
-	if d.Config.SMTPAddr != "" {
-		m = &mail.SMTP{Addr: d.Config.SMTPAddr, From: d.Config.MailFrom}
-	}
-	mail.Register(d.Queue, m)
-	e := engine.New(d.Store, d.Queue, m, d.Log, d.Key, loc, d.Config.BaseURL)
+	e := engine.New(d.Store, d.Queue, a.Mailer, d.Log, d.Key, loc, d.Config.BaseURL)
 	e.Metrics = engine.NewMetrics(d.Registry)
 	d.Booking = e
 	d.Captcha = captcha.New(d.Key)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/campaign/phonebot"
-	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/web"
 )
 
@@ -22,11 +21,7 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	if err != nil {
 		return err
 	}
-	var m mail.Mailer = mail.Log{Logger: d.Log}
-	if d.Config.SMTPAddr != "" {
-		m = &mail.SMTP{Addr: d.Config.SMTPAddr, From: d.Config.MailFrom}
-	}
-	svc := outreach.New(d.Store, d.Queue, m, d.Log, d.Key, d.Config.BaseURL, loc)
+	svc := outreach.New(d.Store, d.Queue, a.Mailer, d.Log, d.Key, d.Config.BaseURL, loc)
 	if name, err := d.Store.Setting(ctx, "comune_name"); err == nil && name != "" {
 		svc.Comune = name
 	}
