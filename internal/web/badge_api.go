@@ -12,13 +12,7 @@ import (
 
 // badgeLimited applies the per-client limit and reports whether the request may go on.
 func (s *Server) badgeLimited(w http.ResponseWriter, r *http.Request) bool {
-	res := s.badgeLimit.Allow(clientIP(r))
-	res.SetHeaders(w.Header())
-	if !res.Allowed {
-		s.fail(w, r, model.Errorf(model.ERATELIMIT, "too many requests"))
-		return false
-	}
-	return true
+	return s.allow(w, r, s.badgeLimit, clientIP(r))
 }
 
 func (s *Server) badgeChallenge(w http.ResponseWriter, r *http.Request) {

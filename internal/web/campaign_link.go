@@ -12,13 +12,7 @@ import (
 // campaignAllow applies the per-address limit on personal-link requests, so tokens
 // cannot be guessed at speed.
 func (s *Server) campaignAllow(w http.ResponseWriter, r *http.Request) bool {
-	res := s.campaignLimit.Allow(clientIP(r))
-	res.SetHeaders(w.Header())
-	if !res.Allowed {
-		s.fail(w, r, model.Errorf(model.ERATELIMIT, "too many attempts: try again in a few minutes"))
-		return false
-	}
-	return true
+	return s.allow(w, r, s.campaignLimit, clientIP(r))
 }
 
 // campaignLink shows a citizen's proposal with its choices.

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/ratelimit"
 )
 
 // statusWriter records the status for logs and metrics.
@@ -138,6 +141,17 @@ func clientIP(r *http.Request) string {
 // limitBody caps a request body; handlers that accept uploads set their own larger cap.
 func limitBody(w http.ResponseWriter, r *http.Request, n int64) {
 	r.Body = http.MaxBytesReader(w, r.Body, n)
+}
+
+// allow applies one limiter and answers 429 when it says no; the headers go out either way.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request, l *ratelimit.Limiter, key string) bool {
+	res := l.Allow(key)
+	res.SetHeaders(w.Header())
+	if !res.Allowed {
+		s.fail(w, r, model.Errorf(model.ERATELIMIT, "Troppi tentativi: riprovi più tardi / Too many attempts: try again later"))
+		return false
+	}
+	return true
 }
 
 // routeOf is the matched route pattern, safe to log (no tokens or codes in it).

@@ -92,17 +92,6 @@ func (s *Server) photosOn(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// allow applies one limiter and answers 429 when it says no; the headers go out either way.
-func (s *Server) allow(w http.ResponseWriter, r *http.Request, l *ratelimit.Limiter, key string) bool {
-	res := l.Allow(key)
-	res.SetHeaders(w.Header())
-	if !res.Allowed {
-		s.fail(w, r, model.Errorf(model.ERATELIMIT, "Troppi tentativi: riprovi più tardi / Too many attempts: try again later"))
-		return false
-	}
-	return true
-}
-
 // bilingual picks one side of an "Italiano / English" message for an HTML page.
 func photoLang(lang, msg string) string {
 	it, en, ok := strings.Cut(msg, " / ")
