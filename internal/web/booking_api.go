@@ -35,6 +35,16 @@ type bookingAPIPerson struct {
 
 // apiView renders a booking for the API; codici fiscali are masked because a manage
 // token may travel further than its owner meant.
+// writeBooking answers with the API view of b, or the error that building it met.
+func (s *Server) writeBooking(w http.ResponseWriter, r *http.Request, status int, b *booking.Booking) {
+	v, err := s.apiView(r, b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
 func (s *Server) apiView(r *http.Request, b *booking.Booking) (bookingAPIView, error) {
 	o, err := s.Booking.Office(r.Context(), b.OfficeID)
 	if err != nil {
@@ -284,12 +294,7 @@ func (s *Server) apiBookingConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.apiView(r, b)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, v)
+	s.writeBooking(w, r, http.StatusCreated, b)
 }
 
 func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
@@ -298,12 +303,7 @@ func (s *Server) apiBookingGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.apiView(r, b)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeBooking(w, r, http.StatusOK, b)
 }
 
 func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
@@ -324,12 +324,7 @@ func (s *Server) apiBookingCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.apiView(r, b)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeBooking(w, r, http.StatusOK, b)
 }
 
 func (s *Server) apiBookingMove(w http.ResponseWriter, r *http.Request) {
@@ -357,10 +352,5 @@ func (s *Server) apiBookingMove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.apiView(r, b)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeBooking(w, r, http.StatusOK, b)
 }
