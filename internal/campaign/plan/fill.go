@@ -88,7 +88,7 @@ func (m *model) fill(pl placement) []Assignment {
 			load[best] += m.hhSize(int(h))
 			perDay[best] = append(perDay[best], h)
 		}
-		nominal := max((int64(m.offices[o].Capacity)+int64(len(days))-1)/int64(len(days)), 1)
+		nominal := max((int64(m.offices[o].CapacityAt(t))+int64(len(days))-1)/int64(len(days)), 1)
 		for d, day := range perDay {
 			span := int64(closeMinute - openMinute)
 			n := max(nominal, load[d], span/maxSlot)

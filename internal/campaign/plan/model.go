@@ -219,7 +219,7 @@ func (m *model) build() {
 				m.chainFw[o*W+w] = office(m.owNode(o, w), m.owNode(o, w+1), flow.Inf, m.lateU)
 				m.chainBw[o*W+w] = office(m.owNode(o, w+1), m.owNode(o, w), flow.Inf, m.earlyU)
 			}
-			m.capArc[o*W+w] = office(m.owNode(o, w), m.sink(), int64(m.offices[o].Capacity), 0)
+			m.capArc[o*W+w] = office(m.owNode(o, w), m.sink(), int64(m.offices[o].CapacityAt(w)), 0)
 		}
 		m.overArc[o] = office(m.owNode(o, W-1), m.sink(), flow.Inf, m.penalty)
 	}

@@ -119,6 +119,12 @@ func (m *model) samplePrices(ctx context.Context, households int) ([]int64, erro
 	offices := slices.Clone(m.offices)
 	for o := range offices {
 		offices[o].Capacity = int(float64(offices[o].Capacity)*share + 0.5)
+		if w := offices[o].Weekly; w != nil {
+			offices[o].Weekly = make([]int, len(w))
+			for t, c := range w {
+				offices[o].Weekly[t] = int(float64(c)*share + 0.5)
+			}
+		}
 	}
 	sub := newModel(people, offices, m.p)
 	sub.k = m.k

@@ -63,7 +63,7 @@ func (m *model) place(ps []piece) placement {
 		best, bestCost := -1, int64(0)
 		for o := 0; o < nO; o++ {
 			for t := 0; t < W; t++ {
-				if int64(m.offices[o].Capacity)-pl.load[o*W+t] < size {
+				if int64(m.offices[o].CapacityAt(t))-pl.load[o*W+t] < size {
 					continue
 				}
 				if c := m.hhCost(h, o, t); best < 0 || c < bestCost {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -22,10 +23,13 @@ type Stats struct {
 	Pivots                   int
 	Pinned                   int // households left out of the graph at a cell pricing proved best
 	Unpinned                 int // pinned households pricing put back into the graph
-	// Cost is the plan's objective and Bound the LP lower bound proved for the
-	// full model with the same number of people left out, both in points.
+	// Cost is the plan's objective and Bound a lower bound, proved by the LP, on
+	// the cost of any plan that leaves out as many people as this one, both in
+	// points; people left out add nothing to either.
 	Cost, Bound float64
-	Gap         float64 // (Cost - Bound) / Bound
+	// Gap is (Cost - Bound) / Bound, never negative; +Inf when people left out
+	// push the bound to zero.
+	Gap float64
 	// Proven says the last pricing found no arc of the full model with a negative
 	// reduced cost, so the relaxation solved is the full model's. Bound is a valid
 	// lower bound either way.
@@ -48,6 +52,32 @@ type Result struct {
 	Stats       Stats
 }
 
+// leftOutCost is what the households pl leaves out would cost at least in the full
+// model, each routed on its cheapest way to the overflow: into an office in its
+// window, down the week chain to the last week, and out at penalty per person. The
+// plan with them routed so is a flow of the full model, so the plan's cost is at
+// least sol.bound minus this, which keeps the gap honest (never negative) when
+// repairing split households leaves out more people than the relaxation did.
+func (m *model) leftOutCost(pl placement) int64 {
+	var total int64
+	W := m.weeks
+	for h, c := range pl.cell {
+		if c >= 0 {
+			continue
+		}
+		best := int64(-1)
+		for o := range m.offices {
+			for t := m.hhs[h].lo; t <= m.hhs[h].hi; t++ {
+				if u := m.unitCost(h, o, t) + int64(W-1-t)*m.lateU; best < 0 || u < best {
+					best = u
+				}
+			}
+		}
+		total += int64(len(m.hhs[h].members)) * (best + m.penalty)
+	}
+	return total
+}
+
 func (p Params) validate(offices []Office) error {
 	switch {
 	case p.Start.IsZero():
@@ -58,6 +88,16 @@ func (p Params) validate(offices []Office) error {
 		return errors.New("plan: weights must not be negative")
 	case len(offices) == 0:
 		return errors.New("plan: no offices")
+	}
+	for _, o := range offices {
+		if o.Weekly != nil && len(o.Weekly) != p.Weeks {
+			return fmt.Errorf("plan: office %s has %d weekly capacities for %d weeks", o.ID, len(o.Weekly), p.Weeks)
+		}
+		for _, c := range o.Weekly {
+			if c < 0 {
+				return fmt.Errorf("plan: office %s has a negative weekly capacity", o.ID)
+			}
+		}
 	}
 	return nil
 }
@@ -109,9 +149,12 @@ func RunContext(ctx context.Context, people []Person, offices []Office, p Params
 	st.People, st.Households, st.Arcs = len(people), len(m.hhs), m.g.Arcs()
 	st.Rounds, st.ArcsAdded, st.ArcsPriced, st.Pivots = sol.rounds, sol.added, sol.priced, sol.res.Pivots
 	st.Cost = float64(m.cost(pl)) / costScale
-	st.Bound = float64(sol.bound-m.penalty*sol.unplanned) / costScale
-	if st.Bound > 0 {
+	st.Bound = float64(max(sol.bound-m.leftOutCost(pl), 0)) / costScale
+	switch {
+	case st.Bound > 0:
 		st.Gap = (st.Cost - st.Bound) / st.Bound
+	case st.Cost > 0:
+		st.Gap = math.Inf(1) // nothing proved: too many people left out for the bound to say anything
 	}
 	for _, c := range m.pin {
 		if c >= 0 {

@@ -19,7 +19,19 @@ type Office struct {
 	Name     string
 	Lat, Lon float64
 	Capacity int // people per week for the campaign
-	Line     int
+	// Weekly, when set, is the capacity of each week from Params.Start (one entry
+	// per week) and overrides Capacity: what is left of a week differs once some
+	// proposals are confirmed, and a calendar's holidays make some weeks shorter.
+	Weekly []int
+	Line   int
+}
+
+// CapacityAt is the office's capacity in week w.
+func (o *Office) CapacityAt(w int) int {
+	if o.Weekly != nil {
+		return o.Weekly[w]
+	}
+	return o.Capacity
 }
 
 // Weights are the objective's coefficients: per metre of great-circle distance
