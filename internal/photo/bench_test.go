@@ -52,9 +52,13 @@ func TestBenchTable(t *testing.T) {
 	}
 	for _, r := range rows[:3] {
 		s := r.Stages
-		if r.Total != s.Decode+s.Detect+s.Mesh+s.Segment+s.Checks+s.Crop {
-			// The total is the median of per-run sums; with one run it is that sum.
-			t.Fatalf("%s: total %v is not the sum of its stages %+v", r.Name, r.Total, s)
+		// The total is the wall time: at least the stages that run one after the other on
+		// the caller's goroutine, at most all of them (plus the little glue between them).
+		if serial, all := s.Decode+s.Detect+s.Mesh, s.Decode+s.Detect+s.Mesh+s.Segment+s.Checks+s.Crop; r.Total < serial || r.Total > all+5*time.Millisecond {
+			t.Fatalf("%s: total %v outside [%v, %v] for stages %+v", r.Name, r.Total, serial, all, s)
+		}
+		if s.Segment == 0 || s.Checks == 0 || s.Crop == 0 {
+			t.Fatalf("%s: a stage was not timed: %+v", r.Name, s)
 		}
 	}
 	var b strings.Builder

@@ -27,34 +27,75 @@ type Cropped struct {
 // source cannot give a compliant crop it returns an error wrapping ErrNoCrop that names
 // the reason, instead of a bad file.
 func (e *Engine) Crop(ctx context.Context, r io.Reader) (*Cropped, error) {
-	var t Timings
-	return e.crop(ctx, r, &t)
+	return e.crop(ctx, r, nil)
 }
 
 func (e *Engine) crop(ctx context.Context, r io.Reader, t *Timings) (*Cropped, error) {
+	start := time.Now()
 	src, err := e.decode(r)
 	if err != nil {
 		return nil, err
 	}
-	a, err := e.analyse(ctx, src, t)
+	if t != nil {
+		t.Decode += time.Since(start)
+	}
+	// The crop needs only the mesh's geometry, so it is rendered on its own goroutine while
+	// the person mask is awaited and the checks run; if the checks then refuse the crop,
+	// the rendering is simply dropped.
+	type rendered struct {
+		plan *cropPlan
+		c    *Cropped
+		err  error
+		took time.Duration
+	}
+	var early chan rendered
+	onMesh := func(a *analysis) {
+		plan, _ := planCrop(a.head(), float64(src.w), float64(src.h))
+		if plan == nil {
+			return
+		}
+		early = make(chan rendered, 1)
+		go func() {
+			s := time.Now()
+			c, err := renderCrop(src, plan, nil)
+			early <- rendered{plan, c, err, time.Since(s)}
+		}()
+	}
+	a, err := e.analyseWith(ctx, src, t, nil, onMesh)
 	if err != nil {
 		return nil, err
 	}
 	rep := a.report()
-	if a.plan == nil {
-		return nil, noCrop(rep)
-	}
 	// Only geometry and resolution block the crop: the other defects are the citizen's to
 	// fix, and the crop is still useful to show them.
-	if res, _ := rep.Check("resolution"); res.Status == Fail {
+	if res, _ := rep.Check("resolution"); a.plan == nil || res.Status == Fail {
+		if t != nil && early != nil {
+			// The bench still counts what the crop costs on a source too small for it.
+			t.Crop += (<-early).took
+		}
 		return nil, noCrop(rep)
 	}
-	start := time.Now()
-	c, err := renderCrop(src, a.plan, rep)
-	if t != nil {
-		t.Crop += time.Since(start)
+	var c *Cropped
+	if early != nil {
+		if got := <-early; got.plan.r == a.plan.r {
+			c, err = got.c, got.err
+			if t != nil {
+				t.Crop += got.took
+			}
+		}
 	}
-	return c, err
+	if c == nil && err == nil {
+		s := time.Now()
+		c, err = renderCrop(src, a.plan, rep)
+		if t != nil {
+			t.Crop += time.Since(s)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Source = rep
+	return c, nil
 }
 
 func noCrop(rep *Report) error {
@@ -80,7 +121,7 @@ func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
 	oh := int(math.Round(plan.r.H()))
 	oh = min(maxOutHeight, max(minOutHeight, oh))
 	ow := int(math.Round(float64(oh) * frameAspect))
-	out, err := src.renderAt(plan.r, ow, oh)
+	out, err := src.renderYCbCr(plan.r, ow, oh)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package photo
 
 import (
 	"context"
+	"image"
 	"io"
 	"math"
 	"time"
@@ -50,9 +51,12 @@ func New(model FaceModel, opt Options) *Engine {
 	return &Engine{model: model, opt: opt}
 }
 
-// Timings is what each stage of one run cost, for the bench command.
+// Timings is what each stage of one run cost, for the bench command. The person mask is
+// computed while the detector and the mesh run, and the crop while the checks run, so the
+// stages overlap and Wall (the caller's wait, when the caller sets it) is less than their sum.
 type Timings struct {
 	Decode, Detect, Mesh, Segment, Checks, Crop time.Duration
+	Wall                                        time.Duration
 }
 
 // Check decodes a portrait and reports every check. An error means the input could not
@@ -79,11 +83,20 @@ func (e *Engine) decode(r io.Reader) (*source, error) {
 
 // analyse runs the models on a ~1 MP copy and measures everything the checks need.
 func (e *Engine) analyse(ctx context.Context, src *source, t *Timings) (*analysis, error) {
-	return e.analyseWith(ctx, src, t, nil)
+	return e.analyseWith(ctx, src, t, nil, nil)
+}
+
+// segmented is the person mask computed on its own goroutine.
+type segmented struct {
+	mask *image.Gray
+	err  error
+	took time.Duration
 }
 
 // analyseWith is analyse with the detections given (a tracker's), or found when nil.
-func (e *Engine) analyseWith(ctx context.Context, src *source, t *Timings, given []Detection) (*analysis, error) {
+// onMesh, when not nil, is called once the main face's mesh is known and before the
+// checks run, so that a caller can start work that needs only the geometry (the crop).
+func (e *Engine) analyseWith(ctx context.Context, src *source, t *Timings, given []Detection, onMesh func(*analysis)) (*analysis, error) {
 	start := time.Now()
 	small, err := src.analysisImage(e.opt.AnalysisPixels)
 	if err != nil {
@@ -95,6 +108,18 @@ func (e *Engine) analyseWith(ctx context.Context, src *source, t *Timings, given
 	a := &analysis{src: src, img: small, sx: float64(w) / float64(aw), sy: float64(h) / float64(ah), pitchOffset: e.opt.PitchOffset, live: e.opt.Live}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	// The person mask needs only the picture: it runs on a second core while the face is
+	// found and meshed, which is about as long. The channel is buffered so an early return
+	// below leaves nothing blocked.
+	var seg chan segmented
+	if !e.opt.Live {
+		seg = make(chan segmented, 1)
+		go func() {
+			s := time.Now()
+			m, err := e.model.Segment(small)
+			seg <- segmented{m, err, time.Since(s)}
+		}()
 	}
 	dets := given
 	if dets == nil {
@@ -132,16 +157,23 @@ func (e *Engine) analyseWith(ctx context.Context, src *source, t *Timings, given
 	}
 	a.mesh = &mesh
 	mark(t, &start, func(t *Timings) *time.Duration { return &t.Mesh })
+	if onMesh != nil {
+		onMesh(a)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !e.opt.Live {
-		mask, err := e.model.Segment(small)
-		if err != nil {
-			return nil, err
+	if seg != nil {
+		s := <-seg
+		if s.err != nil {
+			return nil, s.err
 		}
-		a.mask = mask
-		mark(t, &start, func(t *Timings) *time.Duration { return &t.Segment })
+		a.mask = s.mask
+		if t != nil {
+			t.Segment += s.took
+		}
+		// Waiting for the mask is not the checks' cost.
+		start = time.Now()
 	}
 	a.measure()
 	mark(t, &start, func(t *Timings) *time.Duration { return &t.Checks })

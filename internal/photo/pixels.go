@@ -297,3 +297,129 @@ func clampF(v float32) float32 {
 	}
 	return v
 }
+
+// resamplePlane is resample for one 8-bit plane: the part r of the plane (in its own
+// sample coordinates, the plane holding w×h samples at stride) rendered at dw×dh into dst.
+func resamplePlane(src []uint8, stride, w, h int, r rect, dst []uint8, dstStride, dw, dh int) {
+	hx := makeTaps(dw, r.X0, r.X1, 0, w)
+	vy := makeTaps(dh, r.Y0, r.Y1, 0, h)
+	maxTaps := 1
+	for _, t := range vy {
+		maxTaps = max(maxTaps, len(t.w))
+	}
+	ring := make([][]float32, maxTaps+1)
+	ringY := make([]int, len(ring))
+	for i := range ring {
+		ring[i] = make([]float32, dw)
+		ringY[i] = -1 << 30
+	}
+	hrow := func(y int) []float32 {
+		slot := y % len(ring)
+		row := ring[slot]
+		if ringY[slot] == y {
+			return row
+		}
+		ringY[slot] = y
+		line := src[y*stride : y*stride+w]
+		for i, t := range hx {
+			var s float32
+			p := line[t.start:][:len(t.w)]
+			for k, wt := range t.w {
+				s += wt * float32(p[k])
+			}
+			row[i] = s
+		}
+		return row
+	}
+	acc := make([]float32, dw)
+	for j, t := range vy {
+		out := dst[j*dstStride:][:dw]
+		if len(t.w) == 1 {
+			for i, v := range hrow(t.start) {
+				out[i] = clamp8(v)
+			}
+			continue
+		}
+		clear(acc)
+		for k, wt := range t.w {
+			row := hrow(t.start + k)[:len(acc)]
+			for i := range acc {
+				acc[i] += wt * row[i]
+			}
+		}
+		for i, v := range acc {
+			out[i] = clamp8(v)
+		}
+	}
+}
+
+// resampleYCbCr renders the part r of m at dw×dh as 4:2:0 YCbCr, resampling the planes as
+// stored: the crop goes to the JPEG encoder, which wants YCbCr, so the round trip through
+// RGB (three channels per source pixel, two colour conversions) is skipped. The source may
+// be 4:4:4, 4:2:2 or 4:2:0; it returns nil for any other layout.
+func resampleYCbCr(m *image.YCbCr, r rect, dw, dh int) *image.YCbCr {
+	fx, fy := 1, 1
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444:
+	case image.YCbCrSubsampleRatio422:
+		fx = 2
+	case image.YCbCrSubsampleRatio420:
+		fx, fy = 2, 2
+	default:
+		return nil
+	}
+	b := m.Rect
+	out := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio420)
+	yr := rect{r.X0 - float64(b.Min.X), r.Y0 - float64(b.Min.Y), r.X1 - float64(b.Min.X), r.Y1 - float64(b.Min.Y)}
+	resamplePlane(m.Y, m.YStride, b.Dx(), b.Dy(), yr, out.Y, out.YStride, dw, dh)
+	// Chroma sample i of a plane subsampled by f covers pixels f·(i+Min/f) … +f; the output
+	// chroma sample j covers output pixels 2j, 2j+1, that is this much of the source:
+	cw, ch := (dw+1)/2, (dh+1)/2
+	kx, ky := 2*r.W()/float64(dw), 2*r.H()/float64(dh)
+	cx0, cy0 := float64(b.Min.X/fx*fx), float64(b.Min.Y/fy*fy)
+	cr := rect{
+		(r.X0 - cx0) / float64(fx), (r.Y0 - cy0) / float64(fy),
+		(r.X0 + kx*float64(cw) - cx0) / float64(fx), (r.Y0 + ky*float64(ch) - cy0) / float64(fy),
+	}
+	sw := (b.Max.X+fx-1)/fx - b.Min.X/fx
+	sh := (b.Max.Y+fy-1)/fy - b.Min.Y/fy
+	resamplePlane(m.Cb, m.CStride, sw, sh, cr, out.Cb, out.CStride, cw, ch)
+	resamplePlane(m.Cr, m.CStride, sw, sh, cr, out.Cr, out.CStride, cw, ch)
+	return out
+}
+
+// orientYCbCr turns a 4:2:0 image upright according to an EXIF orientation (1–8). Each
+// output chroma sample takes the one under its first pixel: at most half a chroma sample
+// off on odd sizes, below what the encoder's own subsampling blurs.
+func orientYCbCr(m *image.YCbCr, o int) *image.YCbCr {
+	if o <= 1 || o > 8 {
+		return m
+	}
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	out := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio420)
+	W, H := float64(w), float64(h)
+	// src maps an output pixel to the stored pixel under it.
+	src := func(x, y int) (int, int) {
+		u, v := toRaw(float64(x)+0.5, float64(y)+0.5, o, W, H)
+		return int(u), int(v)
+	}
+	for y := 0; y < dh; y++ {
+		row := out.Y[y*out.YStride:][:dw]
+		for x := range row {
+			u, v := src(x, y)
+			row[x] = m.Y[v*m.YStride+u]
+		}
+	}
+	for y := 0; y < (dh+1)/2; y++ {
+		for x := 0; x < (dw+1)/2; x++ {
+			u, v := src(2*x, 2*y)
+			i, j := y*out.CStride+x, (v/2)*m.CStride+u/2
+			out.Cb[i], out.Cr[i] = m.Cb[j], m.Cr[j]
+		}
+	}
+	return out
+}

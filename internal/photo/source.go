@@ -121,18 +121,57 @@ func (s *source) render(r rect, denom int) (image.Image, rect, error) {
 // renderAt renders the upright rectangle r at dw×dh, from the coarsest scale that still
 // has at least as many pixels as the output.
 func (s *source) renderAt(r rect, dw, dh int) (*image.RGBA, error) {
-	denom := 1
-	for _, d := range []int{8, 4, 2} {
-		if r.W()/float64(d) >= float64(dw) && r.H()/float64(d) >= float64(dh) {
-			denom = d
-			break
-		}
-	}
-	img, rr, err := s.render(r, denom)
+	img, rr, err := s.render(r, denomFor(r, dw, dh))
 	if err != nil {
 		return nil, err
 	}
 	return resample(img, rr, dw, dh), nil
+}
+
+// denomFor is the coarsest DCT scale that still has at least dw×dh pixels over r.
+func denomFor(r rect, dw, dh int) int {
+	for _, d := range []int{8, 4, 2} {
+		if r.W()/float64(d) >= float64(dw) && r.H()/float64(d) >= float64(dh) {
+			return d
+		}
+	}
+	return 1
+}
+
+// renderYCbCr is renderAt for a picture bound for the JPEG encoder: a JPEG source is
+// resampled in its own YCbCr planes as stored, then turned upright, which costs a third
+// of going through RGB. Other sources get renderAt's RGBA.
+func (s *source) renderYCbCr(r rect, dw, dh int) (image.Image, error) {
+	if s.full != nil {
+		return s.renderAt(r, dw, dh)
+	}
+	W, H := s.rawSize()
+	raw := mapRect(r, func(x, y float64) (float64, float64) { return toRaw(x, y, s.orient, float64(W), float64(H)) })
+	rw, rh := dw, dh
+	if s.orient >= 5 {
+		rw, rh = dh, dw
+	}
+	denom := denomFor(raw, rw, rh)
+	var img image.Image
+	if denom == s.previewDenom && s.preview != nil {
+		img = s.preview
+	} else {
+		ri := image.Rect(int(math.Floor(raw.X0))-1, int(math.Floor(raw.Y0))-1, int(math.Ceil(raw.X1))+1, int(math.Ceil(raw.Y1))+1)
+		var err error
+		if img, err = s.coeff.Crop(ri, denom); err != nil {
+			return nil, err
+		}
+	}
+	m, ok := img.(*image.YCbCr)
+	if !ok {
+		return s.renderAt(r, dw, dh)
+	}
+	d := float64(denom)
+	out := resampleYCbCr(m, rect{raw.X0 / d, raw.Y0 / d, raw.X1 / d, raw.Y1 / d}, rw, rh)
+	if out == nil {
+		return s.renderAt(r, dw, dh)
+	}
+	return orientYCbCr(out, s.orient), nil
 }
 
 // rawRegion returns the stored pixels at full scale around the upright rectangle r, in the

@@ -40,7 +40,7 @@ func (t *Tracker) Frame(ctx context.Context, img image.Image, tm *Timings) (*Rep
 	} else {
 		t.since = 0
 	}
-	a, err := t.e.analyseWith(ctx, src, tm, given)
+	a, err := t.e.analyseWith(ctx, src, tm, given, nil)
 	if err != nil {
 		return nil, err
 	}

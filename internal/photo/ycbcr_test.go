@@ -1,6 +1,7 @@
 package photo
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -35,6 +36,68 @@ func TestRowReaderYCbCr(t *testing.T) {
 						t.Fatalf("%v (%d,%d) channel %d: %.1f, want %d", ratio, x, y, i, buf[k+i], want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestRenderYCbCrMatchesRGB renders the same crop of a real portrait through the YCbCr
+// planes (the crop's path) and through RGB (the checks' path), for every EXIF orientation
+// and for a crop small enough to be cut at full scale and one that uses a reduced DCT
+// scale: the two must show the same picture.
+func TestRenderYCbCrMatchesRGB(t *testing.T) {
+	base := loadRGBA(t, synthBase)
+	data := encodeJPEG(t, resample(base, fullRect(base), 600, 800), 92)
+	for o := uint16(1); o <= 8; o++ {
+		src, err := decodeBytes(withOrientation(data, o, binary.BigEndian), DefaultLimits, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			r      rect
+			dw, dh int
+		}{
+			{rect{30.5, 41.2, 410.7, 530.9}, 301, 387}, // 1/1
+			{rect{10, 20, 480, 620}, 117, 151},          // 1/2 … 1/4
+			{rect{0, 0, float64(src.w), float64(src.h)}, 75, 99},
+		} {
+			y, err := src.renderYCbCr(c.r, c.dw, c.dh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := y.(*image.YCbCr); !ok {
+				t.Fatalf("orientation %d: %T, want *image.YCbCr", o, y)
+			}
+			want, err := src.renderAt(c.r, c.dw, c.dh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y.Bounds() != want.Bounds() {
+				t.Fatalf("orientation %d: bounds %v, want %v", o, y.Bounds(), want.Bounds())
+			}
+			// Chroma is stored at half resolution: compare over 2×2 cells, whose colour is
+			// what the 4:2:0 output keeps.
+			var worst, sum float64
+			n := 0
+			for yy := 0; yy+1 < c.dh; yy += 2 {
+				for xx := 0; xx+1 < c.dw; xx += 2 {
+					var d [3]float64
+					for _, p := range []image.Point{{xx, yy}, {xx + 1, yy}, {xx, yy + 1}, {xx + 1, yy + 1}} {
+						r1, g1, b1, _ := y.At(p.X, p.Y).RGBA()
+						q := want.RGBAAt(p.X, p.Y)
+						d[0] += float64(r1>>8) - float64(q.R)
+						d[1] += float64(g1>>8) - float64(q.G)
+						d[2] += float64(b1>>8) - float64(q.B)
+					}
+					for _, v := range d {
+						worst = max(worst, math.Abs(v/4))
+						sum += math.Abs(v / 4)
+						n++
+					}
+				}
+			}
+			if mean := sum / float64(n); worst > 24 || mean > 1.5 {
+				t.Fatalf("orientation %d, %v → %dx%d: mean difference %.2f, worst %.0f", o, c.r, c.dw, c.dh, mean, worst)
 			}
 		}
 	}
