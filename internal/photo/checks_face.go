@@ -72,6 +72,15 @@ func (a *analysis) checkMouth() (Result, Result) {
 	mc.Unit = "lip gap / mouth width"
 	ex := judge("expression", a.smileScore(), atMost(smileMax))
 	ex.Unit = "smile score"
+	// The smile score is geometry only, and a smile with bared teeth can keep the mouth
+	// narrow; the teeth themselves are measured in the pixels.
+	teeth := a.teethShare()
+	ex.Threshold += "; teeth ≤ " + fmtF(teethMax, 2)
+	ex.Note = "teeth visible " + fmtF(teeth, 3)
+	if teeth > teethMax {
+		ex.Status = Fail
+		ex.Note = "teeth showing: share " + fmtF(teeth, 3)
+	}
 	return mc, ex
 }
 
