@@ -22,8 +22,14 @@ func (s *Store) translate(err error) error {
 		return model.ErrNotFound
 	}
 	var le *sqlite.Error
-	if errors.As(err, &le) {
-		switch le.Code() {
+	var ce *sqliteError // the statement cache's (sqlite_stmtcache.go)
+	if code := 0; errors.As(err, &le) || errors.As(err, &ce) {
+		if le != nil {
+			code = le.Code()
+		} else {
+			code = ce.Code()
+		}
+		switch code {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %v", model.ErrConflict, err)
 		}

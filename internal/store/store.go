@@ -34,6 +34,7 @@ type Store struct {
 	read    *sql.DB
 	write   *sql.DB
 	dialect Dialect
+	group   group // the SQLite writer goroutine of InGroupTx
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 }
@@ -62,12 +63,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// busy_timeout first, so the WAL switch itself waits for other processes.
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 		path := (&url.URL{Scheme: "file", Opaque: dsn}).String()
-		s.read, err = sql.Open("sqlite", path+"?"+pragmas+"&_pragma=query_only(1)")
+		s.read, err = sql.Open(sqliteCachedDriver, path+"?"+pragmas+"&_pragma=query_only(1)")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		s.read.SetMaxOpenConns(8)
-		s.write, err = sql.Open("sqlite", path+"?"+pragmas+"&_txlock=immediate")
+		s.write, err = sql.Open(sqliteCachedDriver, path+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -96,6 +97,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	s.stopGroup()
 	var errs []error
 	if s.write != nil && s.write != s.read {
 		errs = append(errs, s.write.Close())
@@ -138,6 +140,16 @@ type Querier interface {
 type Tx struct {
 	tx *sql.Tx
 	s  *Store
+	// detached runs statements to completion whatever their context says: in a group
+	// commit, an interrupted write would roll back the other callers' changes too.
+	detached bool
+}
+
+func (t *Tx) ctx(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // ExecContext implements Querier.
@@ -157,19 +169,19 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 
 // Exec runs a statement with '?' placeholders.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := t.tx.ExecContext(ctx, t.s.Rebind(q), args...)
+	r, err := t.tx.ExecContext(t.ctx(ctx), t.s.Rebind(q), args...)
 	return r, t.s.translate(err)
 }
 
 // Query runs a query with '?' placeholders.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	r, err := t.tx.QueryContext(ctx, t.s.Rebind(q), args...)
+	r, err := t.tx.QueryContext(t.ctx(ctx), t.s.Rebind(q), args...)
 	return r, t.s.translate(err)
 }
 
 // QueryRow runs a single-row query with '?' placeholders; translate the Scan error with Err.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.s.Rebind(q), args...)
+	return t.tx.QueryRowContext(t.ctx(ctx), t.s.Rebind(q), args...)
 }
 
 // Err translates a driver error (e.g. from Scan) into the store's sentinels.

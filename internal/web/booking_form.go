@@ -109,7 +109,7 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 		again(bookingHTTPStatus(err), err)
 		return
 	}
-	if err := s.auditAs(r, "citizen", "booking.confirm", "booking:"+itoa(b.ID), ""); err != nil {
+	if err := s.bookingAudit(r, "booking.confirm", b.ID, ""); err != nil {
 		s.bookingFail(w, r, err)
 		return
 	}

@@ -52,7 +52,7 @@ func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) {
 		s.bookingFail(w, r, err)
 		return
 	}
-	if err := s.auditAs(r, "citizen", "booking.cancel", "booking:"+itoa(b.ID), ""); err != nil {
+	if err := s.bookingAudit(r, "booking.cancel", b.ID, ""); err != nil {
 		s.bookingFail(w, r, err)
 		return
 	}
@@ -170,7 +170,7 @@ func (s *Server) bookingMove(w http.ResponseWriter, r *http.Request) {
 		s.moveCalendar(w, r, bookingHTTPStatus(err), err)
 		return
 	}
-	if err := s.auditAs(r, "citizen", "booking.move", "booking:"+itoa(b.ID), ""); err != nil {
+	if err := s.bookingAudit(r, "booking.move", b.ID, ""); err != nil {
 		s.bookingFail(w, r, err)
 		return
 	}

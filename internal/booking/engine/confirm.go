@@ -38,7 +38,7 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 	}
 	st := info.settings
 	var b *booking.Booking
-	err = e.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		lockKeys := append(lowerAll(keys), "email:"+c.Email)
 		sort.Strings(lockKeys)
 		if err := e.Store.LockKeys(ctx, tx, lockKeys); err != nil {

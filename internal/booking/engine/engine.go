@@ -132,12 +132,12 @@ func (e *Engine) serviceAt(ctx context.Context, info *officeInfo, serviceID int6
 // at those slots, then tries once more. The cleanup is lazy so a slot frees up at the
 // exact minute its hold expires, not at the next sweep.
 func (e *Engine) takeCapacity(ctx context.Context, officeID int64, starts []int64, fn func(tx *store.Tx) error) error {
-	err := e.Store.InTx(ctx, fn)
+	err := e.Store.InGroupTx(ctx, fn)
 	if !errors.Is(err, store.ErrSlotTaken) {
 		return err
 	}
 	var freed bool
-	ferr := e.Store.InTx(ctx, func(tx *store.Tx) error {
+	ferr := e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		ids, err := e.Store.StaleHoldersAt(ctx, tx, officeID, starts, e.now())
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (e *Engine) takeCapacity(ctx context.Context, officeID int64, starts []int6
 	if !freed {
 		return err
 	}
-	return e.Store.InTx(ctx, fn)
+	return e.Store.InGroupTx(ctx, fn)
 }
 
 // releaseIn returns the capacity of booking id if it is due, inside tx.
@@ -191,7 +191,7 @@ func (e *Engine) ReleaseDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, id := range ids {
-		if err := e.Store.InTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, id) }); err != nil {
+		if err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, id) }); err != nil {
 			return 0, err
 		}
 	}

@@ -96,7 +96,7 @@ func (e *Engine) registerJobs() {
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return jobs.Permanent(err)
 		}
-		err := e.Store.InTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, p.ID) })
+		err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error { return e.releaseIn(ctx, tx, p.ID) })
 		return err
 	})
 	e.Queue.Register(jobAutoCancel, e.runAutoCancel)

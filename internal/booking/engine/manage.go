@@ -39,7 +39,7 @@ func (e *Engine) Cancel(ctx context.Context, id int64, version int, by string) (
 
 func (e *Engine) cancel(ctx context.Context, id int64, version int, by string, immediate bool) (*booking.Booking, error) {
 	var b *booking.Booking
-	err := e.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		var err error
 		b, err = e.Store.BookingByID(ctx, tx, id)
 		if err != nil {
@@ -151,7 +151,7 @@ func (e *Engine) Move(ctx context.Context, id int64, version int, newStart time.
 // Reconfirm records the citizen's answer to the reconfirmation request.
 func (e *Engine) Reconfirm(ctx context.Context, id int64, version int) (*booking.Booking, error) {
 	var b *booking.Booking
-	err := e.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if b, err = e.Store.BookingByID(ctx, tx, id); err != nil {
 			return err
@@ -177,7 +177,7 @@ func (e *Engine) SetStatus(ctx context.Context, id int64, state, by string) (*bo
 		return nil, model.FieldError("state", "unknown status")
 	}
 	var b *booking.Booking
-	err := e.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if b, err = e.Store.BookingByID(ctx, tx, id); err != nil {
 			return err
