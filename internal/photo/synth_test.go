@@ -150,6 +150,7 @@ func TestSyntheticVariants(t *testing.T) {
 		{"red pupils", "red_eyes", func() *image.RGBA { return paintEyes(t, base, "red") }, 95},
 		{"dark lenses", "tinted_lenses", func() *image.RGBA { return paintEyes(t, base, "tinted") }, 95},
 		{"glare on lenses", "glare", func() *image.RGBA { return paintEyes(t, base, "glare") }, 95},
+		{"bared teeth", "expression", func() *image.RGBA { return paintMouth(t, base, 230, 225, 210) }, 95},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,6 +280,50 @@ func paintEyes(t *testing.T, src *image.RGBA, how string) *image.RGBA {
 		}
 	}
 	return dst
+}
+
+// paintMouth paints a band of the given colour along the line between the lips, over the
+// middle of the mouth: off-white is bared teeth, pink a lip-gloss highlight.
+func paintMouth(t *testing.T, src *image.RGBA, r, g, b uint8) *image.RGBA {
+	t.Helper()
+	e := testEngine(t)
+	s, err := decodeBytes(encodeJPEG(t, src, 95), e.opt.Limits, e.opt.AnalysisPixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.analyse(context.Background(), s, nil)
+	if err != nil || a.mesh == nil {
+		t.Fatalf("no mesh: %v", err)
+	}
+	dst := subImage(src, src.Bounds())
+	mr, ml := a.p(meshMouthR), a.p(meshMouthL)
+	c := mid(a.p(meshLipUpper), a.p(meshLipLower))
+	w := dist(mr, ml)
+	box := a.toSource(rect{c.X - 0.3*w, c.Y - 0.03*w, c.X + 0.3*w, c.Y + 0.03*w})
+	for y := int(box.Y0); y < int(box.Y1); y++ {
+		for x := int(box.X0); x < int(box.X1); x++ {
+			p := dst.Pix[dst.PixOffset(x, y):][:3]
+			p[0], p[1], p[2] = r, g, b
+		}
+	}
+	return dst
+}
+
+// TestGlossyLipsNotTeeth paints a pale pink band where bared teeth would be: the teeth
+// measure must not take a lip-gloss highlight for teeth.
+func TestGlossyLipsNotTeeth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	base := loadRGBA(t, synthBase)
+	rep := checkImage(t, paintMouth(t, base, 240, 200, 210), 95)
+	c, _ := rep.Check("expression")
+	if c.Status != Pass {
+		t.Fatalf("pink highlight on the lips: %+v, want pass", c)
+	}
+	teeth := checkImage(t, paintMouth(t, base, 230, 225, 210), 95)
+	ct, _ := teeth.Check("expression")
+	t.Logf("pink: %s; off-white: %s", c.Note, ct.Note)
 }
 
 // TestLiveMode checks that the live guide still catches what a preview must show (a
