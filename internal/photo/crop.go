@@ -118,10 +118,9 @@ func noCrop(rep *Report) error {
 // renderCrop resamples the planned rectangle and encodes it, lowering the JPEG quality
 // step by step until the file fits the 500 KB limit.
 func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
-	oh := int(math.Round(plan.r.H()))
-	oh = min(maxOutHeight, max(minOutHeight, oh))
+	oh, denom := cropSize(plan.r.H())
 	ow := int(math.Round(float64(oh) * frameAspect))
-	out, err := src.renderYCbCr(plan.r, ow, oh)
+	out, err := src.renderYCbCr(plan.r, ow, oh, denom)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +136,23 @@ func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w: cannot fit %d KB even at quality 50", ErrNoCrop, MaxCropBytes>>10)
+}
+
+// goodOutHeight is the height (508 dpi at 45 mm) that a crop rendered at a reduced DCT
+// scale must still reach: a phone photo's crop is often 2000 px high, and rendering it at
+// half scale, about 1000 px and as sharp as that height allows, costs a quarter of a
+// full-scale render resampled down.
+const goodOutHeight = 900
+
+// cropSize is the output height for a crop h source pixels high, and the DCT scale to
+// render it from (1/denom).
+func cropSize(h float64) (oh, denom int) {
+	for _, d := range []int{8, 4, 2} {
+		if h/float64(d) >= goodOutHeight {
+			return min(maxOutHeight, int(math.Round(h/float64(d)))), d
+		}
+	}
+	return min(maxOutHeight, max(minOutHeight, int(math.Round(h)))), 1
 }
 
 // dpi is the print resolution that makes h pixels 45 mm high (709 px: 400 dpi, 1063: 600).

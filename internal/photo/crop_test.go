@@ -136,3 +136,19 @@ func TestConcurrentChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestCropSize: a crop is rendered from the coarsest DCT scale that still gives it at least
+// goodOutHeight rows, and always within the 709–1063 px the CIE accepts.
+func TestCropSize(t *testing.T) {
+	for _, c := range []struct {
+		h         float64
+		oh, denom int
+	}{
+		{600, 709, 1}, {709, 709, 1}, {1000, 1000, 1}, {1500, 1063, 1}, {1799, 1063, 1},
+		{1800, 900, 2}, {2050, 1025, 2}, {3000, 1063, 2}, {3600, 900, 4}, {4000, 1000, 4}, {9000, 1063, 8},
+	} {
+		if oh, d := cropSize(c.h); oh != c.oh || d != c.denom {
+			t.Errorf("cropSize(%v) = %d, 1/%d; want %d, 1/%d", c.h, oh, d, c.oh, c.denom)
+		}
+	}
+}

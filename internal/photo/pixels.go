@@ -234,6 +234,25 @@ func resample(img image.Image, r rect, dw, dh int) *image.RGBA {
 	return dst
 }
 
+// convertRGBA is resample at one source pixel per output pixel, with the same values:
+// the dw×dh pixels of img from (x0, y0) on, as RGBA at the origin.
+func convertRGBA(img image.Image, x0, y0, dw, dh int) *image.RGBA {
+	read := rowReader(img)
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	row := make([]float32, 3*dw)
+	for j := range dh {
+		read(y0+j, x0, x0+dw, row)
+		pix := dst.Pix[j*dst.Stride:][:4*dw]
+		for i := 0; i < dw; i++ {
+			pix[4*i] = clamp8(row[3*i])
+			pix[4*i+1] = clamp8(row[3*i+1])
+			pix[4*i+2] = clamp8(row[3*i+2])
+			pix[4*i+3] = 255
+		}
+	}
+	return dst
+}
+
 func clamp8(v float32) uint8 {
 	if v <= 0 {
 		return 0
@@ -250,39 +269,53 @@ func fullRect(img image.Image) rect {
 	return rect{float64(b.Min.X), float64(b.Min.Y), float64(b.Max.X), float64(b.Max.Y)}
 }
 
-// orient turns img upright according to an EXIF orientation (1–8).
+// orient turns img upright according to an EXIF orientation (1–8). It converts each
+// stored row and writes it where the orientation puts it, a column of the result when the
+// picture is turned, in one pass.
 func orient(img image.Image, o int) image.Image {
 	if o <= 1 || o > 8 {
 		return img
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	src := resample(img, fullRect(img), w, h)
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	// at is where stored pixel (x, y) lands in dst.Pix.
+	at := func(x, y int) int {
+		var dx, dy int
+		switch o {
+		case 2:
+			dx, dy = w-1-x, y
+		case 3:
+			dx, dy = w-1-x, h-1-y
+		case 4:
+			dx, dy = x, h-1-y
+		case 5:
+			dx, dy = y, x
+		case 6:
+			dx, dy = h-1-y, x
+		case 7:
+			dx, dy = h-1-y, w-1-x
+		case 8:
+			dx, dy = y, w-1-x
+		}
+		return dst.PixOffset(dx, dy)
+	}
+	read := rowReader(img)
+	row := make([]float32, 3*w)
 	for y := 0; y < h; y++ {
+		read(b.Min.Y+y, b.Min.X, b.Max.X, row)
+		d, step := at(0, y), 0
+		if w > 1 {
+			step = at(1, y) - d
+		}
 		for x := 0; x < w; x++ {
-			var dx, dy int
-			switch o {
-			case 2:
-				dx, dy = w-1-x, y
-			case 3:
-				dx, dy = w-1-x, h-1-y
-			case 4:
-				dx, dy = x, h-1-y
-			case 5:
-				dx, dy = y, x
-			case 6:
-				dx, dy = h-1-y, x
-			case 7:
-				dx, dy = h-1-y, w-1-x
-			case 8:
-				dx, dy = y, w-1-x
-			}
-			copy(dst.Pix[dst.PixOffset(dx, dy):][:4], src.Pix[src.PixOffset(x, y):][:4])
+			p := dst.Pix[d : d+4 : d+4]
+			p[0], p[1], p[2], p[3] = clamp8(row[3*x]), clamp8(row[3*x+1]), clamp8(row[3*x+2]), 255
+			d += step
 		}
 	}
 	return dst

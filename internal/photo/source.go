@@ -125,6 +125,11 @@ func (s *source) renderAt(r rect, dw, dh int) (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The analysis copy is usually the preview pixel for pixel: convert, do not resample.
+	if x0, y0 := int(rr.X0), int(rr.Y0); float64(x0) == rr.X0 && float64(y0) == rr.Y0 && rr.W() == float64(dw) && rr.H() == float64(dh) &&
+		image.Rect(x0, y0, x0+dw, y0+dh).In(img.Bounds()) {
+		return convertRGBA(img, x0, y0, dw, dh), nil
+	}
 	return resample(img, rr, dw, dh), nil
 }
 
@@ -139,9 +144,10 @@ func denomFor(r rect, dw, dh int) int {
 }
 
 // renderYCbCr is renderAt for a picture bound for the JPEG encoder: a JPEG source is
-// resampled in its own YCbCr planes as stored, then turned upright, which costs a third
-// of going through RGB. Other sources get renderAt's RGBA.
-func (s *source) renderYCbCr(r rect, dw, dh int) (image.Image, error) {
+// rendered at 1/denom (0: the coarsest scale that has dw×dh pixels), resampled in its own
+// YCbCr planes as stored and then turned upright, which costs a third of going through
+// RGB. Other sources get renderAt's RGBA.
+func (s *source) renderYCbCr(r rect, dw, dh, denom int) (image.Image, error) {
 	if s.full != nil {
 		return s.renderAt(r, dw, dh)
 	}
@@ -151,7 +157,9 @@ func (s *source) renderYCbCr(r rect, dw, dh int) (image.Image, error) {
 	if s.orient >= 5 {
 		rw, rh = dh, dw
 	}
-	denom := denomFor(raw, rw, rh)
+	if denom == 0 {
+		denom = denomFor(raw, rw, rh)
+	}
 	var img image.Image
 	if denom == s.previewDenom && s.preview != nil {
 		img = s.preview

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -61,7 +62,7 @@ func TestRenderYCbCrMatchesRGB(t *testing.T) {
 			{rect{10, 20, 480, 620}, 117, 151},          // 1/2 … 1/4
 			{rect{0, 0, float64(src.w), float64(src.h)}, 75, 99},
 		} {
-			y, err := src.renderYCbCr(c.r, c.dw, c.dh)
+			y, err := src.renderYCbCr(c.r, c.dw, c.dh, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,6 +99,75 @@ func TestRenderYCbCrMatchesRGB(t *testing.T) {
 			}
 			if mean := sum / float64(n); worst > 24 || mean > 1.5 {
 				t.Fatalf("orientation %d, %v → %dx%d: mean difference %.2f, worst %.0f", o, c.r, c.dw, c.dh, mean, worst)
+			}
+		}
+	}
+}
+
+// TestPercentileMatchesSort: the counting percentile gives exactly what sorting gives.
+func TestPercentileMatchesSort(t *testing.T) {
+	img := loadRGBA(t, synthBase)
+	for _, r := range []rect{{100, 100, 600, 700}, {0, 0, 3, 2}, {10, 10, 11, 11}} {
+		s := box(img, r)
+		ls := make([]float64, len(s))
+		for i, p := range s {
+			ls[i] = luma(float64(img.Pix[p]), float64(img.Pix[p+1]), float64(img.Pix[p+2]))
+		}
+		slices.Sort(ls)
+		qs := []float64{0, 0.02, 0.5, 0.98, 1}
+		got := percentile(img, s, qs...)
+		for i, q := range qs {
+			if want := ls[min(len(ls)-1, int(q*float64(len(ls))))]; got[i] != want {
+				t.Fatalf("%v q%.2f: %v, want %v", r, q, got[i], want)
+			}
+		}
+	}
+	if got := percentile(img, nil, 0.5); got[0] != 0 {
+		t.Fatalf("empty set: %v", got)
+	}
+}
+
+// TestConvertMatchesResample: the one-to-one shortcut gives resample's exact pixels.
+func TestConvertMatchesResample(t *testing.T) {
+	m := image.NewYCbCr(image.Rect(3, 5, 90, 70), image.YCbCrSubsampleRatio420)
+	for i := range m.Y {
+		m.Y[i] = uint8(i * 7)
+	}
+	for i := range m.Cb {
+		m.Cb[i], m.Cr[i] = uint8(i*13), uint8(255-i*5)
+	}
+	for _, img := range []image.Image{m, resample(m, fullRect(m), 87, 65)} {
+		b := img.Bounds()
+		got := convertRGBA(img, b.Min.X+4, b.Min.Y+2, 50, 40)
+		want := resample(img, rect{float64(b.Min.X + 4), float64(b.Min.Y + 2), float64(b.Min.X + 54), float64(b.Min.Y + 42)}, 50, 40)
+		if !slices.Equal(got.Pix, want.Pix) || got.Rect != want.Rect {
+			t.Fatalf("%T: convertRGBA differs from resample", img)
+		}
+	}
+}
+
+// TestOrientMatchesReference: the one-pass orient gives, for every orientation, exactly
+// the pixels of converting first and then moving each pixel where the orientation says.
+func TestOrientMatchesReference(t *testing.T) {
+	m := image.NewYCbCr(image.Rect(2, 1, 39, 24), image.YCbCrSubsampleRatio420)
+	for i := range m.Y {
+		m.Y[i] = uint8(i * 7)
+	}
+	for i := range m.Cb {
+		m.Cb[i], m.Cr[i] = uint8(i*13), uint8(255-i*5)
+	}
+	w, h := 37, 23
+	src := convertRGBA(m, 2, 1, w, h)
+	for o := 2; o <= 8; o++ {
+		got := orient(m, o).(*image.RGBA)
+		for y := range h {
+			for x := range w {
+				// The inverse of toRaw with pixel centres gives where (x, y) goes.
+				ux, uy := toUpright(float64(x)+0.5, float64(y)+0.5, o, float64(w), float64(h))
+				want := src.RGBAAt(x, y)
+				if g := got.RGBAAt(int(ux), int(uy)); g != want {
+					t.Fatalf("orientation %d: stored (%d,%d) → (%d,%d) is %v, want %v", o, x, y, int(ux), int(uy), g, want)
+				}
 			}
 		}
 	}
