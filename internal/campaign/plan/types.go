@@ -23,7 +23,11 @@ type Office struct {
 	// per week) and overrides Capacity: what is left of a week differs once some
 	// proposals are confirmed, and a calendar's holidays make some weeks shorter.
 	Weekly []int
-	Line   int
+	// Calendar, when set, is the office's appointment starts per day from the booking
+	// calendar (hours, counters, closures, exceptional openings); nil means the
+	// default Monday-to-Friday 08:30–16:30 day.
+	Calendar Calendar
+	Line     int
 }
 
 // CapacityAt is the office's capacity in week w.

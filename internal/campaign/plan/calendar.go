@@ -1,0 +1,45 @@
+package plan
+
+import "time"
+
+// Slot is one appointment start of an office's day: Minute after local midnight, and
+// how many people it may take at once (the counters free for the campaign).
+type Slot struct {
+	Minute   int
+	Capacity int
+}
+
+// Calendar is an office's appointment slots per day, keyed by the date as
+// "2006-01-02", in start order. A date without slots is a day the office is closed
+// (weekend, holiday, closure); an exceptional opening is just a date with slots. The
+// caller builds it from the booking calendar, so the plan knows nothing of where the
+// hours come from.
+type Calendar map[string][]Slot
+
+// The default day of an office whose calendar is not given (the CLI with OFFICES.csv
+// and no database): Monday to Friday, 08:30–16:30, a start every defaultStep minutes,
+// with no limit on the people at one start, since the counters are not known either.
+const (
+	openMinute  = 8*60 + 30
+	closeMinute = 16*60 + 30
+	defaultStep = 15
+)
+
+var defaultSlots = func() []Slot {
+	var s []Slot
+	for m := openMinute; m < closeMinute; m += defaultStep {
+		s = append(s, Slot{Minute: m, Capacity: 1 << 30})
+	}
+	return s
+}()
+
+// slotsOn returns office o's slots on day.
+func (o *Office) slotsOn(day time.Time) []Slot {
+	if o.Calendar == nil {
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			return nil
+		}
+		return defaultSlots
+	}
+	return o.Calendar[day.Format(time.DateOnly)]
+}

@@ -1,0 +1,119 @@
+package plan
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// larga is a calendar like Via Larga's in the booking calendar: 20-minute starts,
+// 08:30–13:00 and 14:30–15:30 on weekdays (Thursday until 19:00), with counters
+// counters, and the days in closed left out.
+func larga(start time.Time, weeks, counters int, closed ...string) Calendar {
+	cal := Calendar{}
+	for d := start; d.Before(start.AddDate(0, 0, 7*weeks)); d = d.AddDate(0, 0, 1) {
+		wd := d.Weekday()
+		if wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		key := d.Format(time.DateOnly)
+		skip := false
+		for _, c := range closed {
+			skip = skip || c == key
+		}
+		if skip {
+			continue
+		}
+		end := 15*60 + 30
+		if wd == time.Thursday {
+			end = 19 * 60
+		}
+		var s []Slot
+		for m := 8*60 + 30; m+20 <= 13*60; m += 20 {
+			s = append(s, Slot{Minute: m, Capacity: counters})
+		}
+		for m := 14*60 + 30; m+20 <= end; m += 20 {
+			s = append(s, Slot{Minute: m, Capacity: counters})
+		}
+		cal[key] = s
+	}
+	return cal
+}
+
+// TestFillFollowsCalendar plans many people into one office with split hours and a
+// closed Tuesday: nobody lands outside the calendar's starts, on the closed day, or
+// over a start's counters, and households stay on one day.
+func TestFillFollowsCalendar(t *testing.T) {
+	start := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) // a Monday
+	closed := "2026-12-01"                                  // Tuesday of week 0
+	cal := larga(start, 2, 3, closed)
+	var people []Person
+	for i := 0; i < 300; i++ {
+		people = append(people, Person{CF: fmt.Sprintf("P%05d", i), Household: fmt.Sprintf("H%d", i/3),
+			Lat: 45.46, Lon: 9.19, Due: start.AddDate(0, 0, 7*(i%2))})
+	}
+	offices := []Office{{ID: "larga", Lat: 45.4606, Lon: 9.1937, Capacity: 200, Calendar: cal}}
+	res, err := Run(people, offices, Params{Start: start, Weeks: 2, Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Assignments) != 300 {
+		t.Fatalf("%d planned, %d unplanned: %+v", len(res.Assignments), len(res.Unplanned), res.Unplanned[:min(3, len(res.Unplanned))])
+	}
+	perStart := map[string]int{}
+	hhDay := map[string]string{}
+	days := map[string]bool{}
+	for _, a := range res.Assignments {
+		day := a.Date.Format(time.DateOnly)
+		days[day] = true
+		if day == closed {
+			t.Fatalf("person %d planned on the closed day %s", a.Person, day)
+		}
+		ok := false
+		for _, s := range cal[day] {
+			ok = ok || s.Minute == a.Minute
+		}
+		if !ok {
+			t.Fatalf("person %d at %s %02d:%02d, not a start of that day's hours", a.Person, day, a.Minute/60, a.Minute%60)
+		}
+		k := fmt.Sprint(day, a.Minute)
+		if perStart[k]++; perStart[k] > 3 {
+			t.Fatalf("%d people at %s, over the 3 counters", perStart[k], k)
+		}
+		hh := people[a.Person].Household
+		if prev, seen := hhDay[hh]; seen && prev != day {
+			t.Fatalf("household %s on %s and %s", hh, prev, day)
+		}
+		hhDay[hh] = day
+	}
+	if len(days) < 8 {
+		t.Fatalf("people on %d days only, want them spread over the 9 open days", len(days))
+	}
+}
+
+// TestFillLeavesOutWhatTheCalendarCannotHold gives an office a typed capacity far
+// above what its one open day holds: the excess households are unplanned with the
+// reason, never put on a day without hours or over the counters.
+func TestFillLeavesOutWhatTheCalendarCannotHold(t *testing.T) {
+	start := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	cal := Calendar{"2026-12-02": {{Minute: 9 * 60, Capacity: 2}, {Minute: 9*60 + 20, Capacity: 2}}}
+	var people []Person
+	for i := 0; i < 10; i++ {
+		people = append(people, Person{CF: fmt.Sprintf("P%05d", i), Household: fmt.Sprintf("H%d", i), Lat: 45.46, Lon: 9.19, Due: start})
+	}
+	res, err := Run(people, []Office{{ID: "x", Lat: 45.46, Lon: 9.19, Capacity: 100, Calendar: cal}}, Params{Start: start, Weeks: 1, Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Assignments) != 4 || len(res.Unplanned) != 6 {
+		t.Fatalf("planned %d, unplanned %d; want 4 and 6", len(res.Assignments), len(res.Unplanned))
+	}
+	for _, u := range res.Unplanned {
+		if u.Reason != noSlotLeft {
+			t.Fatalf("reason %q", u.Reason)
+		}
+	}
+	if res.Stats.Gap < 0 {
+		t.Fatalf("negative gap %v", res.Stats.Gap)
+	}
+}
