@@ -7,6 +7,8 @@ import "github.com/sportello/sportello/internal/photo/tflite"
 // (5 points each). MediaPipe names them by image side: its left eye is the
 // subject's right.
 const (
+	attnLips           = 1
+	lipPoints          = 80
 	attnImageLeftEye   = 2
 	attnImageRightEye  = 3
 	attnImageLeftIris  = 4
@@ -27,6 +29,7 @@ func refinedOf(s *tflite.Session, m affine) *Refined {
 	r := &Refined{
 		RightEyelid: points(s.Output(attnImageLeftEye), eyelidPoints, m),
 		LeftEyelid:  points(s.Output(attnImageRightEye), eyelidPoints, m),
+		Lips:        points(s.Output(attnLips), lipPoints, m),
 	}
 	copy(r.RightIris[:], points(s.Output(attnImageLeftIris), 5, m))
 	copy(r.LeftIris[:], points(s.Output(attnImageRightIris), 5, m))

@@ -43,6 +43,11 @@ type Mesh struct {
 type Refined struct {
 	LeftIris, RightIris     [5]Point // centre, then 4 points on the edge
 	LeftEyelid, RightEyelid []Point  // eye contour points of the attention model
+	// Lips are the attention model's 80 lip points in MediaPipe's refinement
+	// order, as mesh indices: outer lower 61…291 (11), outer upper 185…409
+	// (9), inner lower 78…308 (11), inner upper 191…415 (9), then the same
+	// four rows for the semi-outer and semi-inner contours.
+	Lips []Point
 }
 
 // Mesh indices of the eye corners, used for roll and by callers for eye
