@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/campaign/phonebot"
+	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/web"
 )
 
@@ -37,6 +39,8 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)
 	a.every(time.Hour, outreach.JobExpire)
+	// one guard for both lines: wrong years count per letter code across calls
+	phone := &phonebot.Guard{Backend: outreach.Phone{S: svc}}
 	if addr := d.Config.CampaignAGI; addr != "" {
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -49,7 +53,7 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 			l.Close()
 			return err
 		}
-		agi := &phonebot.AGIServer{Backend: outreach.Phone{S: svc}, Speaker: &phonebot.Espeak{Dir: sounds}, Location: loc,
+		agi := &phonebot.AGIServer{Backend: phone, Speaker: &phonebot.Espeak{Dir: sounds}, Location: loc,
 			Operator: d.Config.CampaignOperator, Log: d.Log}
 		a.background(func(ctx context.Context) {
 			if err := agi.Serve(ctx, l); err != nil && !errors.Is(err, net.ErrClosed) && ctx.Err() == nil {
@@ -58,5 +62,49 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 		})
 		d.Log.Info("campaign phone line listening", "addr", l.Addr().String())
 	}
+	if addr := d.Config.CampaignSIP; addr != "" {
+		peers, err := d.Config.SIPPeers()
+		if err != nil {
+			return err
+		}
+		conn, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return err
+		}
+		sounds := filepath.Join(d.Config.DataDir, "phonebot-sip")
+		if err := os.MkdirAll(sounds, 0o755); err != nil {
+			conn.Close()
+			return err
+		}
+		sip := &phonebot.SIPServer{Backend: phone, Speaker: &phonebot.Espeak{Dir: sounds}, Location: loc,
+			Operator: d.Config.CampaignSIPOperator, Peers: peers, Log: d.Log,
+			Record: func(ctx context.Context, r phonebot.CallRecord) { auditPhoneCall(ctx, d, r) }}
+		a.background(func(ctx context.Context) {
+			if err := sip.Serve(ctx, conn); err != nil {
+				d.Log.Error("SIP phone line stopped", "error", err)
+			}
+		})
+		d.Log.Info("campaign SIP phone line listening", "addr", conn.LocalAddr().String())
+	}
 	return nil
+}
+
+// auditPhoneCall writes how a SIP call ended to the audit log: a confirmation by
+// phone, or a caller sent to an operator (and after how many keys), with the address
+// of the PBX that carried the call. The caller's number is not written.
+func auditPhoneCall(ctx context.Context, d *web.Deps, r phonebot.CallRecord) {
+	if r.State == "" {
+		return // ended mid-dialogue: nothing was decided
+	}
+	e := &model.AuditEntry{Actor: "citizen", Action: "campaign.phone." + string(r.State), Object: "campaign_proposal:" + r.Proposal,
+		IP: r.Source.String(), Detail: fmt.Sprintf("channel=phone line=sip keys=%d", r.Keys)}
+	if r.Proposal == "" {
+		e.Object = "campaign_phone"
+	}
+	if r.State == phonebot.Confirmed {
+		e.Detail += " slot=" + r.Slot.ID
+	}
+	if err := d.Store.Audit(ctx, e); err != nil {
+		d.Log.Error("phone call not audited", "error", err)
+	}
 }

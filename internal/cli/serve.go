@@ -32,6 +32,9 @@ func runServe(ctx context.Context, stdio Stdio, args []string) int {
 	fs.StringVar(&cfg.CampaignAGI, "campaign-agi", "", "listen address of the campaign phone line for Asterisk FastAGI (e.g. 127.0.0.1:4573); empty: off")
 	fs.StringVar(&cfg.CampaignPhone, "campaign-phone", "", "the campaign phone line's number, printed on letters")
 	fs.StringVar(&cfg.CampaignOperator, "campaign-operator", "", `dialplan application that reaches an operator, e.g. "Dial PJSIP/operatori"`)
+	fs.StringVar(&cfg.CampaignSIP, "campaign-sip", "", "UDP IP:port where the campaign phone line answers SIP calls itself, without Asterisk; empty: off")
+	fs.StringVar(&cfg.CampaignSIPPeers, "campaign-sip-peers", "", "comma-separated CIDRs of the PBX or trunk allowed to call --campaign-sip (default: loopback only)")
+	fs.StringVar(&cfg.CampaignSIPOperator, "campaign-sip-operator", "", "SIP URI the phone line transfers callers to for an operator (empty: it hangs up)")
 	fs.StringVar(&cfg.CardTrust, "card-trust", "", "directory of CSCA certificates for CIE badge checks (default: the embedded Italian CSCA certificates)")
 	if code, ok := parseFlags(fs, args, stdio); !ok {
 		return code

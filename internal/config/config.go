@@ -45,6 +45,14 @@ type Config struct {
 	CampaignAGI      string
 	CampaignPhone    string
 	CampaignOperator string
+	// CampaignSIP is the UDP address where the phone line answers SIP calls itself,
+	// without Asterisk (e.g. 10.0.0.5:5060); empty leaves it off. It must name an
+	// interface, since it is also where callers send audio. CampaignSIPPeers are the
+	// PBX or trunk addresses allowed to call (CIDRs; empty: loopback only), and
+	// CampaignSIPOperator the SIP URI callers are transferred to for a person.
+	CampaignSIP         string
+	CampaignSIPPeers    string
+	CampaignSIPOperator string
 	// CardTrust is a directory of CSCA certificates for badge checks; empty uses the
 	// embedded Italian CSCA certificates.
 	CardTrust string
@@ -100,6 +108,18 @@ func (c *Config) Validate() error {
 	if _, err := c.ProxyPrefixes(); err != nil {
 		return err
 	}
+	if c.CampaignSIP != "" {
+		ap, err := netip.ParseAddrPort(c.CampaignSIP)
+		if err != nil || ap.Addr().IsUnspecified() {
+			return fmt.Errorf("--campaign-sip %q: want IP:port of one interface (e.g. 10.0.0.5:5060)", c.CampaignSIP)
+		}
+	}
+	if _, err := c.SIPPeers(); err != nil {
+		return err
+	}
+	if o := c.CampaignSIPOperator; o != "" && !strings.HasPrefix(o, "sip:") && !strings.HasPrefix(o, "sips:") {
+		return fmt.Errorf("--campaign-sip-operator %q: want a SIP URI (sip:operatori@pbx.example)", o)
+	}
 	if c.SecretKey != "" {
 		if b, err := hex.DecodeString(c.SecretKey); err != nil || len(b) != 32 {
 			return errors.New("--secret-key must be 64 hex characters (32 bytes)")
@@ -110,8 +130,17 @@ func (c *Config) Validate() error {
 
 // ProxyPrefixes parses TrustedProxies.
 func (c *Config) ProxyPrefixes() ([]netip.Prefix, error) {
+	return prefixes(c.TrustedProxies, "--trusted-proxy")
+}
+
+// SIPPeers parses CampaignSIPPeers.
+func (c *Config) SIPPeers() ([]netip.Prefix, error) {
+	return prefixes(c.CampaignSIPPeers, "--campaign-sip-peers")
+}
+
+func prefixes(list, flag string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
-	for _, f := range strings.Split(c.TrustedProxies, ",") {
+	for _, f := range strings.Split(list, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
@@ -120,7 +149,7 @@ func (c *Config) ProxyPrefixes() ([]netip.Prefix, error) {
 			if a, aerr := netip.ParseAddr(f); aerr == nil {
 				p = netip.PrefixFrom(a, a.BitLen())
 			} else {
-				return nil, fmt.Errorf("--trusted-proxy %q: want CIDRs like 10.0.0.0/8 or addresses", f)
+				return nil, fmt.Errorf("%s %q: want CIDRs like 10.0.0.0/8 or addresses", flag, f)
 			}
 		}
 		out = append(out, p.Masked())

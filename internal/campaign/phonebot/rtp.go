@@ -83,14 +83,19 @@ const dtmfKeys = "0123456789*#ABCD"
 
 // dtmfDetector turns the stream of event packets into key presses. One press is many
 // packets with the same RTP timestamp (updates while the key is held, then the end
-// packet three times), so a press is new when its timestamp or event changes, or when
-// a start follows an end: a caller replaying the same press twice (sipp plays one pcap
-// per key) repeats the timestamp but not the end-then-start order.
+// packet three times). The detector remembers the last few presses, not just the last,
+// because a late end packet of one press may arrive after the next press has begun (a
+// busy sender, or sipp playing one pcap per key on its own thread); and a press whose
+// end was seen counts again when it restarts, because sipp replays the same recording,
+// timestamp and all, for the same key pressed twice.
 type dtmfDetector struct {
-	started   bool
-	timestamp uint32
-	event     uint8
-	ended     bool
+	recent [8]struct {
+		timestamp uint32
+		event     uint8
+		ended     bool
+		used      bool
+	}
+	next int
 }
 
 // packet returns the key a packet starts, or 0.
@@ -99,12 +104,20 @@ func (d *dtmfDetector) packet(p rtpPacket) byte {
 	if err != nil || int(ev.Event) >= len(dtmfKeys) {
 		return 0
 	}
-	same := d.started && d.timestamp == p.Timestamp && d.event == ev.Event
-	isNew := !same || (d.ended && !ev.End)
-	d.started, d.timestamp, d.event, d.ended = true, p.Timestamp, ev.Event, ev.End
-	if !isNew {
-		return 0
+	for i := range d.recent {
+		r := &d.recent[i]
+		if r.used && r.timestamp == p.Timestamp && r.event == ev.Event {
+			restart := r.ended && !ev.End
+			r.ended = ev.End
+			if !restart {
+				return 0
+			}
+			return dtmfKeys[ev.Event]
+		}
 	}
+	r := &d.recent[d.next]
+	d.next = (d.next + 1) % len(d.recent)
+	r.timestamp, r.event, r.ended, r.used = p.Timestamp, ev.Event, ev.End, true
 	return dtmfKeys[ev.Event]
 }
 

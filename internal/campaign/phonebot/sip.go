@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -206,13 +205,13 @@ func (s *SIPServer) invite(ctx context.Context, localIP netip.Addr, dialogs *sip
 		dlg.Respond(503, "Service Unavailable", nil)
 		return
 	}
+	go c.listen(offer.Media.Addr()) // keys may come before our answer's ACK does
 	sdp := answerSDP(netip.MustParseAddrPort(media.LocalAddr().String()), time.Now().Unix(), offer.EventType)
 	if err := dlg.RespondSDP(sdp); err != nil {
 		// CANCEL before the answer, or no ACK: nothing was said, nothing decided
 		s.Log.Info("phone call not answered", "reason", err)
 		return
 	}
-	go c.listen(offer.Media.Addr())
 
 	rec := CallRecord{Source: src.Addr()}
 	err = c.run(callCtx, d, p, audio)
@@ -237,8 +236,9 @@ func (s *SIPServer) invite(ctx context.Context, localIP netip.Addr, dialogs *sip
 			s.Log.Warn("phone hang-up failed", "error", err)
 		}
 		cancel()
-	} else if !terminal(rec.State) {
-		rec.State = "" // hung up mid-dialogue
+	}
+	if !terminal(rec.State) {
+		rec.State = "" // the caller hung up, or the line failed, mid-dialogue
 	}
 	if s.Record != nil {
 		s.Record(context.WithoutCancel(ctx), rec)
@@ -418,26 +418,4 @@ func randUint32() uint32 {
 	var b [4]byte
 	rand.Read(b[:])
 	return binary.BigEndian.Uint32(b[:])
-}
-
-// ParsePeers reads a comma-separated list of addresses and networks ("10.0.0.5,
-// 192.168.1.0/24") for SIPServer.Peers.
-func ParsePeers(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if p, err := netip.ParsePrefix(f); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(f)
-		if err != nil {
-			return nil, fmt.Errorf("phonebot: SIP peer %q is neither an address nor a network", f)
-		}
-		out = append(out, netip.PrefixFrom(a, a.BitLen()))
-	}
-	return out, nil
 }
