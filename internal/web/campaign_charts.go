@@ -74,7 +74,10 @@ func chartsFor(d *track.Dashboard, lang string) campaignCharts {
 	}
 	var chans []bar
 	for _, c := range d.Channels {
-		chans = append(chans, bar{Label: stateLabel(lang, c.Channel), Value: c.Rate, Text: fmt.Sprintf("%.0f%% (%d/%d)", 100*c.Rate, c.Confirmed, c.Sent)})
+		// the bar is the expected final rate; the text adds what the answers so far say
+		decided := c.Confirmed + c.Declined + c.Expired
+		chans = append(chans, bar{Label: stateLabel(lang, c.Channel), Value: c.Estimate,
+			Text: fmt.Sprintf("%.0f%% (%d/%d %s)", 100*c.Estimate, c.Confirmed, decided, t("risposte", "answers"))})
 	}
 	var offices []bar
 	for _, o := range d.Offices {

@@ -26,6 +26,7 @@ type campaignDashboardData struct {
 	Error      string
 	Charts     campaignCharts
 	GapPct     float64 // the last run's gap in percent
+	ConfirmPct float64 // the forecast's confirmation rate in percent
 }
 
 func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData, error) {
@@ -52,6 +53,7 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 	if d.Dash.Run != nil {
 		d.GapPct = 100 * d.Dash.Run.Gap
 	}
+	d.ConfirmPct = 100 * d.Dash.Forecast.ConfirmRate
 	return d, nil
 }
 

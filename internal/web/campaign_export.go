@@ -26,9 +26,9 @@ func (s *Server) campaignExport(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, []string{c.Key, strconv.Itoa(c.Count)})
 		}
 	case "channels.csv":
-		rows = append(rows, []string{"channel", "sent", "confirmed", "declined", "expired", "pending", "confirmation_rate"})
+		rows = append(rows, []string{"channel", "sent", "confirmed", "declined", "expired", "pending", "confirmed_of_answered", "expected_rate"})
 		for _, c := range d.Dash.Channels {
-			rows = append(rows, []string{c.Channel, strconv.Itoa(c.Sent), strconv.Itoa(c.Confirmed), strconv.Itoa(c.Declined), strconv.Itoa(c.Expired), strconv.Itoa(c.Pending), f(c.Rate)})
+			rows = append(rows, []string{c.Channel, strconv.Itoa(c.Sent), strconv.Itoa(c.Confirmed), strconv.Itoa(c.Declined), strconv.Itoa(c.Expired), strconv.Itoa(c.Pending), f(c.Rate), f(c.Estimate)})
 		}
 	case "offices.csv":
 		rows = append(rows, []string{"office", "capacity_per_week", "planned", "proposed", "confirmed"})
@@ -42,9 +42,9 @@ func (s *Server) campaignExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "forecast.csv":
 		fc := d.Dash.Forecast
-		rows = [][]string{{"remaining", "per_week", "observed", "confirmation_rate", "capacity_per_week", "weeks_needed", "finish", "deadline", "weeks_left", "on_time", "extra_people_per_week", "extra_counter_hours_per_week"},
+		rows = [][]string{{"remaining", "per_week", "observed", "confirmation_rate", "capacity_per_week", "weeks_needed", "finish", "deadline", "weeks_left", "on_time", "extra_people_per_week", "extra_counter_hours_per_week", "provisional"},
 			{strconv.Itoa(fc.Remaining), f(fc.PerWeek), strconv.FormatBool(fc.Observed), f(fc.ConfirmRate), strconv.Itoa(fc.Capacity), f(fc.WeeksNeeded),
-				fc.Finish.Format("2006-01-02"), fc.Deadline.Format("2006-01-02"), f(fc.WeeksLeft), strconv.FormatBool(fc.OnTime), f(fc.ExtraPerWeek), f(fc.ExtraHoursPerWeek)}}
+				fc.Finish.Format("2006-01-02"), fc.Deadline.Format("2006-01-02"), f(fc.WeeksLeft), strconv.FormatBool(fc.OnTime), f(fc.ExtraPerWeek), f(fc.ExtraHoursPerWeek), strconv.FormatBool(fc.Provisional)}}
 	case "home-visits.csv":
 		rows = append(rows, []string{"codice_fiscale", "family_name", "given_names", "address", "postcode", "phone", "state", "visit_day"})
 		for _, c := range d.HomeVisits {

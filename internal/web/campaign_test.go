@@ -174,7 +174,7 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	a.Run(t, []apptest.Scenario{
 		{Name: "operators are kept out", Method: "GET", Path: "/op/campagna", As: clerk, Status: http.StatusForbidden},
 		{Name: "operators cannot plan", Method: "POST", Path: "/op/campagna/piano", As: clerk, Status: http.StatusForbidden},
-		{Name: "summary", Method: "GET", Path: "/op/campagna", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg"}},
+		{Name: "summary", Method: "GET", Path: "/op/campagna", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg", `data-testid="forecast-provisional"`, "provvisorio"}},
 		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
 		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
 		{Name: "capacity csv", Method: "GET", Path: "/op/campagna/export/capacity.csv", As: admin, Status: http.StatusOK, Contain: []string{"office,derived_per_week,per_week,typed\n", "Anagrafe centrale"}},

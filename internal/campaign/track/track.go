@@ -31,7 +31,8 @@ type Count struct {
 type Channel struct {
 	Channel                                     string
 	Sent, Confirmed, Declined, Expired, Pending int
-	Rate                                        float64 // confirmed / sent
+	Rate                                        float64 // confirmed / decided: what answers so far say
+	Estimate                                    float64 // expected final rate: Rate, shrunk towards a prior while answers are few (rate.go)
 }
 
 // Office is the campaign load of one office.
@@ -45,10 +46,12 @@ type Office struct {
 // Forecast says when the campaign ends at the current pace.
 type Forecast struct {
 	Remaining         int     // citizens who still need a card
-	PerWeek           float64 // issued per week: observed over 4 weeks, or capacity × confirmation rate
+	PerWeek           float64 // issued per week: observed over up to 4 weeks, or capacity × confirmation rate
 	Observed          bool    // PerWeek comes from issued cards, not from capacity
-	ConfirmRate       float64
-	Capacity          int // campaign capacity per week over all offices
+	ObservedWeeks     float64 // the weeks PerWeek was observed over (at most 4)
+	ConfirmRate       float64 // expected share of proposals confirmed, over all channels
+	Provisional       bool    // too few answers yet: ConfirmRate leans on the priors
+	Capacity          int     // campaign capacity per week over all offices
 	WeeksNeeded       float64
 	Finish            time.Time
 	Deadline          time.Time
@@ -106,7 +109,6 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 	for _, ch := range []string{store.ChannelEmail, store.ChannelLetter} {
 		chans[ch] = &Channel{Channel: ch}
 	}
-	var sentAll, confAll int
 	for _, c := range byChannel {
 		ch := chans[c.Key]
 		if ch == nil {
@@ -126,11 +128,7 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 		}
 	}
 	for _, ch := range chans {
-		if ch.Sent > 0 {
-			ch.Rate = float64(ch.Confirmed) / float64(ch.Sent)
-		}
-		sentAll += ch.Sent
-		confAll += ch.Confirmed
+		ch.estimate()
 		d.Channels = append(d.Channels, *ch)
 	}
 	sort.Slice(d.Channels, func(i, j int) bool { return d.Channels[i].Channel < d.Channels[j].Channel })
@@ -169,16 +167,19 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 
 	f := &d.Forecast
 	f.Deadline = set.Deadline
-	f.ConfirmRate = 0.5 // until anyone answers: a cautious prior between Milan's 61% and 35%
-	if sentAll > 0 && confAll > 0 {
-		f.ConfirmRate = float64(confAll) / float64(sentAll)
+	f.ConfirmRate, f.Provisional = ConfirmRate(d.Channels)
+	// the observed pace is over the last 4 weeks, or since the start when the campaign
+	// is younger; under a week of issuing says too little, so capacity stands in.
+	from := now.AddDate(0, 0, -28)
+	if set.Start.After(from) {
+		from = set.Start
 	}
-	issued, err := st.IssuedSince(ctx, now.AddDate(0, 0, -28))
+	issued, err := st.IssuedSince(ctx, from)
 	if err != nil {
 		return nil, err
 	}
-	if issued > 0 {
-		f.PerWeek, f.Observed = float64(issued)/4, true
+	if weeks := now.Sub(from).Hours() / 24 / 7; issued > 0 && weeks >= 1 {
+		f.PerWeek, f.Observed, f.ObservedWeeks = float64(issued)/weeks, true, weeks
 	} else {
 		f.PerWeek = float64(f.Capacity) * f.ConfirmRate
 	}
