@@ -423,7 +423,8 @@ func resampleYCbCr(m *image.YCbCr, r rect, dw, dh int) *image.YCbCr {
 
 // orientYCbCr turns a 4:2:0 image upright according to an EXIF orientation (1–8). Each
 // output chroma sample takes the one under its first pixel: at most half a chroma sample
-// off on odd sizes, below what the encoder's own subsampling blurs.
+// off on odd sizes, below what the encoder's own subsampling blurs. Along an output row
+// the stored index moves by a constant step, so each row is one strided copy.
 func orientYCbCr(m *image.YCbCr, o int) *image.YCbCr {
 	if o <= 1 || o > 8 {
 		return m
@@ -434,24 +435,41 @@ func orientYCbCr(m *image.YCbCr, o int) *image.YCbCr {
 		dw, dh = h, w
 	}
 	out := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio420)
-	W, H := float64(w), float64(h)
-	// src maps an output pixel to the stored pixel under it.
-	src := func(x, y int) (int, int) {
-		u, v := toRaw(float64(x)+0.5, float64(y)+0.5, o, W, H)
-		return int(u), int(v)
+	// raw is the stored pixel under output pixel (x, y): toRaw at pixel centres.
+	raw := func(x, y int) (int, int) {
+		switch o {
+		case 2:
+			return w - 1 - x, y
+		case 3:
+			return w - 1 - x, h - 1 - y
+		case 4:
+			return x, h - 1 - y
+		case 5:
+			return y, x
+		case 6:
+			return y, h - 1 - x
+		case 7:
+			return w - 1 - y, h - 1 - x
+		}
+		return w - 1 - y, x // 8
 	}
+	yi := func(x, y int) int { u, v := raw(x, y); return v*m.YStride + u }
+	ci := func(x, y int) int { u, v := raw(2*x, 2*y); return (v/2)*m.CStride + u/2 }
 	for y := 0; y < dh; y++ {
 		row := out.Y[y*out.YStride:][:dw]
+		i, step := yi(0, y), yi(1, y)-yi(0, y)
 		for x := range row {
-			u, v := src(x, y)
-			row[x] = m.Y[v*m.YStride+u]
+			row[x] = m.Y[i]
+			i += step
 		}
 	}
+	cw := (dw + 1) / 2
 	for y := 0; y < (dh+1)/2; y++ {
-		for x := 0; x < (dw+1)/2; x++ {
-			u, v := src(2*x, 2*y)
-			i, j := y*out.CStride+x, (v/2)*m.CStride+u/2
-			out.Cb[i], out.Cr[i] = m.Cb[j], m.Cr[j]
+		cb, cr := out.Cb[y*out.CStride:][:cw], out.Cr[y*out.CStride:][:cw]
+		i, step := ci(0, y), ci(1, y)-ci(0, y)
+		for x := range cb {
+			cb[x], cr[x] = m.Cb[i], m.Cr[i]
+			i += step
 		}
 	}
 	return out

@@ -172,3 +172,35 @@ func TestOrientMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestOrientYCbCrMatchesReference checks the strided copy against looking up every
+// output pixel through toRaw, for odd and even sizes.
+func TestOrientYCbCrMatchesReference(t *testing.T) {
+	for _, size := range []image.Point{{37, 23}, {40, 26}, {2, 3}} {
+		m := image.NewYCbCr(image.Rect(0, 0, size.X, size.Y), image.YCbCrSubsampleRatio420)
+		for i := range m.Y {
+			m.Y[i] = uint8(i * 7)
+		}
+		for i := range m.Cb {
+			m.Cb[i], m.Cr[i] = uint8(i*13), uint8(255-i*5)
+		}
+		W, H := float64(size.X), float64(size.Y)
+		for o := 2; o <= 8; o++ {
+			got := orientYCbCr(m, o)
+			b := got.Rect
+			for y := 0; y < b.Dy(); y++ {
+				for x := 0; x < b.Dx(); x++ {
+					u, v := toRaw(float64(x)+0.5, float64(y)+0.5, o, W, H)
+					if g, w := got.Y[got.YOffset(x, y)], m.Y[m.YOffset(int(u), int(v))]; g != w {
+						t.Fatalf("%v o%d: Y(%d,%d) = %d, want %d", size, o, x, y, g, w)
+					}
+					if x%2 == 0 && y%2 == 0 {
+						if g, w := got.Cb[got.COffset(x, y)], m.Cb[m.COffset(int(u), int(v))]; g != w {
+							t.Fatalf("%v o%d: Cb(%d,%d) = %d, want %d", size, o, x, y, g, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
