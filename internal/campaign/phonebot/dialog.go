@@ -1,8 +1,9 @@
 // Package phonebot is the keypad (DTMF) line for citizens who got a paper letter:
 // they key in the letter's code and their birth year, hear their proposal, and press
 // 1 to confirm, 2 for the next alternative, 3 for an operator. The dialogue is a plain
-// state machine over a small Backend interface, so it is tested without a telephone;
-// the FastAGI adapter in fastagi.go connects it to Asterisk.
+// state machine over a small Backend interface, so it is tested without a telephone.
+// Two adapters connect it to calls: fastagi.go to Asterisk, and sip.go answers SIP
+// calls itself (from a PBX or trunk), tested with real calls from sipp.
 package phonebot
 
 import (

@@ -22,6 +22,7 @@ import (
 // does not wait out real sentences, and it remembers which prompts were said.
 type toneSpeaker struct {
 	dir  string
+	long string // the prompt id that lasts 5 s instead of 0.3 s
 	mu   sync.Mutex
 	said []string
 }
@@ -31,7 +32,11 @@ func (s *toneSpeaker) Speak(_ context.Context, p phonebot.Prompt) (string, error
 	s.said = append(s.said, p.ID)
 	s.mu.Unlock()
 	base := filepath.Join(s.dir, p.ID)
-	return base, os.WriteFile(base+".wav", toneWAV(300*time.Millisecond), 0o644)
+	d := 300 * time.Millisecond
+	if p.ID == s.long {
+		d = 5 * time.Second
+	}
+	return base, os.WriteFile(base+".wav", toneWAV(d), 0o644)
 }
 
 func (s *toneSpeaker) prompts() []string {
@@ -171,6 +176,18 @@ func TestSIPCallWrongCodeGoesToOperator(t *testing.T) {
 	}
 	if got := l.speaker.prompts(); got[len(got)-1] != "too_many_attempts" {
 		t.Errorf("prompts %v", got)
+	}
+}
+
+// TestSIPCallerHangsUpAfterConfirming: the caller presses 1 and hangs up while the
+// confirmation is still being read; the BYE is answered and the confirmation stands.
+func TestSIPCallerHangsUpAfterConfirming(t *testing.T) {
+	l := startLine(t, nil)
+	l.speaker.long = "confirmed"
+	call(t, l, sipptest.Call{Keys: "12345678#19481", End: sipptest.CallerHangsUp, Gap: 400 * time.Millisecond})
+	r := l.record(t)
+	if r.State != phonebot.Confirmed || r.Slot.ID != "s0" || !slices.Equal(l.backend.confirmed, []string{"s0"}) {
+		t.Errorf("record %+v, confirmed %v", r, l.backend.confirmed)
 	}
 }
 
