@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking"
@@ -150,7 +155,7 @@ func (s *Server) apiBookingAvailability(w http.ResponseWriter, r *http.Request) 
 	}
 	if v, ok := s.bookingBodies.Load(key); ok {
 		if c := v.(*bookingBody); c.first == first && c.n == len(days) && first != nil {
-			c.write(w)
+			c.write(w, r)
 			return
 		}
 	}
@@ -166,32 +171,85 @@ func (s *Server) apiBookingAvailability(w http.ResponseWriter, r *http.Request) 
 		}
 		out = append(out, dd)
 	}
-	rec := httptest.NewRecorder()
-	writeJSON(rec, http.StatusOK, map[string]any{"office": o.Code, "service": svc.Code, "people": cq.people, "mode": string(mode),
+	body, err := json.Marshal(map[string]any{"office": o.Code, "service": svc.Code, "people": cq.people, "mode": string(mode),
 		"window": map[string]string{"from": firstDay.Format(booking.DayFormat), "to": lastDay.Format(booking.DayFormat)}, "days": out})
-	c := &bookingBody{first: first, n: len(days), header: rec.Header().Clone(), body: rec.Body.Bytes()}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c := newBookingBody(first, len(days), append(body, '\n'))
 	if s.bookingBodyCount.Add(1) > 10000 {
 		s.bookingBodies.Clear()
 		s.bookingBodyCount.Store(0)
 	}
 	s.bookingBodies.Store(key, c)
-	c.write(w)
+	c.write(w, r)
 }
 
-// bookingBody is an encoded availability answer and the engine result it encodes.
+// bookingBody is an encoded availability answer, plain and gzipped, and the engine
+// result it encodes. A week of free times is about 10 KB of JSON and under 1 KB
+// gzipped: one write on the connection instead of a chunked stream.
 type bookingBody struct {
-	first  *engine.Day
-	n      int
-	header http.Header
-	body   []byte
+	first *engine.Day
+	n     int
+	body  []byte
+	gz    []byte
+	etag  string
 }
 
-func (c *bookingBody) write(w http.ResponseWriter) {
-	for k, v := range c.header {
-		w.Header()[k] = v
+func newBookingBody(first *engine.Day, n int, body []byte) *bookingBody {
+	c := &bookingBody{first: first, n: n, body: body}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	_, _ = zw.Write(body)
+	if zw.Close() == nil {
+		c.gz = b.Bytes()
 	}
+	sum := sha256.Sum256(body)
+	c.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+	return c
+}
+
+// write answers with the body, gzipped when the client accepts it, or with 304 when
+// the client already holds this very answer. Clients must revalidate (no-cache): the
+// calendar changes with every booking.
+func (c *bookingBody) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["Cache-Control"] = []string{"no-cache"}
+	h["Etag"] = []string{c.etag}
+	h["Vary"] = []string{"Accept-Encoding"}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, c.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := c.body
+	if c.gz != nil && acceptsGzip(r) {
+		body = c.gz
+		h["Content-Encoding"] = []string{"gzip"}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(c.body)
+	_, _ = w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		for _, e := range strings.Split(v, ",") {
+			e = strings.TrimSpace(e)
+			name, params, _ := strings.Cut(e, ";")
+			if strings.TrimSpace(name) != "gzip" {
+				continue
+			}
+			params = strings.ReplaceAll(params, " ", "")
+			if v, ok := strings.CutPrefix(params, "q="); ok {
+				q, err := strconv.ParseFloat(v, 64)
+				return err == nil && q > 0
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) apiBookingCaptcha(w http.ResponseWriter, r *http.Request) {
