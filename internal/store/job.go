@@ -51,6 +51,14 @@ func (s *Store) ClaimJob(ctx context.Context, lease time.Duration) (*model.Job, 
 	pick := `SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= ?) OR (state = 'running' AND locked_until < ?) ORDER BY run_at, id LIMIT 1`
 	if s.dialect == Postgres {
 		pick += ` FOR UPDATE SKIP LOCKED`
+	} else {
+		// SQLite scans the whole table for the OR above and sorts it (every claim, on the
+		// single writer, slower as jobs accumulate); each branch alone walks jobs_due.
+		pick = `SELECT id FROM (
+			SELECT * FROM (SELECT id, run_at FROM jobs WHERE state = 'queued' AND run_at <= ? ORDER BY run_at, id LIMIT 1)
+			UNION ALL
+			SELECT * FROM (SELECT id, run_at FROM jobs WHERE state = 'running' AND locked_until < ? ORDER BY run_at, id LIMIT 1)
+		) ORDER BY run_at, id LIMIT 1`
 	}
 	var j model.Job
 	var runAt int64
