@@ -23,6 +23,12 @@ type officeInfo struct {
 	closed   map[string]bool
 	openings map[string][]booking.Opening
 	at       time.Time
+
+	// memo keeps each day's slots while this snapshot lives: every hold and every
+	// availability computation needs them, and they only change with the schedule.
+	// The slices are shared, so callers must not modify them.
+	memoMu sync.Mutex
+	memo   map[int64][]booking.Slot // by the day's Unix seconds
 }
 
 // catalogTTL bounds how stale another instance's schedule edit can look here.
@@ -101,8 +107,24 @@ func (e *Engine) loadOfficeInfo(ctx context.Context, officeID int64, now time.Ti
 
 // slots returns the slots of day from the cached schedule.
 func (info *officeInfo) slots(day time.Time, loc *time.Location) []booking.Slot {
+	k := day.Unix()
+	info.memoMu.Lock()
+	s, ok := info.memo[k]
+	info.memoMu.Unlock()
+	if ok {
+		return s
+	}
 	ds := day.Format(booking.DayFormat)
-	return booking.DaySlots(day, loc, booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds], Openings: info.openings[ds]})
+	s = booking.DaySlots(day, loc, booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds], Openings: info.openings[ds]})
+	info.memoMu.Lock()
+	if info.memo == nil {
+		info.memo = map[int64][]booking.Slot{}
+	}
+	if len(info.memo) < 1000 {
+		info.memo[k] = s
+	}
+	info.memoMu.Unlock()
+	return s
 }
 
 // refreshCatalog reloads services and office codes when older than catalogTTL.
