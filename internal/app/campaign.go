@@ -36,6 +36,8 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	}
 	svc.SetMailRate(set.MailPerMinute)
 	svc.Register(d.Queue)
+	// a confirmed proposal is a booking: agenda, search and counters are shared
+	svc.Bookings = d.Booking
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)
 	a.every(time.Hour, outreach.JobExpire)

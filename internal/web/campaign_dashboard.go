@@ -239,7 +239,7 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.Store.SetCitizenOutcome(r.Context(), cf, state, visit); err != nil {
+	if err := s.Campaign.SetOutcome(r.Context(), cf, state, visit); err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			err = model.Errorf(model.ENOTFOUND, "no citizen with that codice fiscale in the campaign")
 		}

@@ -52,7 +52,8 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 		par := g.parallel(oc.PerWeek)
 		for d := s.today().AddDate(0, 0, minNoticeDays); found < quota && weekOf(set.Start, d) < set.Weeks; d = d.AddDate(0, 0, 1) {
 			w := weekOf(set.Start, d)
-			times := g.days[d.Weekday()]
+			// the day's starts from the booking calendar: none on a closure
+			times := g.day(d)
 			if w < 0 || len(times) == 0 || usage[store.CellKey{Office: oc.Office.ID, Week: w}] >= oc.PerWeek {
 				continue
 			}
@@ -64,17 +65,24 @@ func (s *Service) Alternatives(ctx context.Context, p *store.CampaignProposal, m
 			if err != nil {
 				return nil, err
 			}
+			// what the booking calendar holds there, online bookings included
+			midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
+			booked, err := s.Store.SlotUsage(ctx, oc.Office.ID, midnight, midnight.AddDate(0, 0, 1))
+			if err != nil {
+				return nil, err
+			}
 			// offer the free time nearest the proposal's own: who was proposed the
 			// afternoon probably prefers an afternoon
 			first := 0
-			for i, m := range times {
-				if abs(m-p.Minute) < abs(times[first]-p.Minute) {
+			for i, t := range times {
+				if abs(t.Minute-p.Minute) < abs(times[first].Minute-p.Minute) {
 					first = i
 				}
 			}
 			for k := range times {
-				m := times[(first+k)%len(times)]
-				if slots[m] < par {
+				t := times[(first+k)%len(times)]
+				m := t.Minute
+				if slots[m] < min(par, t.Capacity) && booked[s.At(day, m).UnixMicro()] < t.Capacity {
 					out = append(out, Slot{ID: slotID(oc.Office.ID, day, m), OfficeID: oc.Office.ID, Office: oc.Office.Name,
 						Address: oc.Office.Address, At: s.At(day, m), Same: oc.Office.ID == p.OfficeID})
 					found++

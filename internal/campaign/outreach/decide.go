@@ -132,6 +132,7 @@ func (s *Service) Change(ctx context.Context, token, slotID string) (*Result, er
 
 func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *store.CampaignProposal) (int, error)) (*Result, error) {
 	var res Result
+	var from int64
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := s.verify(token, func(id int64) (*store.CampaignProposal, error) { return s.Store.CampaignProposal(ctx, tx, id) })
 		if err != nil {
@@ -140,6 +141,7 @@ func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *
 		if p.State != store.ProposalProposed {
 			return errBadLink
 		}
+		from = p.OfficeID
 		if res.Count, err = fn(tx, p); err != nil {
 			return err
 		}
@@ -149,6 +151,7 @@ func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *
 	if err != nil {
 		return nil, err
 	}
+	s.booked(from, res.Proposal.OfficeID)
 	if res.Office, err = s.Store.OfficeByID(ctx, res.Proposal.OfficeID); err != nil {
 		return nil, err
 	}
@@ -166,7 +169,17 @@ func (s *Service) answer(ctx context.Context, tx *store.Tx, p *store.CampaignPro
 	if err := s.Store.UpdateCampaignProposal(ctx, tx, p, from); err != nil {
 		return err
 	}
-	return s.Store.SetCitizenState(ctx, tx, p.CF, citizenState, "")
+	if err := s.Store.SetCitizenState(ctx, tx, p.CF, citizenState, ""); err != nil {
+		return err
+	}
+	// the booking goes with the answer, in the same transaction
+	switch state {
+	case store.ProposalConfirmed:
+		return s.book(ctx, tx, p)
+	case store.ProposalDeclined, store.ProposalCancelled, store.ProposalExpired:
+		return s.unbook(ctx, tx, p)
+	}
+	return nil
 }
 
 // Slot is an appointment a citizen may move to.
@@ -215,8 +228,15 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 	if err != nil {
 		return err
 	}
-	if d.Before(s.today().AddDate(0, 0, minNoticeDays)) || !g.has(d.Weekday(), minute) {
+	if d.Before(s.today().AddDate(0, 0, minNoticeDays)) {
 		return model.FieldError("slot", "that time is not offered")
+	}
+	// a closure the admin added after the alternatives were shown is refused here
+	if g.closedOn(d) {
+		return model.FieldError("slot", "the office is closed on that day: please choose another")
+	}
+	if !g.has(d, minute) {
+		return model.FieldError("slot", "that time is not in the office's opening hours: please choose another")
 	}
 	week := weekOf(set.Start, d)
 	if week < 0 || week >= set.Weeks {
@@ -240,7 +260,7 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 		used--
 	}
 	if used >= caps || slots[minute] >= g.parallel(caps) {
-		return model.Errorf(model.ECONFLICT, "that time was just taken: please choose another")
+		return errTaken
 	}
 	p.OfficeID, p.Day, p.Minute, p.Week = office, day, minute, week
 	return nil

@@ -65,6 +65,11 @@ func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, er
 		if weeks < 1 {
 			return model.Errorf(model.EINVALID, "the campaign has no week left to plan into; extend it in the settings")
 		}
+		// each office's real appointment starts (booking calendar), see calendars
+		cals, err := s.calendars(ctx, set, caps, set.Start.AddDate(0, 0, 7*first), weeks, []string{store.ProposalPlanned, store.ProposalProposed, store.ProposalConfirmed})
+		if err != nil {
+			return err
+		}
 		offices := make([]plan.Office, len(caps))
 		for i, c := range caps {
 			// plan.Run takes one capacity per office for all weeks; the smallest
@@ -73,7 +78,7 @@ func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, er
 			for w := first; w < set.Weeks; w++ {
 				free = min(free, c.PerWeek-usage[store.CellKey{Office: c.Office.ID, Week: w}])
 			}
-			offices[i] = plan.Office{ID: c.Office.Code, Name: c.Office.Name, Lat: c.Office.Lat, Lon: c.Office.Lon, Capacity: max(free, 0)}
+			offices[i] = plan.Office{ID: c.Office.Code, Name: c.Office.Name, Lat: c.Office.Lat, Lon: c.Office.Lon, Capacity: max(free, 0), Calendar: cals[c.Office.ID]}
 		}
 		people := make([]plan.Person, len(citizens))
 		for i, c := range citizens {

@@ -38,6 +38,9 @@ type Service struct {
 	Now     func() time.Time
 	// Wait sleeps until the mail limiter allows the next message; tests replace it.
 	Wait func(d time.Duration)
+	// Bookings makes a confirmed proposal a booking in the booking calendar (see
+	// Booker); nil books nothing, for tests of the campaign alone.
+	Bookings Booker
 
 	key       []byte
 	mailLimit *ratelimit.Limiter
