@@ -39,7 +39,10 @@ type LetterBatch struct {
 	Office  string // the issuing service, e.g. "Servizi Demografici"
 	Phone   string // the phone line's number
 	Printed time.Time
-	Letters []Letter
+	// PaperInvalid is the day paper cards stop being valid (the campaign's setting);
+	// zero leaves the date out rather than print a wrong one.
+	PaperInvalid time.Time
+	Letters      []Letter
 }
 
 const (
@@ -254,7 +257,7 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.line(letterMargin, SansBold, 11, "Oggetto: appuntamento per la sua carta d'identità elettronica (CIE)")
 	l.y += 2
 	l.para(Sans, 10.5, a4W-2*letterMargin, "Gentile "+lt.Name+",", false)
-	l.para(Sans, 10.5, a4W-2*letterMargin, "dal 3 agosto 2026 la carta d'identità cartacea non è più valida. Per evitarle attese abbiamo riservato per lei un appuntamento nell'ufficio più vicino alla sua residenza, insieme ai suoi familiari conviventi.", true)
+	l.para(Sans, 10.5, a4W-2*letterMargin, l.invalidIT()+" Per evitarle attese abbiamo riservato per lei un appuntamento nell'ufficio più vicino alla sua residenza, insieme ai suoi familiari conviventi.", true)
 	l.box(lt, qrImg, "Il suo appuntamento", letterDate(lt.At, true)+", ore "+lt.At.Format("15:04"), lt.OfficeAddress, "Codice personale per il telefono")
 	l.line(letterMargin, SansBold, 11, "Risponda entro il "+letterDate(lt.Deadline, false)+":")
 	w := a4W - 2*letterMargin
@@ -275,7 +278,7 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.y += 2
 	w := a4W - 2*letterMargin
 	l.para(Sans, 10.5, w, "Dear "+lt.Name+",", false)
-	l.para(Sans, 10.5, w, "paper identity cards stop being valid on 3 August 2026. To spare you a wait we have reserved an appointment at the office nearest to your home, together with the members of your household.", true)
+	l.para(Sans, 10.5, w, l.invalidEN()+" To spare you a wait we have reserved an appointment at the office nearest to your home, together with the members of your household.", true)
 	l.box(lt, qrImg, "Your appointment", lt.At.Format("Monday 2 January 2006")+" at "+lt.At.Format("15:04"), lt.OfficeAddress, "Personal code for the phone line")
 	l.line(letterMargin, SansBold, 11, "Please answer by "+lt.Deadline.Format("2 January 2006")+":")
 	l.para(Sans, 10, w, "• Scan the QR code with your phone or open the link below: you can confirm, pick another day or office, decline, and confirm for your whole household.", true)
@@ -286,6 +289,21 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.y += 2
 	l.line(letterMargin, SansBold, 11, "What to bring")
 	l.para(Sans, 10, w, "Your current identity card, your health card and a recent passport photo (or the code of a photo taken in one of the comune's booths). The fee is shown on the comune's website and is paid at the counter by card.", true)
+}
+
+// invalidIT and invalidEN open the letter with the day paper cards stop being valid.
+func (l *letterWriter) invalidIT() string {
+	if l.b.PaperInvalid.IsZero() {
+		return "la carta d'identità cartacea sta per perdere validità."
+	}
+	return "dal " + letterDate(l.b.PaperInvalid, false) + " la carta d'identità cartacea non è più valida."
+}
+
+func (l *letterWriter) invalidEN() string {
+	if l.b.PaperInvalid.IsZero() {
+		return "paper identity cards will soon stop being valid."
+	}
+	return "paper identity cards stop being valid on " + l.b.PaperInvalid.Format("2 January 2006") + "."
 }
 
 // letterQRImage draws the link at one pixel per module with a four-module quiet zone;

@@ -141,3 +141,41 @@ func TestLetterZip(t *testing.T) {
 		t.Fatalf("files %v", names)
 	}
 }
+
+// TestLetterPaperInvalidDate reads the letter's text back with poppler's pdftotext:
+// the day paper cards stop being valid is the batch's, in both languages, and a batch
+// without one states no date rather than a wrong one.
+func TestLetterPaperInvalidDate(t *testing.T) {
+	pdftotext := testenv.LookPath(t, "pdftotext")
+	text := func(b LetterBatch) string {
+		dir := t.TempDir()
+		var buf bytes.Buffer
+		if err := b.WritePDF(&buf); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "l.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdftotext, "-f", "1", "-l", "2", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	b := sampleBatch(1)
+	b.PaperInvalid = time.Date(2027, 9, 30, 0, 0, 0, 0, time.UTC)
+	got := text(b)
+	for _, want := range []string{"dal 30 settembre 2027 la carta d'identità cartacea non è più valida", "paper identity cards stop being valid on 30 September 2027"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("letter lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "2026 la carta") || strings.Contains(got, "August 2026") {
+		t.Fatalf("letter still states the old date:\n%s", got)
+	}
+	b.PaperInvalid = time.Time{}
+	if got := text(b); !strings.Contains(got, "la carta d'identità cartacea sta per perdere validità") || !strings.Contains(got, "will soon stop being valid") {
+		t.Fatalf("letter without a date:\n%s", got)
+	}
+}

@@ -19,6 +19,18 @@ type CampaignSettings struct {
 	SharePct      int       // share of counter time given to the campaign
 	MinutesPerApp int       // counter minutes per application (PRODUCT.md §7: 20)
 	MailPerMinute int       // proposal e-mails per minute, to stay under the relay's limits
+	// PaperInvalidFrom is the day paper cards stop being valid, as letters and e-mails
+	// state it; zero means the deadline. Use PaperInvalidDay.
+	PaperInvalidFrom time.Time
+}
+
+// PaperInvalidDay is the day letters and e-mails say paper cards stop being valid:
+// the one an admin set, else the campaign's deadline.
+func (c *CampaignSettings) PaperInvalidDay() time.Time {
+	if c.PaperInvalidFrom.IsZero() {
+		return c.Deadline
+	}
+	return c.PaperInvalidFrom
 }
 
 // DefaultCampaignSettings start next Monday for 26 weeks, as in seed 002.
@@ -49,6 +61,8 @@ func (c *CampaignSettings) Validate() error {
 		return model.FieldError("minutes_per_app", "minutes per application must be 5-120")
 	case c.MailPerMinute < 1:
 		return model.FieldError("mail_per_minute", "at least one e-mail per minute")
+	case !c.PaperInvalidFrom.IsZero() && (c.PaperInvalidFrom.Year() < 2000 || c.PaperInvalidFrom.Year() > 2100):
+		return model.FieldError("paper_invalid_from", "the day paper cards stop being valid must be a date between 2000 and 2100")
 	}
 	return nil
 }
@@ -56,16 +70,16 @@ func (c *CampaignSettings) Validate() error {
 // CampaignSettings returns the saved settings, or the defaults when none were saved.
 func (s *Store) CampaignSettings(ctx context.Context) (*CampaignSettings, error) {
 	var c CampaignSettings
-	var start, deadline string
-	err := s.QueryRow(ctx, `SELECT start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute
-		FROM campaign_settings WHERE id = 1`).Scan(&start, &c.Weeks, &deadline, &c.ConfirmDays, &c.ReminderDays, &c.SharePct, &c.MinutesPerApp, &c.MailPerMinute)
+	var start, deadline, paper string
+	err := s.QueryRow(ctx, `SELECT start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day
+		FROM campaign_settings WHERE id = 1`).Scan(&start, &c.Weeks, &deadline, &c.ConfirmDays, &c.ReminderDays, &c.SharePct, &c.MinutesPerApp, &c.MailPerMinute, &paper)
 	if errors.Is(s.translate(err), model.ErrNotFound) {
 		return DefaultCampaignSettings(s.Now()), nil
 	}
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	c.Start, c.Deadline = campaignParseDay(start), campaignParseDay(deadline)
+	c.Start, c.Deadline, c.PaperInvalidFrom = campaignParseDay(start), campaignParseDay(deadline), campaignParseDay(paper) // "" is zero
 	return &c, nil
 }
 
@@ -74,12 +88,12 @@ func (s *Store) SaveCampaignSettings(ctx context.Context, c *CampaignSettings) e
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	_, err := s.Exec(ctx, `INSERT INTO campaign_settings (id, start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute)
-		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.Exec(ctx, `INSERT INTO campaign_settings (id, start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET start_day = excluded.start_day, weeks = excluded.weeks, deadline_day = excluded.deadline_day,
 		confirm_days = excluded.confirm_days, reminder_days = excluded.reminder_days, share_pct = excluded.share_pct,
-		minutes_per_app = excluded.minutes_per_app, mail_per_minute = excluded.mail_per_minute`,
-		campaignDay(c.Start), c.Weeks, campaignDay(c.Deadline), c.ConfirmDays, c.ReminderDays, c.SharePct, c.MinutesPerApp, c.MailPerMinute)
+		minutes_per_app = excluded.minutes_per_app, mail_per_minute = excluded.mail_per_minute, paper_invalid_day = excluded.paper_invalid_day`,
+		campaignDay(c.Start), c.Weeks, campaignDay(c.Deadline), c.ConfirmDays, c.ReminderDays, c.SharePct, c.MinutesPerApp, c.MailPerMinute, campaignDay(c.PaperInvalidFrom))
 	return err
 }
 

@@ -127,6 +127,14 @@ func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// empty: letters and e-mails give the deadline as the day paper cards stop being valid
+	set.PaperInvalidFrom = time.Time{}
+	if strings.TrimSpace(r.PostFormValue("paper_invalid_from")) != "" {
+		if e := day("paper_invalid_from", &set.PaperInvalidFrom); e != nil {
+			s.campaignRedisplay(w, r, e)
+			return
+		}
+	}
 	if set.Start.Weekday() != time.Monday {
 		s.campaignRedisplay(w, r, model.FieldError("start", "the campaign starts on a Monday"))
 		return

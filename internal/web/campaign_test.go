@@ -168,6 +168,18 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if p := campaignTask(t, a, admin, "/op/campagna/piano"); !strings.Contains(p, `data-failed="false"`) || !strings.Contains(p, "45 planned, 0 unplannable") {
 		t.Fatalf("plan:\n%s", p)
 	}
+	// the day paper cards stop being valid: the deadline until set, then what the admin typed
+	set, _ := a.Store.CampaignSettings(context.Background())
+	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, "<strong>"+set.Deadline.Format("02/01/2006")+"</strong> (la scadenza") {
+		t.Fatalf("dashboard does not give the deadline as the paper cards' last day:\n%s", p)
+	}
+	form := url.Values{"start": {set.Start.Format(time.DateOnly)}, "weeks": {fmt.Sprint(set.Weeks)}, "deadline": {set.Deadline.Format(time.DateOnly)},
+		"confirm_days": {fmt.Sprint(set.ConfirmDays)}, "reminder_days": {fmt.Sprint(set.ReminderDays)}, "share_pct": {fmt.Sprint(set.SharePct)},
+		"minutes_per_app": {fmt.Sprint(set.MinutesPerApp)}, "mail_per_minute": {fmt.Sprint(set.MailPerMinute)}, "paper_invalid_from": {"2027-09-30"}}
+	campaignPost(t, admin, a.URL+"/op/campagna/impostazioni", form.Encode(), http.StatusSeeOther)
+	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, `value="2027-09-30"`) || !strings.Contains(p, "<strong>30/09/2027</strong>.") {
+		t.Fatalf("dashboard lacks the paper cards' last day:\n%s", p)
+	}
 	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, "30 e-mails queued, 15 letters") {
 		t.Fatalf("send:\n%s", p)
 	}
@@ -193,6 +205,9 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	}
 	if !strings.Contains(m.Subject, "appuntamento") || len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0].Data), "BEGIN:VEVENT") {
 		t.Fatalf("e-mail: subject %q, %d attachments", m.Subject, len(m.Attachments))
+	}
+	if !strings.Contains(m.Text, "non sarà più valida dal 30 settembre 2027.") || !strings.Contains(m.Text, "stop being valid on 30 September 2027.") {
+		t.Fatalf("e-mail does not give the paper cards' last day:\n%s", m.Text)
 	}
 	link := campaignLinkRE.FindString(m.Text)
 	if link == "" || !strings.Contains(m.Text, a.URL+link) {

@@ -2,9 +2,11 @@ package outreach
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/pdf"
@@ -32,7 +34,12 @@ func (s *Service) Letters(ctx context.Context, w io.Writer) (int, error) {
 	}
 	offices := map[int64]*model.Office{}
 	city := strings.TrimPrefix(s.Comune, "Comune di ")
-	batch := pdf.LetterBatch{Comune: s.Comune, City: city, Office: "Servizi Demografici", Phone: s.Phone, Printed: s.now().In(s.Loc)}
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	batch := pdf.LetterBatch{Comune: s.Comune, City: city, Office: "Servizi Demografici", Phone: s.Phone, Printed: s.now().In(s.Loc),
+		PaperInvalid: set.PaperInvalidDay()}
 	type item struct {
 		postcode, household, name string
 		l                         pdf.Letter
@@ -70,4 +77,10 @@ func (s *Service) Letters(ctx context.Context, w io.Writer) (int, error) {
 		batch.Letters = append(batch.Letters, it.l)
 	}
 	return len(batch.Letters), batch.WriteLetterZip(w, pdf.LettersPerFile)
+}
+
+// itDay is a day in Italian without the weekday: "3 agosto 2026".
+func itDay(t time.Time) string {
+	months := [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
 }

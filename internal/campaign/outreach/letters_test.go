@@ -49,6 +49,12 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 	if out, err := exec.Command(pdftoppm, "-r", "150", "-f", "1", "-l", "1", "-png", pdfPath, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
+	// with nothing set, the day paper cards stop being valid is the campaign's deadline
+	set, _ := f.st.CampaignSettings(ctx)
+	txt, err := exec.Command(testenv.LookPath(t, "pdftotext"), "-f", "1", "-l", "1", pdfPath, "-").Output()
+	if want := "dal " + itDay(set.Deadline) + " la carta"; err != nil || !strings.Contains(strings.Join(strings.Fields(string(txt)), " "), want) {
+		t.Fatalf("letter lacks %q (%v):\n%s", want, err, txt)
+	}
 	pages, _ := filepath.Glob(filepath.Join(dir, "page-*.png"))
 	if len(pages) != 1 {
 		t.Fatalf("pages %v", pages)

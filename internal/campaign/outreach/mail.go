@@ -89,7 +89,11 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind)
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return err
+	}
+	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay())
 	if err := s.throttle(ctx); err != nil {
 		return err
 	}
@@ -135,7 +139,8 @@ func Bounced(err error) bool {
 	return false
 }
 
-func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string) *mail.Message {
+// message is the proposal e-mail; invalid is the day paper cards stop being valid.
+func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	link := s.Link(p)
 	dl := p.Deadline.In(s.Loc).Format("02/01/2006")
@@ -145,12 +150,12 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gentile %s %s,\n\n", c.GivenNames, c.FamilyName)
-	fmt.Fprintf(&b, "la carta d'identità cartacea non sarà più valida dal 3 agosto 2026. %s le propone un appuntamento per la carta d'identità elettronica:\n\n", s.Comune)
+	fmt.Fprintf(&b, "la carta d'identità cartacea non sarà più valida dal %s. %s le propone un appuntamento per la carta d'identità elettronica:\n\n", itDay(invalid), s.Comune)
 	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Confermi, scelga un altro orario o rinunci entro il %s da questo link personale:\n%s\n\n", dl, link)
 	fmt.Fprintf(&b, "Codice per il servizio telefonico: %s\n\n", FormatCode(p.LetterCode))
 	b.WriteString("Porti la carta d'identità attuale e la tessera sanitaria. Senza conferma l'appuntamento viene annullato.\n\n---\n\n")
-	fmt.Fprintf(&b, "Dear %s %s,\n\npaper identity cards stop being valid on 3 August 2026. %s offers you an appointment for the electronic identity card:\n\n", c.GivenNames, c.FamilyName, s.Comune)
+	fmt.Fprintf(&b, "Dear %s %s,\n\npaper identity cards stop being valid on %s. %s offers you an appointment for the electronic identity card:\n\n", c.GivenNames, c.FamilyName, invalid.Format("2 January 2006"), s.Comune)
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Confirm, pick another time or decline by %s with your personal link:\n%s\n\n", dl, link)
 	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
