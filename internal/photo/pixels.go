@@ -3,6 +3,8 @@ package photo
 import (
 	"image"
 	"image/color"
+	"runtime"
+	"sync"
 )
 
 // rowFunc writes the RGB values (0..255) of pixels x0..x1-1 of row y into dst, three
@@ -239,18 +241,35 @@ func resample(img image.Image, r rect, dw, dh int) *image.RGBA {
 func convertRGBA(img image.Image, x0, y0, dw, dh int) *image.RGBA {
 	read := rowReader(img)
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	row := make([]float32, 3*dw)
-	for j := range dh {
-		read(y0+j, x0, x0+dw, row)
-		pix := dst.Pix[j*dst.Stride:][:4*dw]
-		for i := 0; i < dw; i++ {
-			pix[4*i] = clamp8(row[3*i])
-			pix[4*i+1] = clamp8(row[3*i+1])
-			pix[4*i+2] = clamp8(row[3*i+2])
-			pix[4*i+3] = 255
+	inHalves(dw*dh, dh, func(j0, j1 int) {
+		row := make([]float32, 3*dw)
+		for j := j0; j < j1; j++ {
+			read(y0+j, x0, x0+dw, row)
+			pix := dst.Pix[j*dst.Stride:][:4*dw]
+			for i := 0; i < dw; i++ {
+				pix[4*i] = clamp8(row[3*i])
+				pix[4*i+1] = clamp8(row[3*i+1])
+				pix[4*i+2] = clamp8(row[3*i+2])
+				pix[4*i+3] = 255
+			}
 		}
-	}
+	})
 	return dst
+}
+
+// inHalves runs f over rows [0, h) of a picture of px pixels, split between two
+// goroutines when it is large and there is a second core: the analysis copy is made
+// before the models start, when the second core has nothing else to do. f must only
+// write its own rows.
+func inHalves(px, h int, f func(y0, y1 int)) {
+	if px < 200_000 || runtime.GOMAXPROCS(0) < 2 {
+		f(0, h)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { f(h/2, h) })
+	f(0, h/2)
+	wg.Wait()
 }
 
 func clamp8(v float32) uint8 {
@@ -305,19 +324,21 @@ func orient(img image.Image, o int) image.Image {
 		return dst.PixOffset(dx, dy)
 	}
 	read := rowReader(img)
-	row := make([]float32, 3*w)
-	for y := 0; y < h; y++ {
-		read(b.Min.Y+y, b.Min.X, b.Max.X, row)
-		d, step := at(0, y), 0
-		if w > 1 {
-			step = at(1, y) - d
+	inHalves(w*h, h, func(y0, y1 int) {
+		row := make([]float32, 3*w)
+		for y := y0; y < y1; y++ {
+			read(b.Min.Y+y, b.Min.X, b.Max.X, row)
+			d, step := at(0, y), 0
+			if w > 1 {
+				step = at(1, y) - d
+			}
+			for x := 0; x < w; x++ {
+				p := dst.Pix[d : d+4 : d+4]
+				p[0], p[1], p[2], p[3] = clamp8(row[3*x]), clamp8(row[3*x+1]), clamp8(row[3*x+2]), 255
+				d += step
+			}
 		}
-		for x := 0; x < w; x++ {
-			p := dst.Pix[d : d+4 : d+4]
-			p[0], p[1], p[2], p[3] = clamp8(row[3*x]), clamp8(row[3*x+1]), clamp8(row[3*x+2]), 255
-			d += step
-		}
-	}
+	})
 	return dst
 }
 

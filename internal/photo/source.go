@@ -1,8 +1,11 @@
 package photo
 
 import (
+	"cmp"
 	"image"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/sportello/sportello/internal/photo/jpegscale"
 )
@@ -128,6 +131,10 @@ func (s *source) renderAt(r rect, dw, dh int) (*image.RGBA, error) {
 	// The analysis copy is usually the preview pixel for pixel: convert, do not resample.
 	if x0, y0 := int(rr.X0), int(rr.Y0); float64(x0) == rr.X0 && float64(y0) == rr.Y0 && rr.W() == float64(dw) && rr.H() == float64(dh) &&
 		image.Rect(x0, y0, x0+dw, y0+dh).In(img.Bounds()) {
+		// orient made a fresh RGBA: when it is exactly what was asked, it is the answer.
+		if m, ok := img.(*image.RGBA); ok && s.orient > 1 && s.full == nil && m.Rect == image.Rect(0, 0, dw, dh) {
+			return m, nil
+		}
 		return convertRGBA(img, x0, y0, dw, dh), nil
 	}
 	return resample(img, rr, dw, dh), nil
@@ -146,8 +153,13 @@ func denomFor(r rect, dw, dh int) int {
 // renderYCbCr is renderAt for a picture bound for the JPEG encoder: a JPEG source is
 // rendered at 1/denom (0: the coarsest scale that has dw×dh pixels), resampled in its own
 // YCbCr planes as stored and then turned upright, which costs a third of going through
-// RGB. Other sources get renderAt's RGBA.
+// RGB. Other sources get renderAt's RGBA. A large picture is made in two halves at once,
+// as the crop is the last stage and the checks leave the second core idle before it ends.
 func (s *source) renderYCbCr(r rect, dw, dh, denom int) (image.Image, error) {
+	return s.renderYCbCrSplit(r, dw, dh, denom, dw*dh >= 200_000 && runtime.GOMAXPROCS(0) > 1)
+}
+
+func (s *source) renderYCbCrSplit(r rect, dw, dh, denom int, split bool) (image.Image, error) {
 	if s.full != nil {
 		return s.renderAt(r, dw, dh)
 	}
@@ -160,11 +172,50 @@ func (s *source) renderYCbCr(r rect, dw, dh, denom int) (image.Image, error) {
 	if denom == 0 {
 		denom = denomFor(raw, rw, rh)
 	}
+	var out *image.YCbCr
+	var err error
+	if j := rh / 2 &^ 1; split && j >= 2 {
+		// Rows [0, j) and [j, rh): j is even so that each half has whole 4:2:0 chroma rows,
+		// and both halves cut the source where the whole would have passed from one to the
+		// other, so they sample it as the whole would.
+		mid := raw.Y0 + float64(j)*raw.H()/float64(rh)
+		var top *image.YCbCr
+		var terr error
+		var wg sync.WaitGroup
+		wg.Go(func() { top, terr = s.rawYCbCr(rect{raw.X0, raw.Y0, raw.X1, mid}, rw, j, denom) })
+		bottom, berr := s.rawYCbCr(rect{raw.X0, mid, raw.X1, raw.Y1}, rw, rh-j, denom)
+		wg.Wait()
+		if err = cmp.Or(terr, berr); err == nil && top != nil && bottom != nil {
+			out = image.NewYCbCr(image.Rect(0, 0, rw, rh), image.YCbCrSubsampleRatio420)
+			copy(out.Y, top.Y[:j*top.YStride])
+			copy(out.Y[j*out.YStride:], bottom.Y)
+			copy(out.Cb, top.Cb[:j/2*top.CStride])
+			copy(out.Cb[j/2*out.CStride:], bottom.Cb)
+			copy(out.Cr, top.Cr[:j/2*top.CStride])
+			copy(out.Cr[j/2*out.CStride:], bottom.Cr)
+		}
+	} else {
+		out, err = s.rawYCbCr(raw, rw, rh, denom)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return s.renderAt(r, dw, dh)
+	}
+	return orientYCbCr(out, s.orient), nil
+}
+
+// rawYCbCr renders raw, a rectangle of the stored (not upright) full-size pixels, at rw×rh
+// from 1/denom as 4:2:0, or returns nil when the JPEG is not YCbCr.
+func (s *source) rawYCbCr(raw rect, rw, rh, denom int) (*image.YCbCr, error) {
 	var img image.Image
 	if denom == s.previewDenom && s.preview != nil {
 		img = s.preview
 	} else {
-		ri := image.Rect(int(math.Floor(raw.X0))-1, int(math.Floor(raw.Y0))-1, int(math.Ceil(raw.X1))+1, int(math.Ceil(raw.Y1))+1)
+		// A margin of two output pixels keeps the resampler's taps off the cut's edges.
+		m := 2 * denom
+		ri := image.Rect(int(math.Floor(raw.X0))-m, int(math.Floor(raw.Y0))-m, int(math.Ceil(raw.X1))+m, int(math.Ceil(raw.Y1))+m)
 		var err error
 		if img, err = s.coeff.Crop(ri, denom); err != nil {
 			return nil, err
@@ -172,14 +223,10 @@ func (s *source) renderYCbCr(r rect, dw, dh, denom int) (image.Image, error) {
 	}
 	m, ok := img.(*image.YCbCr)
 	if !ok {
-		return s.renderAt(r, dw, dh)
+		return nil, nil
 	}
 	d := float64(denom)
-	out := resampleYCbCr(m, rect{raw.X0 / d, raw.Y0 / d, raw.X1 / d, raw.Y1 / d}, rw, rh)
-	if out == nil {
-		return s.renderAt(r, dw, dh)
-	}
-	return orientYCbCr(out, s.orient), nil
+	return resampleYCbCr(m, rect{raw.X0 / d, raw.Y0 / d, raw.X1 / d, raw.Y1 / d}, rw, rh), nil
 }
 
 // rawRegion returns the stored pixels at full scale around the upright rectangle r, in the

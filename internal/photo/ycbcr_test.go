@@ -149,15 +149,29 @@ func TestConvertMatchesResample(t *testing.T) {
 // TestOrientMatchesReference: the one-pass orient gives, for every orientation, exactly
 // the pixels of converting first and then moving each pixel where the orientation says.
 func TestOrientMatchesReference(t *testing.T) {
-	m := image.NewYCbCr(image.Rect(2, 1, 39, 24), image.YCbCrSubsampleRatio420)
+	// The second size is large enough to be converted in two halves.
+	for _, size := range []image.Point{{37, 23}, {701, 403}} {
+		testOrient(t, size.X, size.Y)
+	}
+}
+
+func testOrient(t *testing.T, w, h int) {
+	m := image.NewYCbCr(image.Rect(2, 1, 2+w, 1+h), image.YCbCrSubsampleRatio420)
 	for i := range m.Y {
 		m.Y[i] = uint8(i * 7)
 	}
 	for i := range m.Cb {
 		m.Cb[i], m.Cr[i] = uint8(i*13), uint8(255-i*5)
 	}
-	w, h := 37, 23
 	src := convertRGBA(m, 2, 1, w, h)
+	for y := range h {
+		for x := range w {
+			r, g, b := color.YCbCrToRGB(m.YCbCrAt(x+2, y+1).Y, m.YCbCrAt(x+2, y+1).Cb, m.YCbCrAt(x+2, y+1).Cr)
+			if c := src.RGBAAt(x, y); math.Abs(float64(c.R)-float64(r)) > 2 || math.Abs(float64(c.G)-float64(g)) > 2 || math.Abs(float64(c.B)-float64(b)) > 2 {
+				t.Fatalf("%dx%d: converted (%d,%d) = %v, want about %d,%d,%d", w, h, x, y, c, r, g, b)
+			}
+		}
+	}
 	for o := 2; o <= 8; o++ {
 		got := orient(m, o).(*image.RGBA)
 		for y := range h {
@@ -198,6 +212,47 @@ func TestOrientYCbCrMatchesReference(t *testing.T) {
 						if g, w := got.Cb[got.COffset(x, y)], m.Cb[m.COffset(int(u), int(v))]; g != w {
 							t.Fatalf("%v o%d: Cb(%d,%d) = %d, want %d", size, o, x, y, g, w)
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRenderYCbCrHalves: the crop made in two halves at once is the crop made whole, up to
+// float rounding.
+func TestRenderYCbCrHalves(t *testing.T) {
+	base := loadRGBA(t, synthBase)
+	data := encodeJPEG(t, resample(base, fullRect(base), 900, 1200), 92)
+	for _, o := range []uint16{1, 6, 3} {
+		src, err := decodeBytes(withOrientation(data, o, binary.BigEndian), DefaultLimits, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			r             rect
+			dw, dh, denom int
+		}{
+			{rect{100.3, 150.7, 800.2, 1050.9}, 545, 701, 1},
+			{rect{100.3, 150.7, 800.2, 1050.9}, 350, 450, 2},
+			{rect{0, 0, float64(src.w), float64(src.h)}, 333, 445, 0},
+		} {
+			whole, err := src.renderYCbCrSplit(c.r, c.dw, c.dh, c.denom, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			halves, err := src.renderYCbCrSplit(c.r, c.dw, c.dh, c.denom, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, h := whole.(*image.YCbCr), halves.(*image.YCbCr)
+			if w.Rect != h.Rect {
+				t.Fatalf("o%d %v: %v and %v", o, c, w.Rect, h.Rect)
+			}
+			for name, p := range map[string][2][]uint8{"Y": {w.Y, h.Y}, "Cb": {w.Cb, h.Cb}, "Cr": {w.Cr, h.Cr}} {
+				for i := range p[0] {
+					if d := int(p[0][i]) - int(p[1][i]); d < -1 || d > 1 {
+						t.Fatalf("o%d %v: %s[%d] whole %d, halves %d", o, c, name, i, p[0][i], p[1][i])
 					}
 				}
 			}
