@@ -21,6 +21,10 @@ type bookingSetupData struct {
 	Openings  []booking.Opening
 	Error     string
 	ErrorWhat string
+	// Closing lists the bookings a closure being added would cancel, for the clerk to
+	// confirm; Cancelled says how many the last closure cancelled.
+	Closing   *bookingClosing
+	Cancelled int
 }
 
 type bookingServiceChoice struct {
@@ -35,6 +39,10 @@ func (s *Server) bookingOfficeSetup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int, what string, failure error) {
+	s.renderSetupClosing(w, r, status, what, failure, nil)
+}
+
+func (s *Server) renderSetupClosing(w http.ResponseWriter, r *http.Request, status int, what string, failure error, closing *bookingClosing) {
 	ctx := r.Context()
 	o, err := s.Store.OfficeByCode(ctx, r.PathValue("office"))
 	if err != nil {
@@ -51,7 +59,8 @@ func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	d := bookingSetupData{Offices: offices, Office: o, Settings: st, Release: model.ClockString(st.ReleaseMin), ErrorWhat: what}
+	d := bookingSetupData{Offices: offices, Office: o, Settings: st, Release: model.ClockString(st.ReleaseMin), ErrorWhat: what, Closing: closing}
+	d.Cancelled, _ = strconv.Atoi(r.URL.Query().Get("annullate"))
 	if failure != nil {
 		d.Error = bookingMsg(langOf(r), failure)
 	}
@@ -126,6 +135,8 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	what := r.PathValue("what")
+	var closing *bookingClosing
+	cancelled := 0
 	err = func() error {
 		switch what {
 		case "settings":
@@ -163,10 +174,15 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 		case "hours-del":
 			return s.Store.DeleteOpeningHours(ctx, o.ID, int64(bookingInt(f, "id")))
 		case "closure-add":
-			if _, err := booking.ParseDay(f.Get("day"), s.loc); err != nil {
+			day, err := booking.ParseDay(f.Get("day"), s.loc)
+			if err != nil {
 				return model.FieldError("day", "date must be YYYY-MM-DD")
 			}
-			return s.Store.AddClosure(ctx, &booking.Closure{OfficeID: o.ID, Day: f.Get("day"), Note: strings.TrimSpace(f.Get("note"))})
+			closing, err = s.closeDay(r, o, day, strings.TrimSpace(f.Get("note")), f["cancel"])
+			if closing != nil && closing.Done {
+				cancelled, closing = len(closing.Bookings), nil
+			}
+			return err
 		case "closure-del":
 			return s.Store.DeleteClosure(ctx, o.ID, int64(bookingInt(f, "id")))
 		case "opening-add":
@@ -186,7 +202,7 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 		return model.Errorf(model.ENOTFOUND, "page not found")
 	}()
 	if err != nil {
-		s.renderSetup(w, r, bookingHTTPStatus(err), what, err)
+		s.renderSetupClosing(w, r, bookingHTTPStatus(err), what, err, closing)
 		return
 	}
 	s.Booking.Invalidate(o.ID)
@@ -194,7 +210,11 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/op/prenotazioni/uffici/"+o.Code+"#"+what, http.StatusSeeOther)
+	back := "/op/prenotazioni/uffici/" + o.Code
+	if cancelled > 0 {
+		back += "?annullate=" + strconv.Itoa(cancelled)
+	}
+	http.Redirect(w, r, back+"#"+what, http.StatusSeeOther)
 }
 
 func (s *Server) bookingServices(w http.ResponseWriter, r *http.Request) {
