@@ -57,3 +57,15 @@ func Verify(key []byte, purpose, token string, now time.Time) (id int64, version
 	}
 	return id, version, nil
 }
+
+// LapsedHoldGrace is how long after a hold token's expiry it can still ask for the same
+// time again: long enough for a citizen who typed slowly or was interrupted, short
+// enough that an old token is no lasting key to the slot.
+const LapsedHoldGrace = 24 * time.Hour
+
+// VerifyLapsed checks a token's signature like Verify but accepts it up to grace past its
+// expiry; it tells a lapsed hold (whose citizen may have the same time again) from a
+// forged or foreign one.
+func VerifyLapsed(key []byte, purpose, token string, now time.Time, grace time.Duration) (id int64, version int, err error) {
+	return Verify(key, purpose, token, now.Add(-grace))
+}

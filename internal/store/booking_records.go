@@ -258,6 +258,11 @@ func (s *Store) ActiveCounts(ctx context.Context, tx *Tx, capKeys []string, emai
 		}
 		rows.Close()
 	}
+	if email == "" {
+		// A phone caller booked by a clerk has no address: no cap to count (held
+		// bookings have none either, so counting '' would count every hold).
+		return perCF, 0, nil
+	}
 	err = tx.QueryRow(ctx, `SELECT COUNT(*) FROM bookings WHERE email = ? AND id <> ? AND state IN ('held', 'confirmed', 'arrived') AND start >= ?`,
 		email, except, Micros(now)).Scan(&perEmail)
 	return perCF, perEmail, s.translate(err)

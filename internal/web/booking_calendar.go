@@ -250,7 +250,7 @@ func (s *Server) bookingHold(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "booking_calendar.html", d)
 	}
 	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
-		again(http.StatusTooManyRequests, errBookingTooMany)
+		again(http.StatusTooManyRequests, bookingTooMany(w))
 		return
 	}
 	if err := s.checkCaptcha(w, r); err != nil {
@@ -288,7 +288,7 @@ func (s *Server) checkCaptcha(w http.ResponseWriter, r *http.Request) error {
 		return s.Captcha.Verify(payload[0])
 	}
 	if !bookingAllow(w, s.BookingLimits.NoJS, clientIP(r)) || !bookingAllow(w, s.BookingLimits.NoJSAll, "all") {
-		return errBookingTooMany
+		return bookingTooMany(w)
 	}
 	return nil
 }

@@ -264,22 +264,14 @@ func (s *Server) bookingNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := langOf(r)
-	fail := func(err error) {
-		msg := bookingMsg(lang, err)
-		switch f := bookingField(err); {
-		case f == "email":
-			d.Form.EmailErr = msg
-		case f == "phone":
-			d.Form.PhoneErr = msg
-		case strings.HasPrefix(f, "cf_") || strings.HasPrefix(f, "name_") || strings.HasPrefix(f, "surname_"):
-			d.Form.setPersonErr(f, msg)
-		default:
-			d.Form.Error = msg
+	fail := func(errs ...error) {
+		for _, err := range errs {
+			d.Form.mark(lang, err)
 		}
 		if d.Form.Error == "" {
 			d.Form.Error = pick(lang, "Controlli i campi segnalati.", "Please check the fields marked below.")
 		}
-		s.render(w, r, bookingHTTPStatus(err), "booking_new.html", d)
+		s.render(w, r, bookingHTTPStatus(errs[0]), "booking_new.html", d)
 	}
 	o, err := s.Store.OfficeByCode(r.Context(), d.Office)
 	if err != nil {
@@ -300,12 +292,17 @@ func (s *Server) bookingNew(w http.ResponseWriter, r *http.Request) {
 	for i, p := range d.Form.People {
 		persons[i] = booking.Person{Name: p.Name, Surname: p.Surname, CF: p.CF}
 	}
+	contact := booking.Contact{Email: d.Form.Email, Phone: d.Form.Phone, Lang: r.PostForm.Get("lingua"), OnBehalf: true}
+	if errs := booking.FormErrors(persons, contact); len(errs) > 0 {
+		fail(errs...)
+		return
+	}
 	mode := booking.Consecutive
 	if d.Parallel {
 		mode = booking.Parallel
 	}
 	b, err := s.Booking.BookFor(r.Context(), engine.Request{OfficeID: o.ID, ServiceID: svc.ID, Start: start, People: d.People, Mode: mode},
-		persons, booking.Contact{Email: d.Form.Email, Phone: d.Form.Phone, Lang: r.PostForm.Get("lingua")}, "user:"+userOf(r).Username)
+		persons, contact, "user:"+userOf(r).Username)
 	if err != nil {
 		fail(err)
 		return

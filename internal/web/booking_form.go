@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/booking/engine"
 )
 
 // bookingPersonInput is one household member's fields as typed.
@@ -27,6 +29,11 @@ type bookingFormData struct {
 	EmailErr string
 	PhoneErr string
 	Error    string
+	// Lapsed: the hold ran out and its time was taken meanwhile; DayURL leads back to
+	// the same office and day to choose another time.
+	Lapsed bool
+	DayURL string
+	Times  []bookingTime
 }
 
 func (s *Server) bookingForm(w http.ResponseWriter, r *http.Request) {
@@ -58,13 +65,18 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 		s.bookingFail(w, r, err)
 		return
 	}
-	held, err := s.Booking.HeldBooking(r.Context(), token)
+	ctx := r.Context()
+	held, err := s.Booking.HeldBooking(ctx, token)
+	if errors.Is(err, engine.ErrHoldExpired) {
+		// The minutes ran out while the citizen typed: what they typed still comes back.
+		held, err = s.Booking.LapsedHold(ctx, token)
+	}
 	if err != nil {
 		s.bookingFail(w, r, err)
 		return
 	}
 	lang := langOf(r)
-	v, err := s.view(r.Context(), lang, held, true)
+	v, err := s.view(ctx, lang, held, true)
 	if err != nil {
 		s.bookingFail(w, r, err)
 		return
@@ -77,17 +89,9 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 		persons[i] = booking.Person{Name: f.Get("name_" + n), Surname: f.Get("surname_" + n), CF: f.Get("cf_" + n)}
 		d.People = append(d.People, bookingPersonInput{Index: i, Name: persons[i].Name, Surname: persons[i].Surname, CF: persons[i].CF})
 	}
-	again := func(status int, err error) {
-		msg := bookingMsg(lang, err)
-		switch field := bookingField(err); {
-		case field == "email":
-			d.EmailErr = msg
-		case field == "phone":
-			d.PhoneErr = msg
-		case strings.HasPrefix(field, "cf_") || strings.HasPrefix(field, "name_") || strings.HasPrefix(field, "surname_"):
-			d.setPersonErr(field, msg)
-		default:
-			d.Error = msg
+	again := func(status int, errs ...error) {
+		for _, err := range errs {
+			d.mark(lang, err)
 		}
 		if d.Error == "" {
 			d.Error = pick(lang, "Controlli i campi segnalati.", "Please check the fields marked below.")
@@ -95,16 +99,25 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "booking_form.html", d)
 	}
 	if !bookingAllow(w, s.BookingLimits.Write, clientIP(r)) {
-		again(http.StatusTooManyRequests, errBookingTooMany)
+		again(http.StatusTooManyRequests, bookingTooMany(w))
 		return
 	}
 	for _, p := range persons {
 		if !bookingAllow(w, s.BookingLimits.CF, booking.CapKey(p.CF)) {
-			again(http.StatusTooManyRequests, errBookingTooMany)
+			again(http.StatusTooManyRequests, bookingTooMany(w))
 			return
 		}
 	}
-	b, err := s.Booking.Confirm(r.Context(), token, persons, booking.Contact{Email: d.Email, Phone: d.Phone, Lang: lang})
+	contact := booking.Contact{Email: d.Email, Phone: d.Phone, Lang: lang}
+	// Every wrong field is marked at once; the engine checks again when it confirms.
+	if errs := booking.FormErrors(persons, contact); len(errs) > 0 {
+		again(http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	b, err := s.Booking.Confirm(ctx, token, persons, contact)
+	if errors.Is(err, engine.ErrHoldExpired) {
+		b, err = s.confirmLapsed(r, &d, token, persons, contact)
+	}
 	if err != nil {
 		again(bookingHTTPStatus(err), err)
 		return
@@ -114,6 +127,21 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/prenota/gestisci/"+s.Booking.ManageToken(b)+"?fatto=1", http.StatusSeeOther)
+}
+
+// mark puts err next to its field, or above the form when it names none.
+func (d *bookingFormData) mark(lang string, err error) {
+	msg := bookingMsg(lang, err)
+	switch field := bookingField(err); {
+	case field == "email":
+		d.EmailErr = msg
+	case field == "phone":
+		d.PhoneErr = msg
+	case strings.HasPrefix(field, "cf_") || strings.HasPrefix(field, "name_") || strings.HasPrefix(field, "surname_"):
+		d.setPersonErr(field, msg)
+	default:
+		d.Error = msg
+	}
 }
 
 func (d *bookingFormData) setPersonErr(field, msg string) {
