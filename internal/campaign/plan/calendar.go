@@ -43,3 +43,35 @@ func (o *Office) slotsOn(day time.Time) []Slot {
 	}
 	return o.Calendar[day.Format(time.DateOnly)]
 }
+
+// fitCalendars returns offices with each week's capacity no larger than what the
+// office's calendar holds that week, so the flow never sends an office-week more
+// people than its days have starts for (a typed capacity above the hours, a holiday
+// week) and fill has room for everyone the flow placed. offices is not changed.
+func fitCalendars(offices []Office, p Params) []Office {
+	var out []Office
+	for i := range offices {
+		o := &offices[i]
+		if o.Calendar == nil {
+			continue
+		}
+		if out == nil {
+			out = append([]Office(nil), offices...)
+		}
+		weekly := make([]int, p.Weeks)
+		for w := range weekly {
+			room := 0
+			for d := 0; d < 7; d++ {
+				for _, s := range o.slotsOn(p.Start.AddDate(0, 0, 7*w+d)) {
+					room += max(s.Capacity, 0)
+				}
+			}
+			weekly[w] = min(o.CapacityAt(w), room)
+		}
+		out[i].Weekly = weekly
+	}
+	if out == nil {
+		return offices
+	}
+	return out
+}

@@ -113,6 +113,7 @@ func RunContext(ctx context.Context, people []Person, offices []Office, p Params
 	if err := p.validate(offices); err != nil {
 		return nil, err
 	}
+	offices = fitCalendars(offices, p)
 	t0 := time.Now()
 	m := newModel(people, offices, p)
 	k := p.K
