@@ -39,12 +39,17 @@ type bookingFormData struct {
 func (s *Server) bookingForm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	b, err := s.Booking.HeldBooking(r.Context(), token)
+	if errors.Is(err, engine.ErrHoldExpired) || (err == nil && (b.State != booking.StateHeld || !b.HoldExpires.After(s.Store.Now()))) {
+		if old, lerr := s.Booking.LapsedHold(r.Context(), token); lerr == nil {
+			s.lapsedForm(w, r, token, old)
+			return
+		}
+		if err == nil {
+			err = errBookingHoldGone
+		}
+	}
 	if err != nil {
 		s.bookingFail(w, r, err)
-		return
-	}
-	if b.State != booking.StateHeld {
-		s.bookingFail(w, r, errBookingHoldGone)
 		return
 	}
 	v, err := s.view(r.Context(), langOf(r), b, true)

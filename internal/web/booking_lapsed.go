@@ -12,6 +12,8 @@ import (
 	"github.com/sportello/sportello/internal/model"
 )
 
+var errHoldLapsed = model.Errorf(model.ECONFLICT, "the minutes to fill in the form ran out: fill in your data and confirm; the same time is taken again if it is still free, otherwise choose another below")
+
 var errHoldTakenMeanwhile = model.Errorf(model.ECONFLICT, "the minutes to fill in the form ran out and meanwhile someone else booked this time: your data is kept below, choose another time and confirm again")
 
 // confirmLapsed handles a submit whose hold ran out. The same time (or the one picked
@@ -48,6 +50,28 @@ func (s *Server) confirmLapsed(r *http.Request, d *bookingFormData, token string
 	return s.Booking.Confirm(ctx, ntoken, persons, c)
 }
 
+// lapsedForm is the data form reopened after its hold ran out (a reload, a link
+// followed later): empty fields, the day's free times with the original one checked if
+// still free, and the confirm button re-holds as bookingConfirm does.
+func (s *Server) lapsedForm(w http.ResponseWriter, r *http.Request, token string, old *booking.Booking) {
+	ctx := r.Context()
+	lang := langOf(r)
+	v, err := s.view(ctx, lang, old, true)
+	if err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	d := bookingFormData{Step: 4, Booking: v, Token: token, Error: bookingMsg(lang, errHoldLapsed)}
+	for i := 0; i < old.People; i++ {
+		d.People = append(d.People, bookingPersonInput{Index: i})
+	}
+	if err := s.lapsedChoices(ctx, lang, &d, old); err != nil {
+		s.bookingFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "booking_form.html", d)
+}
+
 // lapsedChoices fills the form's way on after a lapsed hold lost its time: the free
 // times of the same day (chosen in the form itself, so nothing typed is lost) and the
 // link to the same office and day in the calendar.
@@ -78,7 +102,7 @@ func (s *Server) lapsedChoices(ctx context.Context, lang string, d *bookingFormD
 	for _, dd := range days {
 		for _, t := range dd.Times {
 			v := t.In(s.loc).Format(time.RFC3339)
-			d.Times = append(d.Times, bookingTime{Value: v, Label: t.In(s.loc).Format("15:04")})
+			d.Times = append(d.Times, bookingTime{Value: v, Label: t.In(s.loc).Format("15:04"), Checked: t.Equal(old.Start)})
 		}
 	}
 	return nil

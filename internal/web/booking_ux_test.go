@@ -132,6 +132,21 @@ func TestBookingLapsedHoldKeepsEverything(t *testing.T) {
 	if st, body, _ = post(t, c, a.URL+form, data); st != http.StatusSeeOther {
 		t.Fatalf("another time picked in the form: %d %.1500s", st, body)
 	}
+
+	// The form opened again after its hold ran out (a reload, a late click) is usable,
+	// with the original time offered and checked.
+	held, form = citizenHold(t, a, "padova", times[2])
+	lapse(t, a, held.ID)
+	st, body, _ = get(t, c, a.URL+form)
+	want := `value="` + strings.ReplaceAll(times[2].In(rome(t)).Format(time.RFC3339), "+", "&#43;") + `" checked`
+	if st != http.StatusOK || !strings.Contains(body, "il tempo per completare i dati è scaduto") || !strings.Contains(body, want) || !strings.Contains(body, `name="cf_0"`) {
+		t.Fatalf("form reopened after the lapse: %d, want %q in %.3000s", st, want, body)
+	}
+	data.Set("cf_0", validCF(t, "VRDGPP70B12F205"))
+	data.Set("inizio", times[2].In(rome(t)).Format(time.RFC3339))
+	if st, body, _ = post(t, c, a.URL+form, data); st != http.StatusSeeOther {
+		t.Fatalf("confirm from the reopened form: %d %.1500s", st, body)
+	}
 }
 
 // TestBookingFormMarksEveryField: a form with a wrong codice fiscale, surname, e-mail
