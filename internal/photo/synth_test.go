@@ -403,3 +403,87 @@ func TestTrackerFollows(t *testing.T) {
 		}
 	}
 }
+
+// TestHairStrands dyes the hair of the base portrait copper and draws thin wavy strands
+// from the top of the head out over the wall: in the hair's colour they are loose hair and
+// the background passes; the same strands in teal are things on the wall and it fails.
+func TestHairStrands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	src := loadRGBA(t, synthBase)
+	e := testEngine(t)
+	s, err := decodeBytes(encodeJPEG(t, src, 95), e.opt.Limits, e.opt.AnalysisPixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.analyse(context.Background(), s, nil)
+	if err != nil || a.mesh == nil || a.mask == nil {
+		t.Fatalf("no mesh or mask: %v", err)
+	}
+	copper := [3]float64{175, 85, 40}
+	teal := [3]float64{40, 150, 175}
+	top, chin := a.p(meshTop), a.p(meshChin)
+	fh, fw := chin.Y-top.Y, a.faceRect().W()
+	inMask := func(x, y float64) bool {
+		p := image.Pt(int(x), int(y))
+		return p.In(a.mask.Bounds()) && a.mask.GrayAt(p.X, p.Y).Y >= 128
+	}
+	// Dye: the person above the forehead takes the copper hue at its own brightness.
+	dyed := subImage(src, src.Bounds())
+	cl := luma(copper[0], copper[1], copper[2])
+	for y := 0; y < dyed.Bounds().Dy(); y++ {
+		for x := 0; x < dyed.Bounds().Dx(); x++ {
+			ax, ay := float64(x)/a.sx, float64(y)/a.sy
+			if ay > top.Y-0.03*fh || !inMask(ax, ay) {
+				continue
+			}
+			p := dyed.PixOffset(x, y)
+			l := luma(float64(dyed.Pix[p]), float64(dyed.Pix[p+1]), float64(dyed.Pix[p+2]))
+			for c := range 3 {
+				dyed.Pix[p+c] = clamp8(float32(copper[c] * l / cl))
+			}
+		}
+	}
+	strands := func(col [3]float64) *image.RGBA {
+		out := subImage(dyed, dyed.Bounds())
+		c := Point{top.X, top.Y + 0.3*fh}
+		for k := range 40 {
+			th := math.Pi * (1.1 + 0.8*float64(k)/39) // the upper half, left to right
+			dx, dy := math.Cos(th), math.Sin(th)
+			// Start where the ray from inside the head leaves the mask.
+			r := 0.0
+			for r < 3*fh && inMask(c.X+r*dx, c.Y+r*dy) {
+				r++
+			}
+			for step := 0.0; step < 0.45*fw; step += 0.5 {
+				wave := 0.04 * fw * math.Sin(step/(0.05*fw)+float64(k))
+				x := c.X + (r+step)*dx - wave*dy
+				y := c.Y + (r+step)*dy + wave*dx
+				sx, sy := int(x*a.sx), int(y*a.sy)
+				for oy := 0; oy < 2; oy++ {
+					for ox := 0; ox < 2; ox++ {
+						if pt := image.Pt(sx+ox, sy+oy); pt.In(out.Bounds()) {
+							p := out.PixOffset(pt.X, pt.Y)
+							for ch := range 3 {
+								out.Pix[p+ch] = clamp8(float32(col[ch]))
+							}
+						}
+					}
+				}
+			}
+		}
+		return out
+	}
+	hair := checkImage(t, strands(copper), 95)
+	other := checkImage(t, strands(teal), 95)
+	hc, _ := hair.Check("background")
+	oc, _ := other.Check("background")
+	t.Logf("background with copper strands %.2f, teal strands %.2f", hc.Value, oc.Value)
+	if hc.Status != Pass {
+		t.Errorf("strands in the hair's colour: %+v, want pass", hc)
+	}
+	if oc.Status != Fail {
+		t.Errorf("teal strands on the wall: %+v, want fail", oc)
+	}
+}
