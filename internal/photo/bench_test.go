@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,6 +106,10 @@ func TestBenchTable(t *testing.T) {
 		if s.Segment == 0 || s.Checks == 0 || s.Crop == 0 {
 			t.Fatalf("%s: a stage was not timed: %+v", r.Name, s)
 		}
+	}
+	// djpeg, when installed, is timed in turn with the file's runs and only with those.
+	if _, err := exec.LookPath("djpeg"); (err == nil) != (rows[0].Djpeg > 0) || rows[1].Djpeg != 0 {
+		t.Fatalf("djpeg timed as %v and %v (lookup error %v)", rows[0].Djpeg, rows[1].Djpeg, err)
 	}
 	var b strings.Builder
 	WriteBench(&b, rows, time.Millisecond)
