@@ -116,6 +116,13 @@ func (s *Server) bookingConfirm(w http.ResponseWriter, r *http.Request) {
 	contact := booking.Contact{Email: d.Email, Phone: d.Phone, Lang: lang}
 	// Every wrong field is marked at once; the engine checks again when it confirms.
 	if errs := booking.FormErrors(persons, contact); len(errs) > 0 {
+		if held.State != booking.StateHeld || !held.HoldExpires.After(s.Store.Now()) {
+			// Lapsed too: offer the day's times with the fields, not a stale "held until".
+			if err := s.lapsedChoices(ctx, lang, &d, held, f.Get("inizio")); err != nil {
+				s.bookingFail(w, r, err)
+				return
+			}
+		}
 		again(http.StatusUnprocessableEntity, errs...)
 		return
 	}

@@ -35,7 +35,7 @@ func (s *Server) confirmLapsed(r *http.Request, d *bookingFormData, token string
 	}
 	nb, ntoken, err := s.Booking.Rehold(ctx, old, start)
 	if err != nil {
-		if derr := s.lapsedChoices(ctx, lang, d, old); derr != nil {
+		if derr := s.lapsedChoices(ctx, lang, d, old, r.PostForm.Get("inizio")); derr != nil {
 			return nil, derr
 		}
 		if engine.IsSlotTaken(err) {
@@ -65,7 +65,7 @@ func (s *Server) lapsedForm(w http.ResponseWriter, r *http.Request, token string
 	for i := 0; i < old.People; i++ {
 		d.People = append(d.People, bookingPersonInput{Index: i})
 	}
-	if err := s.lapsedChoices(ctx, lang, &d, old); err != nil {
+	if err := s.lapsedChoices(ctx, lang, &d, old, ""); err != nil {
 		s.bookingFail(w, r, err)
 		return
 	}
@@ -75,8 +75,11 @@ func (s *Server) lapsedForm(w http.ResponseWriter, r *http.Request, token string
 // lapsedChoices fills the form's way on after a lapsed hold lost its time: the free
 // times of the same day (chosen in the form itself, so nothing typed is lost) and the
 // link to the same office and day in the calendar.
-func (s *Server) lapsedChoices(ctx context.Context, lang string, d *bookingFormData, old *booking.Booking) error {
-	d.Lapsed = true
+func (s *Server) lapsedChoices(ctx context.Context, lang string, d *bookingFormData, old *booking.Booking, chosen string) error {
+	d.Lapsed, d.Times = true, nil
+	if chosen == "" {
+		chosen = old.Start.In(s.loc).Format(time.RFC3339)
+	}
 	svcs, err := s.Booking.Services(ctx)
 	if err != nil {
 		return err
@@ -102,7 +105,7 @@ func (s *Server) lapsedChoices(ctx context.Context, lang string, d *bookingFormD
 	for _, dd := range days {
 		for _, t := range dd.Times {
 			v := t.In(s.loc).Format(time.RFC3339)
-			d.Times = append(d.Times, bookingTime{Value: v, Label: t.In(s.loc).Format("15:04"), Checked: t.Equal(old.Start)})
+			d.Times = append(d.Times, bookingTime{Value: v, Label: t.In(s.loc).Format("15:04"), Checked: v == chosen})
 		}
 	}
 	return nil

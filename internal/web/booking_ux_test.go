@@ -144,6 +144,12 @@ func TestBookingLapsedHoldKeepsEverything(t *testing.T) {
 	}
 	data.Set("cf_0", validCF(t, "VRDGPP70B12F205"))
 	data.Set("inizio", times[2].In(rome(t)).Format(time.RFC3339))
+	data.Set("phone", "12")
+	st, body, _ = post(t, c, a.URL+form, data)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, want) || !strings.Contains(body, `id="phone-err"`) || strings.Contains(body, "riservato per lei fino alle") {
+		t.Fatalf("a field error on a lapsed hold: %d %.3000s", st, body)
+	}
+	data.Set("phone", "+39 333 1234567")
 	if st, body, _ = post(t, c, a.URL+form, data); st != http.StatusSeeOther {
 		t.Fatalf("confirm from the reopened form: %d %.1500s", st, body)
 	}
