@@ -286,3 +286,53 @@ func TestConfirmMakesBooking(t *testing.T) {
 		t.Fatalf("slot use %d after the hold-back, want %d", used(), before-1)
 	}
 }
+
+// TestExceptionalOpeningOffered: a Sunday the admin opens exceptionally is offered as
+// an alternative, and choosing it books the citizen there.
+func TestExceptionalOpeningOffered(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	withEngine(t, f)
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelEmail)[0]
+	set, _ := f.st.CampaignSettings(ctx)
+	sunday := f.svc.today().AddDate(0, 0, minNoticeDays)
+	if sunday.Before(set.Start) {
+		sunday = set.Start
+	}
+	for sunday.Weekday() != time.Sunday {
+		sunday = sunday.AddDate(0, 0, 1)
+	}
+	day := sunday.Format(time.DateOnly)
+	if err := f.st.AddOpening(ctx, &booking.Opening{OfficeID: p.OfficeID, Day: day, OpensMin: 9 * 60, ClosesMin: 12 * 60, SlotMinutes: 20, Counters: 2, Note: "open day"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := f.svc.Token(p)
+	v, err := f.svc.Open(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pick *Slot
+	for i, s := range v.Slots {
+		if s.OfficeID == p.OfficeID && s.At.Format(time.DateOnly) == day {
+			pick = &v.Slots[i]
+		}
+	}
+	if pick == nil {
+		t.Fatalf("the exceptional opening on %s is not offered: %+v", day, v.Slots)
+	}
+	if h, m := pick.At.Hour(), pick.At.Minute(); h*60+m < 9*60 || h*60+m+20 > 12*60 {
+		t.Fatalf("offered %02d:%02d, outside the opening", h, m)
+	}
+	if _, err := f.svc.Change(ctx, tok, pick.ID); err != nil {
+		t.Fatal(err)
+	}
+	if b := dayBookings(t, f, p.OfficeID, day)[p.CF]; b == nil || !b.Start.Equal(pick.At) {
+		t.Fatalf("booking on the opening: %+v", b)
+	}
+}
