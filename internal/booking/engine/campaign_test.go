@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,5 +111,43 @@ func TestCampaignBookingRefusesClosedDay(t *testing.T) {
 	}
 	if _, err := f.bookCampaign(at(1, 12, 0), 1); err == nil || !strings.Contains(err.Error(), "opening hours") {
 		t.Fatalf("campaign booking after closing time: %v", err)
+	}
+}
+
+// TestCampaignAndOnlineRace: campaign confirmations and online holds racing for one
+// slot never take more than its counters, on either database.
+func TestCampaignAndOnlineRace(t *testing.T) {
+	const counters, racers = 3, 40
+	f := newFixture(t, counters, nil)
+	ctx := context.Background()
+	slot := at(1, 9, 40)
+	var mu sync.Mutex
+	won, taken := 0, 0
+	var wg sync.WaitGroup
+	for i := 0; i < racers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			var err error
+			if i%2 == 0 {
+				_, err = f.bookCampaign(slot, i)
+			} else {
+				_, _, err = f.e.Hold(ctx, f.req(slot, 1, booking.Consecutive), "it", "citizen")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, store.ErrSlotTaken):
+				taken++
+			default:
+				t.Errorf("racer %d: %v", i, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if won != counters || taken != racers-counters || f.used(t, slot) != counters {
+		t.Fatalf("%d won, %d taken, slot use %d; want %d, %d, %d", won, taken, f.used(t, slot), counters, racers-counters, counters)
 	}
 }
