@@ -119,7 +119,7 @@ func printReport(w io.Writer, rep *report, o options) {
 		"PostgreSQL server's own CPU is not counted); with -in-process it includes the clients.\n"+
 		"Load average at the end: %s.\n", loadAvg())
 	fmt.Fprintf(w, "\nDatabase afterwards: bookings by state %v; capacity used %d = held by active bookings %d;\n"+
-		"fullest slot %d of %d; slots over capacity: %d.\n", rep.States, rep.Used, rep.Booked, rep.MaxUsed, rep.Cap, rep.Over)
+		"fullest slot %d of %d; slots over capacity: %d; confirmations in the audit chain: %d.\n", rep.States, rep.Used, rep.Booked, rep.MaxUsed, rep.Cap, rep.Over, rep.Audited)
 }
 
 // problems lists what the database shows that must never happen.
@@ -136,6 +136,12 @@ func (r *report) problems() []string {
 		if strings.HasPrefix(p.Name, "bookings") {
 			ok += p.OK
 		}
+	}
+	if r.Chain != "" {
+		out = append(out, "audit chain: "+r.Chain)
+	}
+	if r.Audited != r.States["confirmed"] {
+		out = append(out, fmt.Sprintf("%d confirmations audited, %d bookings confirmed", r.Audited, r.States["confirmed"]))
 	}
 	if int64(r.States["confirmed"]) != ok {
 		out = append(out, fmt.Sprintf("%d bookings confirmed in the database, %d reported to clients", r.States["confirmed"], ok))

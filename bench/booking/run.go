@@ -53,11 +53,13 @@ type report struct {
 	Phases  []phaseResult
 	Holds   int64 // bookings the database holds for the bench office, by state below
 	States  map[string]int
-	Booked  int // units of capacity that active bookings hold
-	Used    int // units that slot_usage says are used
-	Over    int // slots used beyond their capacity
-	MaxUsed int // the fullest slot
-	Cap     int // capacity of every slot of the bench office
+	Booked  int    // units of capacity that active bookings hold
+	Used    int    // units that slot_usage says are used
+	Over    int    // slots used beyond their capacity
+	MaxUsed int    // the fullest slot
+	Cap     int    // capacity of every slot of the bench office
+	Audited int    // booking.confirm rows in the audit chain
+	Chain   string // the audit chain's first problem, "" when it verifies
 }
 
 // benchCounters is the capacity of every slot of the bench office.
@@ -315,6 +317,14 @@ func check(ctx context.Context, a *app.App, officeID int64, rep *report) error {
 		rep.Holds += int64(n)
 	}
 	rows.Close()
+	if err := a.Store.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'booking.confirm'`).Scan(&rep.Audited); err != nil {
+		return err
+	}
+	if _, prob, err := a.Store.VerifyAudit(ctx); err != nil {
+		return err
+	} else if prob != nil {
+		rep.Chain = prob.Error()
+	}
 	return a.Store.QueryRow(ctx, `SELECT COALESCE(SUM(u.n), 0) FROM booking_units u JOIN bookings b ON b.id = u.booking_id
 		WHERE b.office_id = ? AND b.released = 0 AND b.state IN ('held', 'confirmed', 'arrived')`, officeID).Scan(&rep.Booked)
 }

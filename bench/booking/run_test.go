@@ -39,6 +39,9 @@ func TestLoadSmall(t *testing.T) {
 		t.Errorf("capacity: used %d, held by bookings %d (want 1000: two 10-minute units each), %d slots over, fullest %d of %d",
 			rep.Used, rep.Booked, rep.Over, rep.MaxUsed, rep.Cap)
 	}
+	if rep.Audited != 500 {
+		t.Errorf("%d confirmations in the audit chain, want 500", rep.Audited)
+	}
 	if p := rep.problems(); len(p) > 0 {
 		t.Errorf("problems: %v", p)
 	}

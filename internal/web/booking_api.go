@@ -344,12 +344,16 @@ func (s *Server) apiBookingConfirm(w http.ResponseWriter, r *http.Request) {
 		}
 		persons = append(persons, booking.Person{Name: p.Name, Surname: p.Surname, CF: p.CodiceFiscale})
 	}
-	b, err := s.Booking.Confirm(r.Context(), r.PathValue("token"), persons, booking.Contact{Email: in.Email, Phone: in.Phone, Lang: in.Lang})
+	// The audit row goes into the confirmation's own transaction: one commit, and no
+	// confirmed booking without its row.
+	ctx := r.Context()
+	entry := &model.AuditEntry{Actor: "citizen", Action: "booking.confirm", IP: clientIP(r), Detail: "api"}
+	b, err := s.Booking.ConfirmAnd(ctx, r.PathValue("token"), persons, booking.Contact{Email: in.Email, Phone: in.Phone, Lang: in.Lang},
+		func(tx *store.Tx, b *booking.Booking) error {
+			entry.Object = "booking:" + itoa(b.ID)
+			return s.Store.AppendAudit(ctx, tx, entry)
+		})
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.bookingAudit(r, "booking.confirm", b.ID, "api"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -24,7 +24,24 @@ func (e *Engine) Confirm(ctx context.Context, holdToken string, persons []bookin
 	return e.confirm(ctx, held, persons, c)
 }
 
+// ConfirmAnd is Confirm that also runs also(tx, b) inside the confirmation's
+// transaction, so what the caller records about it (its audit row) commits or fails
+// with it, and one commit serves both.
+func (e *Engine) ConfirmAnd(ctx context.Context, holdToken string, persons []booking.Person, c booking.Contact,
+	also func(tx *store.Tx, b *booking.Booking) error) (*booking.Booking, error) {
+	held, err := e.HeldBooking(ctx, holdToken)
+	if err != nil {
+		return nil, err
+	}
+	return e.confirmAnd(ctx, held, persons, c, also)
+}
+
 func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []booking.Person, c booking.Contact) (*booking.Booking, error) {
+	return e.confirmAnd(ctx, held, persons, c, nil)
+}
+
+func (e *Engine) confirmAnd(ctx context.Context, held *booking.Booking, persons []booking.Person, c booking.Contact,
+	also func(tx *store.Tx, b *booking.Booking) error) (*booking.Booking, error) {
 	persons, keys, err := normalizePeople(persons, held.People)
 	if err != nil {
 		return nil, err
@@ -80,7 +97,13 @@ func (e *Engine) confirm(ctx context.Context, held *booking.Booking, persons []b
 		if err := e.Store.InsertPersons(ctx, tx, b); err != nil {
 			return err
 		}
-		return e.scheduleNotices(ctx, tx, b, st, mailConfirmed)
+		if err := e.scheduleNotices(ctx, tx, b, st, mailConfirmed); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, b)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
