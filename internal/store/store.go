@@ -68,6 +68,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		s.read.SetMaxOpenConns(8)
+		// Keep them all: database/sql keeps 2 idle by default, and a reopened connection
+		// pays the open, the pragmas and the compiled statements again.
+		s.read.SetMaxIdleConns(8)
 		s.write, err = sql.Open(sqliteCachedDriver, path+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
