@@ -82,7 +82,7 @@ func (s *Server) campaignDashboard(w http.ResponseWriter, r *http.Request) {
 // campaignRedisplay shows the dashboard again with a form error in place.
 func (s *Server) campaignRedisplay(w http.ResponseWriter, r *http.Request, err error) {
 	if model.ErrorCode(err) != model.EINVALID && model.ErrorCode(err) != model.ENOTFOUND {
-		s.fail(w, r, err)
+		s.campaignFail(w, r, err)
 		return
 	}
 	d, derr := s.campaignDashboardData(r)
@@ -90,7 +90,7 @@ func (s *Server) campaignRedisplay(w http.ResponseWriter, r *http.Request, err e
 		s.fail(w, r, derr)
 		return
 	}
-	d.Error = model.ErrorMessage(err)
+	d.Error = campaignMsg(langOf(r), err)
 	s.render(w, r, statusOf(model.ErrorCode(err)), "campaign_dashboard.html", d)
 }
 

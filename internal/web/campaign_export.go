@@ -55,7 +55,7 @@ func (s *Server) campaignExport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	default:
-		s.fail(w, r, model.Errorf(model.ENOTFOUND, "no such table"))
+		s.campaignFail(w, r, model.Errorf(model.ENOTFOUND, "no such table"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

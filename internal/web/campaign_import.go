@@ -64,13 +64,13 @@ func (s *Server) campaignImportStart(w http.ResponseWriter, r *http.Request) {
 	limitBody(w, r, register.MaxBytes)
 	f, _, err := r.FormFile("citizens")
 	if err != nil {
-		s.fail(w, r, model.FieldError("citizens", "choose the CSV file of the register extract"))
+		s.campaignFail(w, r, model.FieldError("citizens", "choose the CSV file of the register extract"))
 		return
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(f)
 	if err != nil {
-		s.fail(w, r, model.Errorf(model.ETOOLARGE, "the file could not be read: %v", err))
+		s.campaignFail(w, r, model.Errorf(model.ETOOLARGE, "the file could not be read: %v", err))
 		return
 	}
 	var b [8]byte
@@ -125,10 +125,13 @@ func (s *Server) campaignImportStatus(w http.ResponseWriter, r *http.Request) {
 	ci := s.campaignImports.byID[r.PathValue("id")]
 	s.campaignImports.mu.Unlock()
 	if ci == nil {
-		s.fail(w, r, model.Errorf(model.ENOTFOUND, "no such import (imports are kept until the server restarts)"))
+		s.campaignFail(w, r, model.Errorf(model.ENOTFOUND, "no such import (imports are kept until the server restarts)"))
 		return
 	}
 	snap := ci.snapshot()
+	if langOf(r) != "en" {
+		snap.Bad, snap.Err = campaignRowsIT(snap.Bad), campaignTextIT(snap.Err)
+	}
 	if snap.Phase == "reading" || snap.Phase == "storing" {
 		w.Header().Set("Refresh", "1")
 	}

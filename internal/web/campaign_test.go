@@ -145,7 +145,7 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	lines := strings.Split(csv, "\n")
 	bad := strings.Join(append([]string{lines[0], lines[1], strings.Replace(lines[2], ",paper,", ",carta,", 1), lines[3], strings.Replace(lines[4], "Via Padova 4,", ",", 1)}, lines[5:]...), "\n")
 	page := campaignUpload(t, a, admin, bad)
-	for _, want := range []string{`data-phase="failed"`, "<td>3</td><td>card_type", "<td>5</td><td>address: required"} {
+	for _, want := range []string{`data-phase="failed"`, "<td>3</td><td>card_type &#34;carta&#34;: indichi paper o cie", "<td>5</td><td>address: obbligatorio"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("bad import page lacks %q:\n%s", want, page)
 		}
@@ -220,7 +220,10 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if p := campaignPost(t, anon, a.URL+link, "action=confirm", http.StatusOK); !strings.Contains(p, `data-state="confirmed"`) {
 		t.Fatalf("confirm page:\n%s", p)
 	}
-	campaignGet(t, anon, a.URL+link, http.StatusUnauthorized)
+	// reopened, the spent link shows the confirmed appointment without choices
+	if p := campaignGet(t, anon, a.URL+link, http.StatusOK); !strings.Contains(p, `data-testid="reopened"`) || strings.Contains(p, `data-testid="confirm"`) {
+		t.Fatalf("reopened link:\n%s", p)
+	}
 	// a letter's code and birth year lead to the personal link
 	ps, _ := a.Store.CampaignProposals(context.Background(), nil, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
 	c, _ := a.Store.CampaignCitizen(context.Background(), ps[0].CF)
