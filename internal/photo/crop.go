@@ -1,10 +1,8 @@
 package photo
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image/jpeg"
 	"io"
 	"math"
 	"strings"
@@ -124,13 +122,12 @@ func renderCrop(src *source, plan *cropPlan, rep *Report) (*Cropped, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
 	for q := 95; q >= 50; q -= 5 {
-		buf.Reset()
-		if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: q}); err != nil {
+		enc, err := encodeJPEG420(out, q)
+		if err != nil {
 			return nil, err
 		}
-		out := withDensity(buf.Bytes(), dpi(oh))
+		out := withDensity(enc, dpi(oh))
 		if len(out) <= MaxCropBytes {
 			return &Cropped{JPEG: out, Width: ow, Height: oh, Quality: q, Source: rep}, nil
 		}
