@@ -120,7 +120,11 @@ func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Sl
 		}
 		for i, m := range hh {
 			if moving { // the household comes in consecutive slots
-				if err := s.move(ctx, tx, m, slotID(office, day, minute+i*set.MinutesPerApp)); err != nil {
+				at, err := s.consecutive(ctx, set, office, day, minute, i)
+				if err != nil {
+					return err
+				}
+				if err := s.move(ctx, tx, m, slotID(office, day, at)); err != nil {
 					return err
 				}
 			}
