@@ -355,3 +355,22 @@ func TestConsecutiveSkipsLunch(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCalendars is what reading the booking calendar adds to each plan and
+// re-plan: the eleven demo offices over 26 weeks.
+func BenchmarkCalendars(b *testing.B) {
+	f := newFixtureB(b, 30, 200)
+	ctx := context.Background()
+	set, _ := f.st.CampaignSettings(ctx)
+	set.Weeks = 26
+	caps, err := f.svc.Capacities(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cals, err := f.svc.calendars(ctx, set, caps, set.Start, set.Weeks, []string{store.ProposalProposed})
+		if err != nil || len(cals) != len(caps) {
+			b.Fatal(err)
+		}
+	}
+}

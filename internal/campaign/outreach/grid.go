@@ -32,6 +32,10 @@ type grid struct {
 	minutes  int // one appointment
 	loc      *time.Location
 	total    int // starts in a week of weekly hours, for parallel
+	// regular is each weekday's starts on a day without closure or opening, cut once:
+	// minutes after local midnight do not change with the date (nor with DST).
+	regular [7][]plan.Slot
+	cut7    [7]bool
 }
 
 // gridOf reads office's calendar for the campaign's days (and the few before, for a
@@ -78,13 +82,25 @@ func (s *Service) gridOf(ctx context.Context, officeID int64, set *store.Campaig
 }
 
 // day returns the appointment starts of day (a date at midnight UTC, the form of
-// proposals' days), none when the office is closed.
+// proposals' days), none when the office is closed. The slice may be shared: do not
+// change it.
 func (g *grid) day(d time.Time) []plan.Slot {
 	k := d.Format(time.DateOnly)
 	return g.cut(d, g.closed[k], g.openings[k])
 }
 
 func (g *grid) cut(d time.Time, closed bool, openings []booking.Opening) []plan.Slot {
+	if closed || len(openings) > 0 {
+		return g.cutDay(d, closed, openings)
+	}
+	wd := d.Weekday()
+	if !g.cut7[wd] {
+		g.regular[wd], g.cut7[wd] = g.cutDay(d, false, nil), true
+	}
+	return g.regular[wd]
+}
+
+func (g *grid) cutDay(d time.Time, closed bool, openings []booking.Opening) []plan.Slot {
 	if len(g.hours) == 0 && len(openings) == 0 {
 		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday || closed {
 			return nil
