@@ -189,6 +189,27 @@ func (s *Store) CampaignCitizens(ctx context.Context, q Querier, states ...strin
 	return out, rows.Err()
 }
 
+// CampaignCitizensToReplan lists the citizens a re-plan at now takes: those in new
+// and those whose proposal is past its deadline, ordered by household.
+func (s *Store) CampaignCitizensToReplan(ctx context.Context, now time.Time) ([]*CampaignCitizen, error) {
+	rows, err := s.Query(ctx, `SELECT `+citizenCols+` FROM campaign_citizens WHERE state = ? OR (state = ? AND cf IN
+		(SELECT cf FROM campaign_proposals WHERE state = ? AND deadline <= ?)) ORDER BY household, cf`,
+		CitizenNew, CitizenProposed, ProposalProposed, Micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*CampaignCitizen
+	for rows.Next() {
+		c, err := scanCitizen(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // SetCitizenState records an operator's or the campaign's decision about a citizen;
 // visitDay is kept only for home visits.
 func (s *Store) SetCitizenState(ctx context.Context, q Querier, cf, state, visitDay string) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/internal/model"
@@ -36,6 +37,9 @@ type CampaignRun struct {
 	Bound     float64
 	Gap       float64
 	Millis    int64
+	// Done says every proposal of the run is written; a run whose writing stopped
+	// half-way is never sent, and the next plan cancels what it wrote.
+	Done bool
 }
 
 // CampaignProposal is one citizen's appointment offer.
@@ -63,17 +67,28 @@ type CampaignProposal struct {
 
 // InsertCampaignRun stores a run and sets its ID.
 func (s *Store) InsertCampaignRun(ctx context.Context, q Querier, r *CampaignRun) error {
-	return s.translate(q.QueryRowContext(ctx, `INSERT INTO campaign_runs (created_at, kind, people, planned, unplanned, cost, bound, gap, millis)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		Micros(r.CreatedAt), r.Kind, r.People, r.Planned, r.Unplanned, r.Cost, r.Bound, r.Gap, r.Millis).Scan(&r.ID))
+	return s.translate(q.QueryRowContext(ctx, `INSERT INTO campaign_runs (created_at, kind, people, planned, unplanned, cost, bound, gap, millis, done)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		Micros(r.CreatedAt), r.Kind, r.People, r.Planned, r.Unplanned, r.Cost, r.Bound, r.Gap, r.Millis, boolInt(r.Done)).Scan(&r.ID))
+}
+
+// FinishCampaignRun marks a run's proposals as all written.
+func (s *Store) FinishCampaignRun(ctx context.Context, q Querier, r *CampaignRun) error {
+	if _, err := q.ExecContext(ctx, `UPDATE campaign_runs SET done = 1 WHERE id = ?`, r.ID); err != nil {
+		return err
+	}
+	r.Done = true
+	return nil
 }
 
 // LatestCampaignRun returns the newest run.
 func (s *Store) LatestCampaignRun(ctx context.Context) (*CampaignRun, error) {
 	var r CampaignRun
 	var at int64
-	err := s.QueryRow(ctx, `SELECT id, created_at, kind, people, planned, unplanned, cost, bound, gap, millis FROM campaign_runs ORDER BY id DESC LIMIT 1`).
-		Scan(&r.ID, &at, &r.Kind, &r.People, &r.Planned, &r.Unplanned, &r.Cost, &r.Bound, &r.Gap, &r.Millis)
+	var done int
+	err := s.QueryRow(ctx, `SELECT id, created_at, kind, people, planned, unplanned, cost, bound, gap, millis, done FROM campaign_runs ORDER BY id DESC LIMIT 1`).
+		Scan(&r.ID, &at, &r.Kind, &r.People, &r.Planned, &r.Unplanned, &r.Cost, &r.Bound, &r.Gap, &r.Millis, &done)
+	r.Done = done != 0
 	if err != nil {
 		return nil, fmt.Errorf("campaign run: %w", s.translate(err))
 	}
@@ -81,37 +96,114 @@ func (s *Store) LatestCampaignRun(ctx context.Context) (*CampaignRun, error) {
 	return &r, nil
 }
 
-// InsertCampaignProposals stores many proposals with one prepared statement, and moves
-// their citizens from new to citizenState.
+// proposalInsertRows is how many proposals one INSERT carries: 14 values each stays
+// well under SQLite's and PostgreSQL's parameter limits, and one statement per few
+// hundred rows instead of one per row is what makes a Milan-sized write take
+// milliseconds per thousand rows rather than a second.
+const proposalInsertRows = 400
+
+// InsertCampaignProposals stores proposals with multi-row INSERTs and, unless
+// citizenState is empty, moves their citizens from new to it (else the caller moves
+// them with MoveCampaignCitizens in the same transaction). IDs are not read back: a
+// run's proposals are found again by run_id.
 func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*CampaignProposal, citizenState string) error {
-	ins, err := tx.tx.PrepareContext(ctx, s.Rebind(`INSERT INTO campaign_proposals (cf, household, run_id, office_id, day, minute, week, state, channel,
-		letter_code, nonce, deadline, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`))
-	if err != nil {
-		return s.translate(err)
+	var full string // the statement for a whole chunk, built once
+	for i := 0; i < len(ps); i += proposalInsertRows {
+		chunk := ps[i:min(i+proposalInsertRows, len(ps))]
+		q := full
+		if q == "" || len(chunk) < proposalInsertRows {
+			q = s.Rebind(`INSERT INTO campaign_proposals (cf, household, run_id, office_id, day, minute, week, state, channel,
+				letter_code, nonce, deadline, created_at, sent_at) VALUES ` + campaignRows(len(chunk), 14))
+			if len(chunk) == proposalInsertRows {
+				full = q
+			}
+		}
+		args := make([]any, 0, 14*len(chunk))
+		for _, p := range chunk {
+			args = append(args, p.CF, p.Household, p.RunID, p.OfficeID, p.Day, p.Minute, p.Week, p.State, p.Channel,
+				p.LetterCode, p.Nonce, Micros(p.Deadline), Micros(p.CreatedAt), Micros(p.SentAt))
+		}
+		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("insert proposals: %w", s.translate(err))
+		}
 	}
-	defer ins.Close()
-	// guarded by state new: two plans racing (an admin's and the hourly re-plan on
-	// PostgreSQL) cannot both give one citizen a proposal
-	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE cf = ? AND state = ?`))
-	if err != nil {
-		return s.translate(err)
+	if citizenState == "" {
+		return nil
 	}
-	defer upd.Close()
+	cfs := make([]string, len(ps))
+	for i, p := range ps {
+		cfs[i] = p.CF
+	}
+	return s.MoveCampaignCitizens(ctx, tx, cfs, CitizenNew, citizenState)
+}
+
+// MoveCampaignCitizens moves the given citizens from one state to another, and
+// fails with model.ErrConflict unless every one of them was in from: two plans
+// racing (an admin's and the hourly re-plan on PostgreSQL) cannot both give one
+// citizen a proposal.
+func (s *Store) MoveCampaignCitizens(ctx context.Context, tx *Tx, cfs []string, from, to string) error {
 	now := Micros(s.Now())
-	for _, p := range ps {
-		if err := ins.QueryRowContext(ctx, p.CF, p.Household, p.RunID, p.OfficeID, p.Day, p.Minute, p.Week, p.State, p.Channel,
-			p.LetterCode, p.Nonce, Micros(p.Deadline), Micros(p.CreatedAt), Micros(p.SentAt)).Scan(&p.ID); err != nil {
-			return fmt.Errorf("insert proposal: %w", s.translate(err))
+	for i := 0; i < len(cfs); i += proposalInsertRows {
+		chunk := cfs[i:min(i+proposalInsertRows, len(cfs))]
+		args := make([]any, 0, len(chunk)+3)
+		args = append(args, to, now, from)
+		for _, cf := range chunk {
+			args = append(args, cf)
 		}
-		res, err := upd.ExecContext(ctx, citizenState, now, p.CF, CitizenNew)
+		// "state || ''" keeps SQLite from walking the state index over every citizen
+		// in from for each chunk instead of looking the codes up by primary key.
+		res, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state || '' = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...)
 		if err != nil {
-			return s.translate(err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("citizen changed while planning: %w", model.ErrConflict)
+		if n, _ := res.RowsAffected(); int(n) != len(chunk) {
+			return fmt.Errorf("%d of %d citizens no longer %s: %w", len(chunk)-int(n), len(chunk), from, model.ErrConflict)
 		}
 	}
 	return nil
+}
+
+// DueProposal is a proposal past its deadline, about to expire.
+type DueProposal struct {
+	CF       string
+	OfficeID int64
+	Week     int
+}
+
+// DueCampaignProposals lists the proposals still unanswered at now, past their deadline.
+func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueProposal, error) {
+	rows, err := s.Query(ctx, `SELECT cf, office_id, week FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DueProposal
+	for rows.Next() {
+		var d DueProposal
+		if err := rows.Scan(&d.CF, &d.OfficeID, &d.Week); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ExpireDueProposals ends the proposals unanswered at now, leaving their citizens to
+// the caller, which re-plans them in the same transaction.
+func (s *Store) ExpireDueProposals(ctx context.Context, tx *Tx, now time.Time) (int, error) {
+	res, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'deadline' WHERE state = ? AND deadline <= ?`,
+		ProposalExpired, Micros(now), ProposalProposed, Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// campaignRows is "(?, …), (?, …)" for a multi-row VALUES list.
+func campaignRows(rows, cols int) string {
+	one := "(" + campaignPlaceholders(cols) + ")"
+	return strings.Repeat(one+", ", rows-1) + one
 }
 
 const proposalCols = `id, cf, household, run_id, office_id, day, minute, week, state, channel, letter_code, nonce, deadline, created_at, sent_at, decided_at, decided_via, reminders, reminded_at`
@@ -197,11 +289,21 @@ type CellKey struct {
 
 // CampaignWeekUsage counts the proposals holding capacity in each office-week.
 func (s *Store) CampaignWeekUsage(ctx context.Context, q Querier) (map[CellKey]int, error) {
+	return s.CampaignWeekUsageIn(ctx, q, ProposalPlanned, ProposalProposed, ProposalConfirmed)
+}
+
+// CampaignWeekUsageIn counts the proposals in the given states in each office-week; a
+// new plan, which replaces the planned ones, counts only proposed and confirmed.
+func (s *Store) CampaignWeekUsageIn(ctx context.Context, q Querier, states ...string) (map[CellKey]int, error) {
 	if q == nil {
 		q = campaignReader{s}
 	}
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = st
+	}
 	rows, err := q.QueryContext(ctx, `SELECT office_id, week, COUNT(*) FROM campaign_proposals
-		WHERE state IN ('planned', 'proposed', 'confirmed') GROUP BY office_id, week`)
+		WHERE state IN (`+campaignPlaceholders(len(states))+`) GROUP BY office_id, week`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -277,6 +379,9 @@ func (s *Store) ExpireCampaignProposals(ctx context.Context, now time.Time) (int
 
 // CampaignLetterCodes returns every letter code in use, so new ones stay unique.
 func (s *Store) CampaignLetterCodes(ctx context.Context, q Querier) (map[string]bool, error) {
+	if q == nil {
+		q = campaignReader{s}
+	}
 	rows, err := q.QueryContext(ctx, `SELECT letter_code FROM campaign_proposals`)
 	if err != nil {
 		return nil, err
@@ -294,20 +399,40 @@ func (s *Store) CampaignLetterCodes(ctx context.Context, q Querier) (map[string]
 }
 
 // ProposePlanned marks the given planned proposals as sent now, each with its own
-// deadline, and their citizens as proposed.
+// deadline, and their citizens as proposed. Proposals sharing a deadline (nearly all
+// of them) go in one UPDATE per few hundred.
 func (s *Store) ProposePlanned(ctx context.Context, tx *Tx, now time.Time, ps []*CampaignProposal) error {
-	if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ?`, CitizenProposed, Micros(now), CitizenPlanned); err != nil {
-		return err
-	}
-	upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_proposals SET state = ?, sent_at = ?, deadline = ? WHERE id = ? AND state = ?`))
-	if err != nil {
-		return s.translate(err)
-	}
-	defer upd.Close()
+	byDeadline := map[int64][]*CampaignProposal{}
+	var order []int64
 	for _, p := range ps {
-		p.State, p.SentAt = ProposalProposed, now
-		if _, err := upd.ExecContext(ctx, ProposalProposed, Micros(now), Micros(p.Deadline), p.ID, ProposalPlanned); err != nil {
-			return s.translate(err)
+		d := Micros(p.Deadline)
+		if _, ok := byDeadline[d]; !ok {
+			order = append(order, d)
+		}
+		byDeadline[d] = append(byDeadline[d], p)
+	}
+	for _, d := range order {
+		group := byDeadline[d]
+		for i := 0; i < len(group); i += proposalInsertRows {
+			chunk := group[i:min(i+proposalInsertRows, len(group))]
+			ids := make([]any, 0, len(chunk)+4)
+			cfs := make([]any, 0, len(chunk)+3)
+			ids = append(ids, ProposalProposed, Micros(now), d, ProposalPlanned)
+			cfs = append(cfs, CitizenProposed, Micros(now), CitizenPlanned)
+			for _, p := range chunk {
+				ids, cfs = append(ids, p.ID), append(cfs, p.CF)
+			}
+			// a proposal an operator cancelled meanwhile is simply not sent; its mail
+			// job finds it not proposed and does nothing
+			if _, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, sent_at = ?, deadline = ? WHERE state || '' = ? AND id IN (`+campaignPlaceholders(len(chunk))+`)`, ids...); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state || '' = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, cfs...); err != nil {
+				return err
+			}
+			for _, p := range chunk {
+				p.State, p.SentAt = ProposalProposed, now
+			}
 		}
 	}
 	return nil

@@ -43,6 +43,56 @@ func (s *Service) enqueueMail(ctx context.Context, tx *store.Tx, ps []*store.Cam
 	return nil
 }
 
+// fanout selects the e-mailed proposals of one write to queue mails for: a run's
+// (a re-plan), or a range of ids sent at one instant (a chunk of Send).
+type fanout struct {
+	Kind     string `json:"kind"`
+	Run      int64  `json:"run,omitempty"`
+	SentAt   int64  `json:"sent_at,omitempty"`
+	From     int64  `json:"from,omitempty"`
+	To       int64  `json:"to,omitempty"`
+}
+
+// fanoutChunk is how many mail jobs one transaction of the fan-out queues.
+const fanoutChunk = 2000
+
+// queueMail queues, in tx, the job that queues the e-mails of the proposals f
+// selects. Queueing tens of thousands of mail jobs takes seconds; one job in the
+// write that made the proposals keeps that out of the write (and the write lock)
+// while the mails still go out only if it commits.
+func (s *Service) queueMail(ctx context.Context, tx *store.Tx, f fanout) error {
+	b, _ := json.Marshal(f)
+	key := fmt.Sprintf("%s:%s:%d:%d:%d:%d", JobFanout, f.Kind, f.Run, f.SentAt, f.From, f.To)
+	return s.Queue.Enqueue(ctx, tx, JobFanout, b, time.Time{}, key)
+}
+
+func (s *Service) fanoutJob(ctx context.Context, payload []byte) error {
+	var f fanout
+	if err := json.Unmarshal(payload, &f); err != nil {
+		return jobs.Permanent(fmt.Errorf("campaign fan-out payload: %w", err))
+	}
+	where, args := `state = ? AND channel = ?`, []any{store.ProposalProposed, store.ChannelEmail}
+	if f.Run != 0 {
+		where, args = where+` AND run_id = ?`, append(args, f.Run)
+	}
+	if f.SentAt != 0 {
+		where, args = where+` AND sent_at = ? AND id BETWEEN ? AND ?`, append(args, f.SentAt, f.From, f.To)
+	}
+	ps, err := s.Store.CampaignProposals(ctx, nil, where, args...)
+	if err != nil {
+		return err
+	}
+	// a job that dies half-way runs again; the mails' dedup keys make the chunks
+	// already queued harmless
+	for i := 0; i < len(ps); i += fanoutChunk {
+		chunk := ps[i:min(i+fanoutChunk, len(ps))]
+		if err := s.Store.InTx(ctx, func(tx *store.Tx) error { return s.enqueueMail(ctx, tx, chunk, f.Kind) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetMailRate caps proposal e-mails per minute (the relay's limit; listmonk does the same).
 func (s *Service) SetMailRate(perMinute int) {
 	s.mailLimit = ratelimit.New(max(perMinute, 1), time.Minute)

@@ -3,6 +3,7 @@ package outreach
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
@@ -41,24 +42,37 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 type ExpireResult struct {
 	Expired int
 	Run     *store.CampaignRun // the re-plan, nil when nothing expired
+	// ExpireTx is how long the expiry's own transaction took when nothing could be
+	// re-planned; otherwise the proposals expire in the re-plan's write (Plan.Write).
+	ExpireTx time.Duration
+	Plan     PlanTiming
 }
 
 // Expire ends the proposals unanswered at their deadline, which returns their
 // capacity, and re-plans their citizens at once on what is left.
 func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
-	n, err := s.Store.ExpireCampaignProposals(ctx, s.now())
-	if err != nil || n == 0 {
-		return ExpireResult{Expired: n}, err
+	now := s.now()
+	due, err := s.Store.DueCampaignProposals(ctx, now)
+	if err != nil || len(due) == 0 {
+		return ExpireResult{}, err
 	}
-	s.Log.Info("campaign proposals expired", "count", n)
-	run, err := s.Plan(ctx, KindReplan)
-	if err != nil && model.ErrorCode(err) == model.EINVALID {
-		var me *model.Error
-		errors.As(err, &me)
-		s.Log.Warn("campaign re-plan skipped", "reason", me.Message)
-		return ExpireResult{Expired: n}, nil
+	s.Log.Info("campaign proposals past their deadline", "count", len(due))
+	var res ExpireResult
+	res.Run, res.Plan, res.Expired, err = s.plan(ctx, KindReplan, due, now)
+	if err == nil {
+		return res, nil
 	}
-	return ExpireResult{Expired: n, Run: run}, err
+	if model.ErrorCode(err) != model.EINVALID {
+		return res, err
+	}
+	// nothing can be planned (no week or office left): the proposals still expire,
+	// which returns their places, and their citizens wait as new
+	var me *model.Error
+	errors.As(err, &me)
+	s.Log.Warn("campaign re-plan skipped", "reason", me.Message)
+	t0 := time.Now()
+	n, err := s.Store.ExpireCampaignProposals(ctx, now)
+	return ExpireResult{Expired: n, ExpireTx: time.Since(t0)}, err
 }
 
 func (s *Service) remindJob(ctx context.Context, _ []byte) error {

@@ -23,6 +23,7 @@ const (
 	JobMail   = "campaign.mail"   // one proposal or reminder e-mail
 	JobRemind = "campaign.remind" // queue reminders for the silent
 	JobExpire = "campaign.expire" // expire unanswered proposals, re-plan, send
+	JobFanout = "campaign.fanout" // queue the e-mails of a re-plan or of a chunk of a send
 )
 
 // Service is the campaign's outreach. Now is the clock; tests move it.
@@ -62,6 +63,7 @@ func (s *Service) Register(q *jobs.Queue) {
 	q.Register(JobMail, s.mailJob)
 	q.Register(JobRemind, s.remindJob)
 	q.Register(JobExpire, s.expireJob)
+	q.Register(JobFanout, s.fanoutJob)
 }
 
 func (s *Service) now() time.Time {
