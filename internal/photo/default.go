@@ -70,6 +70,9 @@ func (m faceModel) landmarks(img image.Image, d Detection, run func(image.Image,
 		for _, p := range r.RightEyelid {
 			out.Refined.RightEyelid = append(out.Refined.RightEyelid, Point(p))
 		}
+		for _, p := range r.Lips {
+			out.Refined.Lips = append(out.Refined.Lips, Point(p))
+		}
 	}
 	return out, nil
 }

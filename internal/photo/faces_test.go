@@ -42,3 +42,43 @@ func TestPublicDomainFaces(t *testing.T) {
 		})
 	}
 }
+
+// TestRefinedLipsOrder checks the order of the attention model's lip points that
+// refinedLipGap relies on: its outer corners and the outer lip centres land on the mesh's
+// (61, 291, 0, 17), and the inner lower lip lies below the inner upper one.
+func TestRefinedLipsOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the face models")
+	}
+	e := testEngine(t)
+	data, err := os.ReadFile(synthBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := decodeBytes(data, e.opt.Limits, e.opt.AnalysisPixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.analyse(context.Background(), s, nil)
+	if err != nil || a.mesh == nil || a.mesh.Refined == nil {
+		t.Fatalf("no refined mesh: %v", err)
+	}
+	lips := a.mesh.Refined.Lips
+	if len(lips) != 80 {
+		t.Fatalf("%d lip points, want 80", len(lips))
+	}
+	iod := a.iod()
+	for _, c := range []struct{ lip, mesh int }{{lipsCornerR, 61}, {lipsCornerL, 291}, {15, 0}, {5, 17}} {
+		if d := dist(lips[c.lip], a.p(c.mesh)) / iod; d > 0.05 {
+			t.Errorf("lip point %d is %.3f eye distances from mesh point %d", c.lip, d, c.mesh)
+		}
+	}
+	for k := range lipsInnerPoints {
+		if lo, up := lips[lipsInnerLower+1+k], lips[lipsInnerUpper+k]; lo.Y < up.Y-1 {
+			t.Errorf("inner lower lip %v above the upper %v", lo, up)
+		}
+	}
+	if g, ok := refinedLipGap(lips); !ok || g > lipGapMax {
+		t.Errorf("closed mouth: gap %.3f (%v)", g, ok)
+	}
+}

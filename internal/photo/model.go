@@ -23,10 +23,11 @@ type Mesh struct {
 	Refined *Refined
 }
 
-// Refined holds the attention model's irises and eyelids, when that model ran.
+// Refined holds the attention model's irises, eyelids and lips, when that model ran.
 type Refined struct {
 	LeftIris, RightIris     [5]Point
 	LeftEyelid, RightEyelid []Point
+	Lips                    []Point // 80 points in face.Refined.Lips's order
 }
 
 // FaceModel is what the checks need from the face models. The production one wraps
