@@ -62,6 +62,7 @@ func (r *groupReq) finish(err error) {
 // group is the SQLite writer goroutine of InGroupTx, started on first use.
 type group struct {
 	once    sync.Once
+	stop    sync.Once
 	reqs    chan *groupReq
 	quit    chan struct{}
 	stopped chan struct{}
@@ -79,12 +80,18 @@ func (s *Store) grouper() *group {
 // stopGroup ends the writer goroutine (if it ever started) after its current batch.
 func (s *Store) stopGroup() {
 	g := &s.group
-	started := true
-	g.once.Do(func() { started = false })
-	if started {
+	g.stop.Do(func() {
+		started := true
+		g.once.Do(func() {
+			// Never started: later calls must see a closed store, not block.
+			g.quit = make(chan struct{})
+			started = false
+		})
 		close(g.quit)
-		<-g.stopped
-	}
+		if started {
+			<-g.stopped
+		}
+	})
 }
 
 func (s *Store) groupLoop() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/internal/store"
 )
@@ -91,5 +92,29 @@ func TestGroupTxIsolatesFailures(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A call after Close is refused instead of waiting for a writer that is gone.
+func TestGroupTxAfterClose(t *testing.T) {
+	for _, used := range []bool{false, true} {
+		st := openStore(t)
+		ctx := context.Background()
+		if used {
+			if err := st.InGroupTx(ctx, func(tx *store.Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Close()
+		done := make(chan error, 1)
+		go func() { done <- st.InGroupTx(ctx, func(tx *store.Tx) error { return nil }) }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatalf("used %v: a call after Close succeeded", used)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("used %v: a call after Close hangs", used)
+		}
 	}
 }
