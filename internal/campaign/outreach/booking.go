@@ -27,9 +27,23 @@ type Booker interface {
 // citizen) filled meanwhile: the citizen picks another from the alternatives.
 var errTaken = model.Errorf(model.ECONFLICT, "that time was just taken: please choose another")
 
-// book gives p, being confirmed in tx, its booking; a full slot is errTaken and the
-// whole confirmation rolls back.
+// errClosed is a confirmation for a day the office closed after the proposal was made.
+var errClosed = model.FieldError("slot", "the office is closed on that day: please choose another")
+
+// book gives p, being confirmed in tx, its booking; a day closed since the proposal is
+// errClosed and a full slot errTaken, and the whole confirmation rolls back.
 func (s *Service) book(ctx context.Context, tx *store.Tx, p *store.CampaignProposal) error {
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return err
+	}
+	g, err := s.gridOf(ctx, p.OfficeID, set)
+	if err != nil {
+		return err
+	}
+	if d, _ := time.Parse(time.DateOnly, p.Day); g.closedOn(d) {
+		return errClosed
+	}
 	if s.Bookings == nil {
 		return nil
 	}

@@ -374,3 +374,27 @@ func BenchmarkCalendars(b *testing.B) {
 		}
 	}
 }
+
+// TestConfirmRefusesClosedDay: a proposal whose day the admin closed after sending it
+// cannot be confirmed there; the link stays open for another time.
+func TestConfirmRefusesClosedDay(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := f.proposals(t, "state = ?", store.ProposalProposed)[0]
+	if err := f.st.AddClosure(ctx, &booking.Closure{OfficeID: p.OfficeID, Day: p.Day, Note: "lavori"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.Confirm(ctx, f.svc.Token(p), false)
+	if model.ErrorCode(err) != model.EINVALID || !strings.Contains(model.ErrorMessage(err), "closed") {
+		t.Fatalf("confirm on a closed day: %v", err)
+	}
+	if v, err := f.svc.Open(ctx, f.svc.Token(p)); err != nil || len(v.Slots) == 0 {
+		t.Fatalf("link after the refusal: %v", err)
+	}
+}

@@ -233,7 +233,7 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p *store.CampaignPropo
 	}
 	// a closure the admin added after the alternatives were shown is refused here
 	if g.closedOn(d) {
-		return model.FieldError("slot", "the office is closed on that day: please choose another")
+		return errClosed
 	}
 	if !g.has(d, minute) {
 		return model.FieldError("slot", "that time is not in the office's opening hours: please choose another")
