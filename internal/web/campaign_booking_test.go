@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/internal/apptest"
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -46,5 +48,41 @@ func TestCampaignConfirmInClerkAgenda(t *testing.T) {
 	}
 	if page := campaignGet(t, clerk, a.URL+"/op/prenotazioni/cerca?q="+p.CF, http.StatusOK); !strings.Contains(page, `<a href="/op/prenotazione/`) || !strings.Contains(page, o.Name) {
 		t.Fatalf("search by codice fiscale does not find the campaign citizen:\n%s", page)
+	}
+}
+
+// TestCampaignChangeToClosedDayPage: a day closed after the page offered it is refused
+// on the page, in Italian, with the other times still offered and the link still valid.
+func TestCampaignChangeToClosedDayPage(t *testing.T) {
+	a := apptest.New(t, apptest.Options{})
+	a.Web.Campaign.BaseURL = a.URL
+	admin := a.Client(t)
+	a.Login(t, admin, "boss", a.CreateUser(t, "boss", model.RoleAdmin))
+	campaignUpload(t, a, admin, campaignCSV(t, 12))
+	campaignTask(t, a, admin, "/op/campagna/piano")
+	campaignTask(t, a, admin, "/op/campagna/invio")
+	ctx := context.Background()
+	ps, err := a.Store.CampaignProposals(ctx, nil, "state = ?", store.ProposalProposed)
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("proposals: %d %v", len(ps), err)
+	}
+	tok := a.Web.Campaign.Token(ps[0])
+	v, err := a.Web.Campaign.Open(ctx, tok)
+	if err != nil || len(v.Slots) < 2 {
+		t.Fatalf("open: %v", err)
+	}
+	sl := v.Slots[0]
+	if err := a.Store.AddClosure(ctx, &booking.Closure{OfficeID: sl.OfficeID, Day: sl.At.Format(time.DateOnly), Note: "sciopero"}); err != nil {
+		t.Fatal(err)
+	}
+	page := campaignPost(t, a.Client(t), a.URL+"/c/"+tok, "action=change&slot="+sl.ID, http.StatusUnprocessableEntity)
+	if !strings.Contains(page, `data-testid="link-error"`) || !strings.Contains(page, "chiuso quel giorno") {
+		t.Fatalf("change to a closed day: no clear message:\n%s", page)
+	}
+	if strings.Contains(page, `value="`+sl.ID+`"`) {
+		t.Fatal("the closed day is still offered")
+	}
+	if !strings.Contains(page, `data-testid="slot"`) {
+		t.Fatal("no other time offered after the refusal")
 	}
 }
