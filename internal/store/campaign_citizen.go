@@ -192,9 +192,12 @@ func (s *Store) CampaignCitizens(ctx context.Context, q Querier, states ...strin
 // CampaignCitizensToReplan lists the citizens a re-plan at now takes: those in new
 // and those whose proposal is past its deadline, ordered by household.
 func (s *Store) CampaignCitizensToReplan(ctx context.Context, now time.Time) ([]*CampaignCitizen, error) {
-	rows, err := s.Query(ctx, `SELECT `+citizenCols+` FROM campaign_citizens WHERE state = ? OR (state = ? AND cf IN
-		(SELECT cf FROM campaign_proposals WHERE state = ? AND deadline <= ?)) ORDER BY household, cf`,
-		CitizenNew, CitizenProposed, ProposalProposed, Micros(now))
+	// a UNION of two indexed lookups rather than "new OR IN (subquery)": PostgreSQL,
+	// before statistics exist, ran the latter as a subquery per citizen for minutes
+	rows, err := s.Query(ctx, `SELECT `+citizenCols+` FROM campaign_citizens WHERE state = ?
+		UNION ALL SELECT `+prefixCols("c.", citizenCols)+` FROM campaign_proposals p JOIN campaign_citizens c ON c.cf = p.cf
+		WHERE p.state = ? AND p.deadline <= ? AND c.state = ? ORDER BY 6, 1`,
+		CitizenNew, ProposalProposed, Micros(now), CitizenProposed)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +211,15 @@ func (s *Store) CampaignCitizensToReplan(ctx context.Context, now time.Time) ([]
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// prefixCols qualifies every column of a list with prefix.
+func prefixCols(prefix, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = prefix + parts[i]
+	}
+	return strings.Join(parts, ", ")
 }
 
 // SetCitizenState records an operator's or the campaign's decision about a citizen;

@@ -142,7 +142,17 @@ func (s *Store) InsertCampaignProposals(ctx context.Context, tx *Tx, ps []*Campa
 // racing (an admin's and the hourly re-plan on PostgreSQL) cannot both give one
 // citizen a proposal.
 func (s *Store) MoveCampaignCitizens(ctx context.Context, tx *Tx, cfs []string, from, to string) error {
+	n, err := s.moveCitizens(ctx, tx, cfs, from, to)
+	if err == nil && n != len(cfs) {
+		err = fmt.Errorf("%d of %d citizens no longer %s: %w", len(cfs)-n, len(cfs), from, model.ErrConflict)
+	}
+	return err
+}
+
+// moveCitizens moves those of the citizens in from to to, and counts them.
+func (s *Store) moveCitizens(ctx context.Context, tx *Tx, cfs []string, from, to string) (int, error) {
 	now := Micros(s.Now())
+	moved := 0
 	for i := 0; i < len(cfs); i += proposalInsertRows {
 		chunk := cfs[i:min(i+proposalInsertRows, len(cfs))]
 		args := make([]any, 0, len(chunk)+3)
@@ -154,13 +164,12 @@ func (s *Store) MoveCampaignCitizens(ctx context.Context, tx *Tx, cfs []string, 
 		// in from for each chunk instead of looking the codes up by primary key.
 		res, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state || '' = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...)
 		if err != nil {
-			return err
+			return moved, err
 		}
-		if n, _ := res.RowsAffected(); int(n) != len(chunk) {
-			return fmt.Errorf("%d of %d citizens no longer %s: %w", len(chunk)-int(n), len(chunk), from, model.ErrConflict)
-		}
+		n, _ := res.RowsAffected()
+		moved += int(n)
 	}
-	return nil
+	return moved, nil
 }
 
 // DueProposal is a proposal past its deadline, about to expire.
@@ -359,22 +368,33 @@ func (s *Store) CancelPlannedProposals(ctx context.Context, tx *Tx) (int, error)
 // ExpireCampaignProposals ends every proposal left unanswered past its deadline: the
 // proposal's capacity returns, and its citizen goes back to new for the re-plan.
 func (s *Store) ExpireCampaignProposals(ctx context.Context, now time.Time) (int, error) {
-	var n int64
+	var n int
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE campaign_citizens SET state = ?, updated_at = ? WHERE state = ? AND cf IN
-			(SELECT cf FROM campaign_proposals WHERE state = ? AND deadline <= ?)`,
-			CitizenNew, Micros(now), CitizenProposed, ProposalProposed, Micros(now)); err != nil {
-			return err
-		}
-		res, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'deadline' WHERE state = ? AND deadline <= ?`,
+		rows, err := tx.Query(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'deadline' WHERE state = ? AND deadline <= ? RETURNING cf`,
 			ProposalExpired, Micros(now), ProposalProposed, Micros(now))
 		if err != nil {
 			return err
 		}
-		n, _ = res.RowsAffected()
-		return nil
+		var cfs []string
+		for rows.Next() {
+			var cf string
+			if err := rows.Scan(&cf); err != nil {
+				rows.Close()
+				return err
+			}
+			cfs = append(cfs, cf)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		n = len(cfs)
+		// by primary key: "state = ? AND cf IN (SELECT …)" ran for minutes on a
+		// PostgreSQL without statistics yet
+		_, err = s.moveCitizens(ctx, tx, cfs, CitizenProposed, CitizenNew)
+		return err
 	})
-	return int(n), err
+	return n, err
 }
 
 // CampaignLetterCodes returns every letter code in use, so new ones stay unique.

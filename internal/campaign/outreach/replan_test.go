@@ -1,0 +1,158 @@
+package outreach
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/store"
+)
+
+// checkCitizenStates: every citizen with an open proposal has exactly one and is in
+// the state it implies; every citizen in new has none.
+func checkCitizenStates(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	open := map[string]*store.CampaignProposal{}
+	for _, p := range f.proposals(t, "state IN ('planned', 'proposed', 'confirmed')") {
+		if open[p.CF] != nil {
+			t.Fatalf("citizen %s has two open proposals", p.CF)
+		}
+		open[p.CF] = p
+	}
+	cs, err := f.st.CampaignCitizens(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		p := open[c.CF]
+		switch {
+		case c.State == store.CitizenNew && p != nil:
+			t.Fatalf("citizen %s new with open proposal %+v", c.CF, p)
+		case c.State == store.CitizenProposed && (p == nil || p.State != store.ProposalProposed):
+			t.Fatalf("citizen %s proposed without a live proposal (%+v)", c.CF, p)
+		}
+	}
+}
+
+// TestExpireReplanShortCapacity: capacity cut below what the expired need, so the
+// re-plan places only some of them. In the one transaction that expires and
+// re-plans, the placed keep "proposed" with a new proposal, the others go back to
+// new, nobody ends with two open proposals, and the fan-out job e-mails exactly the
+// re-planned e-mail proposals.
+func TestExpireReplanShortCapacity(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mailed := len(f.mail.sent)
+	offices, _ := f.st.ListOffices(ctx, true)
+	for _, o := range offices {
+		if err := f.st.SetCampaignCapacity(ctx, o.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Add(21 * 24 * time.Hour)
+	res, err := f.svc.Expire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Expired != 60 || res.Run == nil || res.Run.Planned == 0 || res.Run.Unplanned == 0 {
+		t.Fatalf("expire %+v run %+v: want 60 expired, some re-planned and some not", res, res.Run)
+	}
+	if n := len(f.proposals(t, "state = ?", store.ProposalExpired)); n != 60 {
+		t.Fatalf("%d expired proposals, want 60", n)
+	}
+	checkCitizenStates(t, f)
+	news, _ := f.st.CampaignCitizens(ctx, nil, store.CitizenNew)
+	if len(news) != res.Run.Unplanned {
+		t.Fatalf("%d citizens new, %d unplanned", len(news), res.Run.Unplanned)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, p := range f.proposals(t, "run_id = ? AND channel = ?", res.Run.ID, store.ChannelEmail) {
+		if p.State != store.ProposalProposed {
+			t.Fatalf("re-planned %+v", p)
+		}
+		want++
+	}
+	if got := len(f.mail.sent) - mailed; got != want {
+		t.Fatalf("%d re-plan e-mails, want %d", got, want)
+	}
+	// again: the new ones are planned on what is left, the expired stay expired
+	if _, err := f.svc.Expire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkCitizenStates(t, f)
+}
+
+// TestExpireWithNoWeekLeft: past the campaign's last week nothing can be re-planned,
+// yet the proposals expire and their citizens go back to new.
+func TestExpireWithNoWeekLeft(t *testing.T) {
+	f := newFixture(t, 20, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(9 * 7 * 24 * time.Hour) // the campaign has 8 weeks
+	res, err := f.svc.Expire(ctx)
+	if err != nil || res.Expired != 20 || res.Run != nil {
+		t.Fatalf("expire %+v %v, want 20 expired and no re-plan", res, err)
+	}
+	checkCitizenStates(t, f)
+	if news, _ := f.st.CampaignCitizens(ctx, nil, store.CitizenNew); len(news) != 20 {
+		t.Fatalf("%d citizens back to new, want 20", len(news))
+	}
+}
+
+// TestFirstPlanInChunks: a plan written in many chunks is sent only once its last
+// chunk is in, and a run left half-written (as by a crash) is never sent and is
+// replaced by the next plan.
+func TestFirstPlanInChunks(t *testing.T) {
+	defer func(n int) { planChunk = n }(planChunk)
+	planChunk = 7
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	run, err := f.svc.Plan(ctx, KindPlan)
+	if err != nil || !run.Done || run.Planned != 60 {
+		t.Fatalf("plan %+v %v", run, err)
+	}
+	checkCitizenStates(t, f)
+	// a half-written run: its proposals are not sendable
+	if _, err := f.st.Exec(ctx, `UPDATE campaign_runs SET done = 0 WHERE id = ?`, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err == nil {
+		t.Fatal("sent the proposals of an unfinished run")
+	}
+	again, err := f.svc.Plan(ctx, KindPlan)
+	if err != nil || again.Planned != 60 {
+		t.Fatalf("plan again %+v %v", again, err)
+	}
+	if n := len(f.proposals(t, "run_id = ? AND state = ?", run.ID, store.ProposalCancelled)); n != 60 {
+		t.Fatalf("%d of the unfinished run's proposals cancelled, want 60", n)
+	}
+	sent, err := f.svc.Send(ctx)
+	if err != nil || sent.Emails+sent.Letters != 60 {
+		t.Fatalf("send %+v %v", sent, err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mail.sent) != sent.Emails-1 { // one bounces
+		t.Fatalf("%d mails for %d e-mailed proposals sent in chunks", len(f.mail.sent), sent.Emails)
+	}
+	checkCitizenStates(t, f)
+}
