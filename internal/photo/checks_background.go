@@ -280,21 +280,21 @@ func (a *analysis) dropHairBlocks(keep []float64, cols []rgb, person []bool, bw,
 	}
 	// Distance in blocks to the nearest person block, by a two-pass chamfer.
 	reach := int(math.Ceil(hairReach * a.faceRect().W() / float64(k)))
-	dist := make([]int, len(keep))
-	for i := range dist {
-		dist[i] = math.MaxInt32 / 2
+	steps := make([]int, len(keep))
+	for i := range steps {
+		steps[i] = math.MaxInt32 / 2
 		if person[i] {
-			dist[i] = 0
+			steps[i] = 0
 		}
 	}
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
 			i := by*bw + bx
 			if bx > 0 {
-				dist[i] = min(dist[i], dist[i-1]+1)
+				steps[i] = min(steps[i], steps[i-1]+1)
 			}
 			if by > 0 {
-				dist[i] = min(dist[i], dist[i-bw]+1)
+				steps[i] = min(steps[i], steps[i-bw]+1)
 			}
 		}
 	}
@@ -302,15 +302,15 @@ func (a *analysis) dropHairBlocks(keep []float64, cols []rgb, person []bool, bw,
 		for bx := bw - 1; bx >= 0; bx-- {
 			i := by*bw + bx
 			if bx < bw-1 {
-				dist[i] = min(dist[i], dist[i+1]+1)
+				steps[i] = min(steps[i], steps[i+1]+1)
 			}
 			if by < bh-1 {
-				dist[i] = min(dist[i], dist[i+bw]+1)
+				steps[i] = min(steps[i], steps[i+bw]+1)
 			}
 		}
 	}
 	for i, m := range keep {
-		if m < 0 || dist[i] > reach {
+		if m < 0 || steps[i] > reach {
 			continue
 		}
 		v := chroma(cols[i]).sub(chroma(wall))
