@@ -45,7 +45,7 @@ func larga(start time.Time, weeks, counters int, closed ...string) Calendar {
 // over a start's counters, and households stay on one day.
 func TestFillFollowsCalendar(t *testing.T) {
 	start := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) // a Monday
-	closed := "2026-12-01"                                  // Tuesday of week 0
+	closed := "2026-12-01"                                 // Tuesday of week 0
 	cal := larga(start, 2, 3, closed)
 	var people []Person
 	for i := 0; i < 300; i++ {
