@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -43,79 +45,158 @@ type ImportResult struct {
 	Added, Updated, Unchanged int
 }
 
-// ImportCitizens upserts the extract in one transaction: new codes are added, rows whose
-// content changed are updated, identical rows are left alone, and the campaign state is
-// never written for an existing row. progress, when set, gets the rows done so far.
+// importChunk is how many rows one staging transaction writes: SQLite's single
+// writer is held for a fraction of a second, so bookings are not kept waiting.
+var importChunk = 5000
+
+// importTiming says how long an import held the write lock: its longest staging
+// transaction and the transaction that applies the batch.
+type importTiming struct {
+	Stage, LongestStage, Apply time.Duration
+}
+
+// ImportCitizens upserts the extract: new codes are added, rows whose content changed
+// are updated, identical rows are left alone, and the campaign state is never written
+// for an existing row. progress, when set, gets the rows done so far.
+//
+// It is all-or-nothing without one long transaction: the new and changed rows are
+// staged in chunks under a batch id, invisible to everything else, and one
+// set-based statement applies the batch at the end. An import that stops half-way
+// leaves only staged rows, which the next import clears; an unchanged file writes
+// nothing at all.
 func (s *Store) ImportCitizens(ctx context.Context, cs []register.Citizen, progress func(done int)) (ImportResult, error) {
+	return s.importCitizens(ctx, cs, progress, &importTiming{})
+}
+
+func (s *Store) importCitizens(ctx context.Context, cs []register.Citizen, progress func(done int), tm *importTiming) (ImportResult, error) {
 	var res ImportResult
-	now := Micros(s.Now())
-	err := s.InTx(ctx, func(tx *Tx) error {
-		res = ImportResult{}
-		hashes := map[string]string{}
-		rows, err := tx.Query(ctx, `SELECT cf, row_hash FROM campaign_citizens`)
-		if err != nil {
-			return err
+	hashes, err := s.citizenHashes(ctx)
+	if err != nil {
+		return res, err
+	}
+	var todo []*register.Citizen
+	for i := range cs {
+		c := &cs[i]
+		switch old, exists := hashes[c.CF]; {
+		case !exists:
+			res.Added++
+			todo = append(todo, c)
+		case old != c.Hash():
+			res.Updated++
+			todo = append(todo, c)
+		default:
+			res.Unchanged++
 		}
-		for rows.Next() {
-			var cf, h string
-			if err := rows.Scan(&cf, &h); err != nil {
-				rows.Close()
-				return err
-			}
-			hashes[cf] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		ins, err := tx.tx.PrepareContext(ctx, s.Rebind(`INSERT INTO campaign_citizens (family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
-			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, cf, state, imported_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
-		if err != nil {
-			return s.translate(err)
-		}
-		defer ins.Close()
-		upd, err := tx.tx.PrepareContext(ctx, s.Rebind(`UPDATE campaign_citizens SET family_name = ?, given_names = ?, sex = ?, birth_date = ?, household = ?,
-			address = ?, postcode = ?, lat = ?, lon = ?, card_type = ?, card_number = ?, card_expiry = ?, email = ?, phone = ?, due_date = ?,
-			frail = ?, row_hash = ?, email_bad = CASE WHEN email = ? THEN email_bad ELSE 0 END, updated_at = ? WHERE cf = ?`))
-		if err != nil {
-			return s.translate(err)
-		}
-		defer upd.Close()
-		for i := range cs {
-			c := &cs[i]
-			h := c.Hash()
-			fields := []any{c.FamilyName, c.GivenNames, c.Sex, campaignDay(c.Birth), c.Household, c.Address, c.Postcode, c.Lat, c.Lon,
-				c.CardType, c.CardNumber, campaignDay(c.CardExpiry), c.Email, c.Phone, campaignDay(c.Due), boolInt(c.Frail), h}
-			old, exists := hashes[c.CF]
-			switch {
-			case !exists:
-				state := CitizenNew
-				if c.CardType == register.CardCIE {
-					state = CitizenHasCIE
-				}
-				if _, err := ins.ExecContext(ctx, append(fields, c.CF, state, now, now)...); err != nil {
-					return fmt.Errorf("import line %d: %w", c.Line, s.translate(err))
-				}
-				res.Added++
-			case old != h:
-				if _, err := upd.ExecContext(ctx, append(fields, c.Email, now, c.CF)...); err != nil {
-					return fmt.Errorf("import line %d: %w", c.Line, s.translate(err))
-				}
-				res.Updated++
-			default:
-				res.Unchanged++
-			}
-			if progress != nil && (i+1)%5000 == 0 {
-				progress(i + 1)
-			}
-		}
+	}
+	if len(todo) == 0 {
 		if progress != nil {
 			progress(len(cs))
 		}
-		return nil
+		return res, nil
+	}
+	now := s.Now()
+	batch := newImportBatch()
+	stage := func(fn func(tx *Tx) error) error {
+		t := time.Now()
+		err := s.InTx(ctx, fn)
+		d := time.Since(t)
+		tm.Stage += d
+		tm.LongestStage = max(tm.LongestStage, d)
+		return err
+	}
+	// batches older than a day are imports that stopped half-way
+	if err := stage(func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM campaign_import_rows WHERE staged_at < ?`, Micros(now.Add(-24*time.Hour)))
+		return err
+	}); err != nil {
+		return res, err
+	}
+	done := len(cs) - len(todo)
+	for i := 0; i < len(todo); i += importChunk {
+		chunk := todo[i:min(i+importChunk, len(todo))]
+		if err := stage(func(tx *Tx) error { return s.stageCitizens(ctx, tx, batch, Micros(now), chunk) }); err != nil {
+			return res, err
+		}
+		if progress != nil {
+			progress(done + i + len(chunk))
+		}
+	}
+	t := time.Now()
+	err = s.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO campaign_citizens (cf, family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
+			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, state, imported_at, updated_at)
+			SELECT cf, family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
+			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, state, ?, ?
+			FROM campaign_import_rows WHERE batch = ?
+			ON CONFLICT (cf) DO UPDATE SET family_name = excluded.family_name, given_names = excluded.given_names, sex = excluded.sex,
+			birth_date = excluded.birth_date, household = excluded.household, address = excluded.address, postcode = excluded.postcode,
+			lat = excluded.lat, lon = excluded.lon, card_type = excluded.card_type, card_number = excluded.card_number,
+			card_expiry = excluded.card_expiry, email = excluded.email, phone = excluded.phone, due_date = excluded.due_date,
+			frail = excluded.frail, row_hash = excluded.row_hash,
+			email_bad = CASE WHEN campaign_citizens.email = excluded.email THEN campaign_citizens.email_bad ELSE 0 END,
+			updated_at = excluded.updated_at
+			WHERE campaign_citizens.row_hash <> excluded.row_hash`, Micros(now), Micros(now), batch)
+		return err
 	})
-	return res, err
+	tm.Apply = time.Since(t)
+	if err != nil {
+		return res, fmt.Errorf("import: %w", err)
+	}
+	// the applied batch's staging rows go in their own statement: if it fails, the
+	// next import clears them
+	if _, err := s.Exec(ctx, `DELETE FROM campaign_import_rows WHERE batch = ?`, batch); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// citizenHashes maps every imported code to its row hash.
+func (s *Store) citizenHashes(ctx context.Context) (map[string]string, error) {
+	rows, err := s.Query(ctx, `SELECT cf, row_hash FROM campaign_citizens`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	hashes := map[string]string{}
+	for rows.Next() {
+		var cf, h string
+		if err := rows.Scan(&cf, &h); err != nil {
+			return nil, err
+		}
+		hashes[cf] = h
+	}
+	return hashes, rows.Err()
+}
+
+// stageRows is how many rows one staging INSERT carries (21 values each).
+const stageRows = 300
+
+// stageCitizens writes rows of batch to the staging table with multi-row INSERTs.
+func (s *Store) stageCitizens(ctx context.Context, tx *Tx, batch string, now int64, cs []*register.Citizen) error {
+	for i := 0; i < len(cs); i += stageRows {
+		chunk := cs[i:min(i+stageRows, len(cs))]
+		args := make([]any, 0, 21*len(chunk))
+		for _, c := range chunk {
+			state := CitizenNew
+			if c.CardType == register.CardCIE {
+				state = CitizenHasCIE
+			}
+			args = append(args, batch, c.CF, c.FamilyName, c.GivenNames, c.Sex, campaignDay(c.Birth), c.Household, c.Address, c.Postcode, c.Lat, c.Lon,
+				c.CardType, c.CardNumber, campaignDay(c.CardExpiry), c.Email, c.Phone, campaignDay(c.Due), boolInt(c.Frail), c.Hash(), state, now)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO campaign_import_rows (batch, cf, family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
+			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, state, staged_at) VALUES `+campaignRows(len(chunk), 21), args...); err != nil {
+			return fmt.Errorf("import lines %d-%d: %w", chunk[0].Line, chunk[len(chunk)-1].Line, err)
+		}
+	}
+	return nil
+}
+
+// newImportBatch is a random batch id.
+func newImportBatch() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func campaignDay(t time.Time) string {

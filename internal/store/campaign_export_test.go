@@ -1,0 +1,19 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/sportello/sportello/internal/campaign/register"
+)
+
+// ImportChunk lets tests make the import's staging chunks small.
+var ImportChunk = &importChunk
+
+// ImportCitizensTimed is ImportCitizens reporting how long it held the write lock:
+// its longest staging transaction and the one that applies the batch.
+func (s *Store) ImportCitizensTimed(ctx context.Context, cs []register.Citizen) (ImportResult, time.Duration, time.Duration, error) {
+	var tm importTiming
+	res, err := s.importCitizens(ctx, cs, nil, &tm)
+	return res, tm.LongestStage, tm.Apply, err
+}
