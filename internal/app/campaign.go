@@ -41,6 +41,9 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)
 	a.every(time.Hour, outreach.JobExpire)
+	// a clerk's cancellations and moves of campaign bookings, back to the proposals
+	d.Queue.Register(outreach.JobSync, svc.SyncJob)
+	a.every(time.Hour, outreach.JobSync)
 	// one guard for both lines: wrong years count per letter code across calls
 	phone := &phonebot.Guard{Backend: outreach.Phone{S: svc}}
 	if addr := d.Config.CampaignAGI; addr != "" {

@@ -88,3 +88,32 @@ func (s *Store) StaleCampaignBookings(ctx context.Context, tx *Tx) (proposals, b
 	}
 	return proposals, bookings, rows.Err()
 }
+
+// CampaignBookingRow is a confirmed proposal's booking as the booking calendar has it
+// now: a clerk may have cancelled or moved it.
+type CampaignBookingRow struct {
+	ProposalID, BookingID int64
+	State                 string // the booking's
+	Start                 int64  // µs
+}
+
+// ConfirmedCampaignBookings lists the bookings of confirmed proposals with their
+// state and start, to compare with the proposals.
+func (s *Store) ConfirmedCampaignBookings(ctx context.Context, tx *Tx) ([]CampaignBookingRow, error) {
+	rows, err := tx.Query(ctx, `SELECT cb.proposal_id, cb.booking_id, b.state, b.start FROM campaign_bookings cb
+		JOIN campaign_proposals p ON p.id = cb.proposal_id JOIN bookings b ON b.id = cb.booking_id
+		WHERE p.state = ? ORDER BY cb.proposal_id`, ProposalConfirmed)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CampaignBookingRow
+	for rows.Next() {
+		var r CampaignBookingRow
+		if err := rows.Scan(&r.ProposalID, &r.BookingID, &r.State, &r.Start); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -398,3 +398,67 @@ func TestConfirmRefusesClosedDay(t *testing.T) {
 		t.Fatalf("link after the refusal: %v", err)
 	}
 }
+
+// TestSyncFollowsClerk: a clerk cancels one campaign booking and moves another from
+// the agenda; the sync puts the first citizen back for the re-plan and gives the
+// second proposal its new time.
+func TestSyncFollowsClerk(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	e := withEngine(t, f)
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ps := f.proposals(t, "state = ?", store.ProposalProposed)
+	p1, p2 := ps[0], ps[len(ps)-1]
+	if p1.Household == p2.Household {
+		t.Fatal("fixture: pick two households")
+	}
+	for _, p := range []*store.CampaignProposal{p1, p2} {
+		if _, err := f.svc.Confirm(ctx, f.svc.Token(p), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b1 := dayBookings(t, f, p1.OfficeID, p1.Day)[p1.CF]
+	b2 := dayBookings(t, f, p2.OfficeID, p2.Day)[p2.CF]
+	if _, err := e.Cancel(ctx, b1.ID, 0, "user:clerk"); err != nil {
+		t.Fatal(err)
+	}
+	set, _ := f.st.CampaignSettings(ctx)
+	g, err := f.svc.gridOf(ctx, p2.OfficeID, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := time.Parse(time.DateOnly, p2.Day)
+	var to time.Time
+	for d = d.AddDate(0, 0, 1); to.IsZero(); d = d.AddDate(0, 0, 1) {
+		if starts := g.day(d); len(starts) > 0 {
+			to = f.svc.At(d.Format(time.DateOnly), starts[len(starts)-1].Minute)
+		}
+	}
+	if _, err := e.Move(ctx, b2.ID, 0, to, "user:clerk"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.svc.SyncBookings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Replan != 1 || res.Moved != 1 {
+		t.Fatalf("sync %+v, want one re-plan and one move", res)
+	}
+	after1, _ := f.st.CampaignProposal(ctx, nil, p1.ID)
+	c1, _ := f.st.CampaignCitizen(ctx, p1.CF)
+	if after1.State != store.ProposalCancelled || c1.State != store.CitizenNew {
+		t.Fatalf("cancelled at the counter: proposal %s, citizen %s", after1.State, c1.State)
+	}
+	after2, _ := f.st.CampaignProposal(ctx, nil, p2.ID)
+	if !f.svc.At(after2.Day, after2.Minute).Equal(to) || after2.State != store.ProposalConfirmed {
+		t.Fatalf("moved at the counter: proposal at %s, booking at %s", f.svc.At(after2.Day, after2.Minute), to)
+	}
+	if res, err := f.svc.SyncBookings(ctx); err != nil || res != (SyncResult{}) {
+		t.Fatalf("second sync changed %+v (%v)", res, err)
+	}
+}
