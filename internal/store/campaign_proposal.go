@@ -458,6 +458,26 @@ func (s *Store) ProposePlanned(ctx context.Context, tx *Tx, now time.Time, ps []
 	return nil
 }
 
+// MarkReminded records that the given proposals, still awaiting an answer, were
+// reminded at now (a reminder letter batch was printed for them).
+func (s *Store) MarkReminded(ctx context.Context, ids []int64, now time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		for i := 0; i < len(ids); i += proposalInsertRows {
+			chunk := ids[i:min(i+proposalInsertRows, len(ids))]
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, Micros(now), ProposalProposed)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE campaign_proposals SET reminders = reminders + 1, reminded_at = ?
+				WHERE state = ? AND id IN (`+campaignPlaceholders(len(chunk))+`)`, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // LockOffice serialises capacity checks on one office: PostgreSQL locks its row until
 // the transaction ends; SQLite's single IMMEDIATE writer already serialises them.
 func (s *Store) LockOffice(ctx context.Context, tx *Tx, officeID int64) error {

@@ -49,6 +49,7 @@ var campaignIT = map[string]string{
 	"no citizen with that codice fiscale in the campaign": "nessun cittadino della campagna con questo codice fiscale",
 	"no such table": "tabella inesistente",
 	"no letter to print: send the proposals first":                          "nessuna lettera da stampare: invii prima le proposte",
+	"no reminder letter is due":                                             "nessuna lettera di promemoria da stampare",
 	"nothing to send: run the plan first":                                   "niente da inviare: calcoli prima il piano",
 	"no active office to plan into":                                         "nessun ufficio attivo in cui pianificare",
 	"no citizen is waiting for a proposal":                                  "nessun cittadino attende una proposta",

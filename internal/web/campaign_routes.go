@@ -40,6 +40,7 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /op/campagna/scadenze", admin(s.campaignExpire))
 	mux.Handle("POST /op/campagna/cittadino", admin(s.campaignCitizenState))
 	mux.Handle("GET /op/campagna/lettere.zip", admin(s.campaignLetters))
+	mux.Handle("GET /op/campagna/lettere-promemoria.zip", admin(s.campaignReminderLetters))
 	mux.Handle("GET /op/campagna/export/{table}", admin(s.campaignExport))
 
 	// The personal link: no login, the signed token is the credential. A letter's

@@ -188,6 +188,8 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		{Name: "operators cannot plan", Method: "POST", Path: "/op/campagna/piano", As: clerk, Status: http.StatusForbidden},
 		{Name: "summary", Method: "GET", Path: "/op/campagna", As: admin, Status: http.StatusOK, Contain: []string{`data-testid="run"`, "45 / 0", "<svg", `data-testid="forecast-provisional"`, "provvisorio"}},
 		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
+		{Name: "operators cannot print reminder letters", Method: "GET", Path: "/op/campagna/lettere-promemoria.zip", As: clerk, Status: http.StatusForbidden},
+		{Name: "no reminder letter due on the day of the send", Method: "GET", Path: "/op/campagna/lettere-promemoria.zip", As: admin, Status: http.StatusNotFound, Contain: []string{"nessuna lettera di promemoria da stampare"}},
 		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
 		{Name: "capacity csv", Method: "GET", Path: "/op/campagna/export/capacity.csv", As: admin, Status: http.StatusOK, Contain: []string{"office,derived_per_week,per_week,typed\n", "Anagrafe centrale"}},
 		{Name: "forecast csv", Method: "GET", Path: "/op/campagna/export/forecast.csv", As: admin, Status: http.StatusOK, Contain: []string{"remaining,per_week"}},

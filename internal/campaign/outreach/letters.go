@@ -24,6 +24,40 @@ func (s *Service) Letters(ctx context.Context, w io.Writer) (int, error) {
 	if len(ps) == 0 {
 		return 0, model.Errorf(model.ENOTFOUND, "no letter to print: send the proposals first")
 	}
+	return s.writeLetters(ctx, w, ps)
+}
+
+// ReminderLetters is the letter channel's reminder, on the schedule of the e-mail
+// one: a ZIP of PDFs for every letter proposal still unanswered ReminderDays after it
+// was sent, not yet reminded and not past its deadline. Once the ZIP is written they
+// count as reminded, so the next batch holds only the ones that fell due since.
+func (s *Service) ReminderLetters(ctx context.Context, w io.Writer) (int, error) {
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	ps, err := s.Store.CampaignProposals(ctx, nil, `state = ? AND channel = ? AND reminders = 0 AND sent_at <= ? AND deadline > ?`,
+		store.ProposalProposed, store.ChannelLetter, store.Micros(now.AddDate(0, 0, -set.ReminderDays)), store.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	if len(ps) == 0 {
+		return 0, model.Errorf(model.ENOTFOUND, "no reminder letter is due")
+	}
+	n, err := s.writeLetters(ctx, w, ps)
+	if err != nil {
+		return n, err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return n, s.Store.MarkReminded(ctx, ids, now)
+}
+
+// writeLetters writes the letters of ps as a ZIP of PDFs, sorted for the mail house.
+func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.CampaignProposal) (int, error) {
 	citizens, err := s.Store.CampaignCitizens(ctx, nil, store.CitizenProposed)
 	if err != nil {
 		return 0, err

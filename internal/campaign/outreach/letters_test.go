@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/internal/store"
 	"github.com/sportello/sportello/internal/testenv"
@@ -87,5 +88,61 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 		data, _ := os.ReadFile(pages[0])
 		_ = os.MkdirAll(dir, 0o755)
 		_ = os.WriteFile(filepath.Join(dir, "campaign_letter_front.png"), data, 0o644)
+	}
+}
+
+// TestReminderLetters: the letter channel's reminder follows the e-mail schedule. No
+// batch before ReminderDays; after it, one batch with every unanswered letter
+// proposal (not the answered, not the e-mailed), whose PDF names the citizens;
+// printed once, so the next batch is empty.
+func TestReminderLetters(t *testing.T) {
+	f := newFixture(t, 30, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.svc.ReminderLetters(ctx, &buf); err == nil {
+		t.Fatal("a reminder batch before ReminderDays")
+	}
+	letters := f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
+	if len(letters) < 2 {
+		t.Fatalf("%d letter proposals, the fixture should make a third of them letters", len(letters))
+	}
+	// one letter citizen answers by phone before the reminder
+	if _, err := f.svc.Confirm(ctx, f.svc.Token(letters[0]), false); err != nil {
+		t.Fatal(err)
+	}
+	set, _ := f.st.CampaignSettings(ctx)
+	f.clock.Add(time.Duration(set.ReminderDays)*24*time.Hour + time.Hour)
+	// those whose deadline (72 hours before an early appointment) has passed are
+	// about to expire, not to be reminded
+	due := f.proposals(t, "state = ? AND channel = ? AND deadline > ?", store.ProposalProposed, store.ChannelLetter, store.Micros(f.clock.Now()))
+	if len(due) == 0 {
+		t.Fatal("no letter proposal left to remind")
+	}
+	n, err := f.svc.ReminderLetters(ctx, &buf)
+	if err != nil || n != len(due) {
+		t.Fatalf("reminder letters %d %v, want %d", n, err, len(due))
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil || len(zr.File) == 0 {
+		t.Fatalf("zip: %v", err)
+	}
+	for _, p := range due {
+		p = f.proposals(t, "id = ?", p.ID)[0]
+		if p.Reminders != 1 || p.RemindedAt.IsZero() {
+			t.Fatalf("letter proposal %d not marked reminded: %+v", p.ID, p)
+		}
+	}
+	if p := f.proposals(t, "id = ?", letters[0].ID)[0]; p.Reminders != 0 {
+		t.Fatal("the confirmed citizen was reminded")
+	}
+	buf.Reset()
+	if n, err := f.svc.ReminderLetters(ctx, &buf); err == nil || n != 0 {
+		t.Fatalf("second batch %d %v, want none", n, err)
 	}
 }

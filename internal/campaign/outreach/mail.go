@@ -46,11 +46,11 @@ func (s *Service) enqueueMail(ctx context.Context, tx *store.Tx, ps []*store.Cam
 // fanout selects the e-mailed proposals of one write to queue mails for: a run's
 // (a re-plan), or a range of ids sent at one instant (a chunk of Send).
 type fanout struct {
-	Kind     string `json:"kind"`
-	Run      int64  `json:"run,omitempty"`
-	SentAt   int64  `json:"sent_at,omitempty"`
-	From     int64  `json:"from,omitempty"`
-	To       int64  `json:"to,omitempty"`
+	Kind   string `json:"kind"`
+	Run    int64  `json:"run,omitempty"`
+	SentAt int64  `json:"sent_at,omitempty"`
+	From   int64  `json:"from,omitempty"`
+	To     int64  `json:"to,omitempty"`
 }
 
 // fanoutChunk is how many mail jobs one transaction of the fan-out queues.
