@@ -26,7 +26,7 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	const name = "campaign plan"
 	fs := newFlags(name, "campaign plan --citizens FILE.csv --offices OFFICES.csv --start YYYY-MM-DD --weeks N --out PLAN.csv", stdio)
 	citizens := fs.String("citizens", "", "register extract, CSV with header (UTF-8 or Latin-1)")
-	offices := fs.String("offices", "", "OFFICES.csv: office_id,name,address,lat,lon,capacity_per_week")
+	offices := fs.String("offices", "", "OFFICES.csv: office_id,name,address,lat,lon,capacity_per_week[,capacity_weeks as \"400;400;320\" for the first weeks]")
 	start := fs.String("start", "", "first day of week 0, YYYY-MM-DD")
 	weeks := fs.Int("weeks", 26, "number of campaign weeks")
 	out := fs.String("out", "", "where to write PLAN.csv")

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,9 @@ func TestReadOffices(t *testing.T) {
 		{"no capacity column", "office_id,lat,lon\nA,45,9\n", 0, "missing column(s) capacity_per_week"},
 		{"no rows", "office_id,lat,lon,capacity_per_week\n", 0, "no offices"},
 		{"empty id", "office_id,lat,lon,capacity_per_week\n,45,9,10\n", 0, "line 2: office_id: empty"},
+		{"weekly capacities", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,10;0; 8\nB,45,9,10,\n", 2, ""},
+		{"bad weekly capacity", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,10;x\n", 0, `line 2: capacity_weeks: week 1: "x"`},
+		{"negative weekly capacity", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,-1\n", 0, "line 2: capacity_weeks: week 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +157,9 @@ func TestReadOffices(t *testing.T) {
 			}
 			if err != nil || len(os) != tt.want {
 				t.Fatalf("got %d offices, %v", len(os), err)
+			}
+			if tt.name == "weekly capacities" && (fmt.Sprint(os[0].Weekly) != "[10 0 8]" || os[1].Weekly != nil || os[0].CapacityAt(3) != 10) {
+				t.Fatalf("weekly capacities %v %v", os[0].Weekly, os[1].Weekly)
 			}
 		})
 	}

@@ -4,11 +4,17 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
+
+// maxWeeks is the longest campaign Params accept.
+const maxWeeks = 520
 
 // ReadOffices reads OFFICES.csv: office_id,name,address,lat,lon,capacity_per_week.
 // Planning from a file needs the capacity; deriving it from the booking calendar
-// is for runs on the imported data.
+// is for runs on the imported data. An optional column capacity_weeks gives the
+// capacity of the first weeks one by one, separated by ';' (e.g. "400;400;320" for
+// a holiday in week 2); the weeks it leaves out have capacity_per_week.
 func ReadOffices(r io.Reader, file string) ([]Office, error) {
 	t, err := newTable(r, file, "office_id", "lat", "lon", "capacity_per_week")
 	if err != nil {
@@ -42,6 +48,20 @@ func ReadOffices(r io.Reader, file string) ([]Office, error) {
 			return
 		}
 		o.Capacity = c
+		if ws := t.get("capacity_weeks"); ws != "" {
+			for i, f := range strings.Split(ws, ";") {
+				c, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil || c < 0 || c > 1_000_000 {
+					bad.add(t.line, "capacity_weeks: week %d: %q, want a whole number 0-1000000", i, f)
+					return
+				}
+				if i >= maxWeeks {
+					bad.add(t.line, "capacity_weeks: more than %d weeks", maxWeeks)
+					return
+				}
+				o.Weekly = append(o.Weekly, c)
+			}
+		}
 		seen[o.ID] = t.line
 		offices = append(offices, o)
 	})

@@ -90,7 +90,7 @@ func (p Params) validate(offices []Office) error {
 		return errors.New("plan: no offices")
 	}
 	for _, o := range offices {
-		if o.Weekly != nil && len(o.Weekly) != p.Weeks {
+		if len(o.Weekly) > p.Weeks {
 			return fmt.Errorf("plan: office %s has %d weekly capacities for %d weeks", o.ID, len(o.Weekly), p.Weeks)
 		}
 		for _, c := range o.Weekly {

@@ -19,9 +19,9 @@ type Office struct {
 	Name     string
 	Lat, Lon float64
 	Capacity int // people per week for the campaign
-	// Weekly, when set, is the capacity of each week from Params.Start (one entry
-	// per week) and overrides Capacity: what is left of a week differs once some
-	// proposals are confirmed, and a calendar's holidays make some weeks shorter.
+	// Weekly, when set, is the capacity of the first len(Weekly) weeks from
+	// Params.Start and overrides Capacity there: what is left of a week differs once
+	// some proposals are confirmed, and holidays make some weeks shorter.
 	Weekly []int
 	// Calendar, when set, is the office's appointment starts per day from the booking
 	// calendar (hours, counters, closures, exceptional openings); nil means the
@@ -32,7 +32,7 @@ type Office struct {
 
 // CapacityAt is the office's capacity in week w.
 func (o *Office) CapacityAt(w int) int {
-	if o.Weekly != nil {
+	if w < len(o.Weekly) {
 		return o.Weekly[w]
 	}
 	return o.Capacity
