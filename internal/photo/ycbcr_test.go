@@ -59,7 +59,7 @@ func TestRenderYCbCrMatchesRGB(t *testing.T) {
 			dw, dh int
 		}{
 			{rect{30.5, 41.2, 410.7, 530.9}, 301, 387}, // 1/1
-			{rect{10, 20, 480, 620}, 117, 151},          // 1/2 … 1/4
+			{rect{10, 20, 480, 620}, 117, 151},         // 1/2 … 1/4
 			{rect{0, 0, float64(src.w), float64(src.h)}, 75, 99},
 		} {
 			y, err := src.renderYCbCr(c.r, c.dw, c.dh, 0)
