@@ -270,26 +270,40 @@ func (s *Store) CampaignCitizens(ctx context.Context, q Querier, states ...strin
 	return out, rows.Err()
 }
 
-// CampaignCitizensToReplan lists the citizens a re-plan at now takes: those in new
-// and those whose proposal is past its deadline, ordered by household.
-func (s *Store) CampaignCitizensToReplan(ctx context.Context, now time.Time) ([]*CampaignCitizen, error) {
-	// a UNION of two indexed lookups rather than "new OR IN (subquery)": PostgreSQL,
-	// before statistics exist, ran the latter as a subquery per citizen for minutes
-	rows, err := s.Query(ctx, `SELECT `+citizenCols+` FROM campaign_citizens WHERE state = ?
-		UNION ALL SELECT `+prefixCols("c.", citizenCols)+` FROM campaign_proposals p JOIN campaign_citizens c ON c.cf = p.cf
-		WHERE p.state = ? AND p.deadline <= ? AND c.state = ? ORDER BY 6, 1`,
-		CitizenNew, ProposalProposed, Micros(now), CitizenProposed)
+// PlanCitizens lists, ordered by household, what the optimiser needs of the citizens
+// in the given states and, when due is set, of those whose proposal is past its
+// deadline at due (a re-plan's). Only the columns planning reads are loaded: at
+// Milan size the full rows cost a third of the re-plan's read.
+func (s *Store) PlanCitizens(ctx context.Context, states []string, due time.Time) ([]*CampaignCitizen, error) {
+	const cols = `cf, household, lat, lon, birth_date, due_date, frail, email, email_bad, state`
+	q := `SELECT ` + cols + ` FROM campaign_citizens WHERE state IN (` + campaignPlaceholders(len(states)) + `)`
+	args := make([]any, 0, len(states)+3)
+	for _, st := range states {
+		args = append(args, st)
+	}
+	if !due.IsZero() {
+		// a UNION with a join rather than "OR cf IN (subquery)": PostgreSQL, before
+		// statistics exist, ran the latter as a subquery per citizen for minutes
+		q += ` UNION ALL SELECT ` + prefixCols("c.", cols) + ` FROM campaign_proposals p JOIN campaign_citizens c ON c.cf = p.cf
+			WHERE p.state = ? AND p.deadline <= ? AND c.state = ?`
+		args = append(args, ProposalProposed, Micros(due), CitizenProposed)
+	}
+	rows, err := s.Query(ctx, q+` ORDER BY 2, 1`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*CampaignCitizen
 	for rows.Next() {
-		c, err := scanCitizen(rows)
-		if err != nil {
+		var c CampaignCitizen
+		var birth, dueDay string
+		var frail, bad int
+		if err := rows.Scan(&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &dueDay, &frail, &c.Email, &bad, &c.State); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(dueDay)
+		c.Frail, c.EmailBad = frail != 0, bad != 0
+		out = append(out, &c)
 	}
 	return out, rows.Err()
 }

@@ -101,12 +101,11 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	if kind == KindPlan {
 		states, holding = []string{store.CitizenNew, store.CitizenPlanned}, holding[1:]
 	}
-	var citizens []*store.CampaignCitizen
+	var dueAt time.Time
 	if due != nil {
-		citizens, err = s.Store.CampaignCitizensToReplan(ctx, now)
-	} else {
-		citizens, err = s.Store.CampaignCitizens(ctx, nil, states...)
+		dueAt = now
 	}
+	citizens, err := s.Store.PlanCitizens(ctx, states, dueAt)
 	if err != nil {
 		return nil, err
 	}
