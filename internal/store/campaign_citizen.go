@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -271,50 +272,58 @@ func (s *Store) CampaignCitizens(ctx context.Context, q Querier, states ...strin
 }
 
 // PlanCitizens lists, ordered by household, what the optimiser needs of the citizens
-// in the given states and, when due is set, of those whose proposal is past its
-// deadline at due (a re-plan's). Only the columns planning reads are loaded: at
-// Milan size the full rows cost a third of the re-plan's read.
-func (s *Store) PlanCitizens(ctx context.Context, states []string, due time.Time) ([]*CampaignCitizen, error) {
+// in the given states and of those named in also that are still proposed (a
+// re-plan's, whose proposals are past their deadline). Only the columns planning
+// reads are loaded: at Milan size the full rows cost a third of the re-plan's read.
+// also is looked up by primary key a few hundred at a time: "OR cf IN (subquery)"
+// ran for minutes on a PostgreSQL without statistics yet.
+func (s *Store) PlanCitizens(ctx context.Context, states []string, also []string) ([]*CampaignCitizen, error) {
 	const cols = `cf, household, lat, lon, birth_date, due_date, frail, email, email_bad, state`
-	q := `SELECT ` + cols + ` FROM campaign_citizens WHERE state IN (` + campaignPlaceholders(len(states)) + `)`
-	args := make([]any, 0, len(states)+3)
-	for _, st := range states {
-		args = append(args, st)
+	var out []*CampaignCitizen
+	read := func(q string, args ...any) error {
+		rows, err := s.Query(ctx, `SELECT `+cols+` FROM campaign_citizens WHERE `+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c CampaignCitizen
+			var birth, due string
+			var frail, bad int
+			if err := rows.Scan(&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &due, &frail, &c.Email, &bad, &c.State); err != nil {
+				return err
+			}
+			c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(due)
+			c.Frail, c.EmailBad = frail != 0, bad != 0
+			out = append(out, &c)
+		}
+		return rows.Err()
 	}
-	if !due.IsZero() {
-		// a UNION with a join rather than "OR cf IN (subquery)": PostgreSQL, before
-		// statistics exist, ran the latter as a subquery per citizen for minutes
-		q += ` UNION ALL SELECT ` + prefixCols("c.", cols) + ` FROM campaign_proposals p JOIN campaign_citizens c ON c.cf = p.cf
-			WHERE p.state = ? AND p.deadline <= ? AND c.state = ?`
-		args = append(args, ProposalProposed, Micros(due), CitizenProposed)
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = st
 	}
-	rows, err := s.Query(ctx, q+` ORDER BY 2, 1`, args...)
-	if err != nil {
+	if err := read(`state IN (`+campaignPlaceholders(len(states))+`)`, args...); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*CampaignCitizen
-	for rows.Next() {
-		var c CampaignCitizen
-		var birth, dueDay string
-		var frail, bad int
-		if err := rows.Scan(&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &dueDay, &frail, &c.Email, &bad, &c.State); err != nil {
+	for i := 0; i < len(also); i += proposalInsertRows {
+		chunk := also[i:min(i+proposalInsertRows, len(also))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, CitizenProposed)
+		for _, cf := range chunk {
+			args = append(args, cf)
+		}
+		if err := read(`state = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...); err != nil {
 			return nil, err
 		}
-		c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(dueDay)
-		c.Frail, c.EmailBad = frail != 0, bad != 0
-		out = append(out, &c)
 	}
-	return out, rows.Err()
-}
-
-// prefixCols qualifies every column of a list with prefix.
-func prefixCols(prefix, cols string) string {
-	parts := strings.Split(cols, ", ")
-	for i := range parts {
-		parts[i] = prefix + parts[i]
-	}
-	return strings.Join(parts, ", ")
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Household != out[j].Household {
+			return out[i].Household < out[j].Household
+		}
+		return out[i].CF < out[j].CF
+	})
+	return out, nil
 }
 
 // SetCitizenState records an operator's or the campaign's decision about a citizen;

@@ -101,11 +101,11 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	if kind == KindPlan {
 		states, holding = []string{store.CitizenNew, store.CitizenPlanned}, holding[1:]
 	}
-	var dueAt time.Time
-	if due != nil {
-		dueAt = now
+	dueCFs := make([]string, len(due))
+	for i, d := range due {
+		dueCFs[i] = d.CF
 	}
-	citizens, err := s.Store.PlanCitizens(ctx, states, dueAt)
+	citizens, err := s.Store.PlanCitizens(ctx, states, dueCFs)
 	if err != nil {
 		return nil, err
 	}
