@@ -313,7 +313,8 @@ func (s *Store) PlanCitizens(ctx context.Context, states []string, also []string
 		for _, cf := range chunk {
 			args = append(args, cf)
 		}
-		if err := read(`state = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...); err != nil {
+		// "state || ''", as in moveCitizens: by primary key, not by the state index
+		if err := read(`state || '' = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...); err != nil {
 			return nil, err
 		}
 	}
