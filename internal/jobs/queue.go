@@ -25,6 +25,15 @@ type permanent struct{ error }
 // Permanent marks an error as not worth retrying.
 func Permanent(err error) error { return permanent{err} }
 
+type later struct{ at time.Time }
+
+func (l later) Error() string { return "deferred until " + l.at.Format(time.RFC3339) }
+
+// Later asks for the job to run again at at without counting an attempt: a handler
+// that is paced (a relay's send rate) gives its worker back instead of sleeping in it,
+// so other kinds of job (a booking's confirmation) are not held up behind it.
+func Later(at time.Time) error { return later{at} }
+
 // Queue holds the handlers and runs the worker pool.
 type Queue struct {
 	store    *store.Store
@@ -135,6 +144,13 @@ func (q *Queue) run(ctx context.Context, j *model.Job) {
 	if err == nil {
 		if ferr := q.store.FinishJob(bg, j.ID, j.Attempts); ferr != nil {
 			q.log.Error("job finish failed", "job_id", j.ID, "kind", j.Kind, "error", ferr)
+		}
+		return
+	}
+	var l later
+	if errors.As(err, &l) {
+		if derr := q.store.DeferJob(bg, j.ID, j.Attempts, l.at); derr != nil {
+			q.log.Error("job defer failed", "job_id", j.ID, "kind", j.Kind, "error", derr)
 		}
 		return
 	}

@@ -325,3 +325,63 @@ func TestShutdownLetsRunningJobFinish(t *testing.T) {
 		t.Fatalf("after shutdown: state %s, attempts %d, error %q", j.State, j.Attempts, j.LastError)
 	}
 }
+
+// A paced job gives its worker back: it is deferred without spending attempts, and a
+// job of another kind queued behind it runs first.
+func TestLaterDefersWithoutSpendingAttempts(t *testing.T) {
+	st := open(t, dsn(t))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	q := jobs.New(st, quiet)
+	var order []string
+	paced := 0
+	q.Register("paced", func(ctx context.Context, p []byte) error {
+		paced++
+		if paced <= 5 {
+			return jobs.Later(now.Add(time.Minute))
+		}
+		order = append(order, "paced")
+		return nil
+	})
+	q.Register("urgent", func(ctx context.Context, p []byte) error {
+		order = append(order, "urgent")
+		return nil
+	})
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, nil, "paced", []byte(`{}`), time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Enqueue(ctx, nil, "urgent", []byte(`{}`), now.Add(time.Second), ""); err != nil {
+		t.Fatal(err)
+	}
+	// more deferrals than the job's attempts: none of them may count as a failure
+	for i := 0; i < 5; i++ {
+		if ran, err := q.RunOnce(ctx); !ran || err != nil {
+			t.Fatalf("round %d: ran %v err %v", i, ran, err)
+		}
+		var j *model.Job
+		j, err := st.JobByID(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.State != model.JobQueued || j.Attempts != 0 || !j.RunAt.Equal(now.Add(time.Minute)) {
+			t.Fatalf("round %d: deferred job %+v", i, j)
+		}
+		if i == 0 {
+			now = now.Add(time.Second) // the urgent job is due, the paced one is not
+			if ran, _ := q.RunOnce(ctx); !ran {
+				t.Fatal("urgent job did not run while the paced one waited")
+			}
+		}
+		now = now.Add(time.Minute)
+	}
+	if err := q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 2 || order[0] != "urgent" || order[1] != "paced" {
+		t.Fatalf("order %v", order)
+	}
+	if j, _ := st.JobByID(ctx, 1); j.State != model.JobDone || j.Attempts != 1 {
+		t.Fatalf("paced job at the end %+v", j)
+	}
+}

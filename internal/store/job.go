@@ -96,6 +96,14 @@ func (s *Store) RetryJob(ctx context.Context, id int64, attempt int, errText str
 	return leaseResult(res, err)
 }
 
+// DeferJob puts a running job back in the queue for at and gives back the attempt its
+// claim counted; only while the caller holds the lease.
+func (s *Store) DeferJob(ctx context.Context, id int64, attempt int, at time.Time) error {
+	res, err := s.Exec(ctx, `UPDATE jobs SET state = 'queued', attempts = attempts - 1, run_at = ?, locked_until = 0, updated_at = ? WHERE id = ? AND state = 'running' AND attempts = ?`,
+		Micros(at), Micros(s.Now()), id, attempt)
+	return leaseResult(res, err)
+}
+
 func leaseResult(res sql.Result, err error) error {
 	if err != nil {
 		return err

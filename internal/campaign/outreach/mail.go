@@ -13,7 +13,6 @@ import (
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/model"
-	"github.com/sportello/sportello/internal/ratelimit"
 	"github.com/sportello/sportello/internal/store"
 )
 
@@ -95,25 +94,7 @@ func (s *Service) fanoutJob(ctx context.Context, payload []byte) error {
 
 // SetMailRate caps proposal e-mails per minute (the relay's limit; listmonk does the same).
 func (s *Service) SetMailRate(perMinute int) {
-	s.mailLimit = ratelimit.New(max(perMinute, 1), time.Minute)
-}
-
-// throttle waits until the limiter lets one more message out.
-func (s *Service) throttle(ctx context.Context) error {
-	if s.mailLimit == nil {
-		return nil
-	}
-	for {
-		r := s.mailLimit.Allow("campaign")
-		if r.Allowed {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		wait := time.Minute / time.Duration(max(r.Limit, 1))
-		s.Wait(wait)
-	}
+	s.mailPace = newPacer(perMinute)
 }
 
 func (s *Service) mailJob(ctx context.Context, payload []byte) error {
@@ -144,8 +125,10 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 		return err
 	}
 	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay())
-	if err := s.throttle(ctx); err != nil {
-		return err
+	if s.mailPace != nil {
+		if at := s.mailPace.slot(p.ID, s.Now()); !at.IsZero() {
+			return jobs.Later(at)
+		}
 	}
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		if Bounced(err) {

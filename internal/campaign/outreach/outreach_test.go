@@ -436,21 +436,34 @@ func TestConfirmHousehold(t *testing.T) {
 	}
 }
 
-func TestMailThrottle(t *testing.T) {
-	s := &Service{}
-	var waited time.Duration
-	s.Wait = func(d time.Duration) { waited += d }
-	s.SetMailRate(3)
+func TestMailPacer(t *testing.T) {
+	p := newPacer(3) // one message every 20 s
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.mailLimit.Now = func() time.Time { return now.Add(waited) }
-	for i := 0; i < 6; i++ {
-		if err := s.throttle(context.Background()); err != nil {
-			t.Fatal(err)
+	if at := p.slot(1, now); !at.IsZero() {
+		t.Fatalf("first message deferred to %v", at)
+	}
+	var due []time.Time
+	for key := int64(2); key <= 6; key++ {
+		due = append(due, p.slot(key, now))
+	}
+	for i, at := range due {
+		if want := now.Add(time.Duration(i+1) * 20 * time.Second); !at.Equal(want) {
+			t.Fatalf("message %d booked for %v, want %v", i+2, at, want)
 		}
 	}
-	// 3 at once, then one every 20 s
-	if waited < 55*time.Second || waited > 65*time.Second {
-		t.Fatalf("waited %s for 6 messages at 3/minute", waited)
+	// a job that comes back early keeps its time; on time it goes, once
+	if at := p.slot(3, now.Add(30*time.Second)); !at.Equal(due[1]) {
+		t.Fatalf("early return rebooked to %v", at)
+	}
+	if at := p.slot(3, due[1]); !at.IsZero() {
+		t.Fatalf("on time still deferred to %v", at)
+	}
+	if len(p.booked) != 4 {
+		t.Fatalf("%d bookings kept, want 4", len(p.booked))
+	}
+	// a newcomer queues after everyone already booked
+	if at := p.slot(7, due[1]); !at.Equal(now.Add(120 * time.Second)) {
+		t.Fatalf("newcomer booked for %v", at)
 	}
 }
 

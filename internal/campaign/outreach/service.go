@@ -14,7 +14,6 @@ import (
 
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
-	"github.com/sportello/sportello/internal/ratelimit"
 	"github.com/sportello/sportello/internal/store"
 )
 
@@ -37,14 +36,12 @@ type Service struct {
 	Comune  string
 	Phone   string // the phone line's number, printed on letters
 	Now     func() time.Time
-	// Wait sleeps until the mail limiter allows the next message; tests replace it.
-	Wait func(d time.Duration)
 	// Bookings makes a confirmed proposal a booking in the booking calendar (see
 	// Booker); nil books nothing, for tests of the campaign alone.
 	Bookings Booker
 
-	key       []byte
-	mailLimit *ratelimit.Limiter
+	key      []byte
+	mailPace *pacer
 }
 
 // New builds the service. secret is the server key; the link key is derived from it,
@@ -54,7 +51,7 @@ func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, secret
 	mac.Write([]byte("sportello campaign link v1"))
 	return &Service{
 		Store: st, Queue: q, Mailer: m, Log: log, BaseURL: baseURL, Loc: loc, Comune: "Comune di Milano",
-		Now: time.Now, Wait: time.Sleep, key: mac.Sum(nil),
+		Now: time.Now, key: mac.Sum(nil),
 	}
 }
 
