@@ -177,11 +177,13 @@ type DueProposal struct {
 	CF       string
 	OfficeID int64
 	Week     int
+	Day      string // YYYY-MM-DD
+	Minute   int
 }
 
 // DueCampaignProposals lists the proposals still unanswered at now, past their deadline.
 func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueProposal, error) {
-	rows, err := s.Query(ctx, `SELECT cf, office_id, week FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now))
+	rows, err := s.Query(ctx, `SELECT cf, office_id, week, day, minute FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +191,7 @@ func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueP
 	var out []DueProposal
 	for rows.Next() {
 		var d DueProposal
-		if err := rows.Scan(&d.CF, &d.OfficeID, &d.Week); err != nil {
+		if err := rows.Scan(&d.CF, &d.OfficeID, &d.Week, &d.Day, &d.Minute); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

@@ -151,7 +151,7 @@ func (s *Service) ReleaseWithdrawn(ctx context.Context) (int, error) {
 // start), from the booking calendar: hours, slot length and counters, closures and
 // exceptional openings, less what bookings and the proposals in holding (without a
 // booking yet) already take at each start. The optimiser puts people only there.
-func (s *Service) calendars(ctx context.Context, set *store.CampaignSettings, caps []OfficeCapacity, start time.Time, weeks int, holding []string) (map[int64]plan.Calendar, error) {
+func (s *Service) calendars(ctx context.Context, set *store.CampaignSettings, caps []OfficeCapacity, start time.Time, weeks int, holding []string, freed map[int64]map[string]map[int]int) (map[int64]plan.Calendar, error) {
 	out := make(map[int64]plan.Calendar, len(caps))
 	end := start.AddDate(0, 0, 7*weeks)
 	for _, c := range caps {
@@ -168,6 +168,15 @@ func (s *Service) calendars(ctx context.Context, set *store.CampaignSettings, ca
 		proposed, err := s.Store.CampaignSlotCounts(ctx, c.Office.ID, start.Format(time.DateOnly), end.Format(time.DateOnly), holding...)
 		if err != nil {
 			return nil, err
+		}
+		// the proposals this re-plan expires still hold their times in the table: their
+		// places are free for it (they expire in the same transaction it writes in)
+		for day, mins := range freed[c.Office.ID] {
+			for m, n := range mins {
+				if proposed[day] != nil {
+					proposed[day][m] = max(proposed[day][m]-n, 0)
+				}
+			}
 		}
 		out[c.Office.ID] = g.calendar(start, weeks, booked, proposed)
 	}

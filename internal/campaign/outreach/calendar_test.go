@@ -368,7 +368,7 @@ func BenchmarkCalendars(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		cals, err := f.svc.calendars(ctx, set, caps, set.Start, set.Weeks, []string{store.ProposalProposed})
+		cals, err := f.svc.calendars(ctx, set, caps, set.Start, set.Weeks, []string{store.ProposalProposed}, nil)
 		if err != nil || len(cals) != len(caps) {
 			b.Fatal(err)
 		}

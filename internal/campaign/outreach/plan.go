@@ -117,9 +117,17 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 		return nil, err
 	}
 	dueCF := make(map[string]bool, len(due))
+	freed := map[int64]map[string]map[int]int{} // office → day → minute → places the expiry frees
 	for _, d := range due {
 		usage[store.CellKey{Office: d.OfficeID, Week: d.Week}]-- // its place comes back
 		dueCF[d.CF] = true
+		if freed[d.OfficeID] == nil {
+			freed[d.OfficeID] = map[string]map[int]int{}
+		}
+		if freed[d.OfficeID][d.Day] == nil {
+			freed[d.OfficeID][d.Day] = map[int]int{}
+		}
+		freed[d.OfficeID][d.Day][d.Minute]++
 	}
 	// The first week planned starts after today + 3 days, so every appointment
 	// leaves the citizen time to answer before the 72-hour confirmation limit; a
@@ -134,7 +142,7 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 		return nil, model.Errorf(model.EINVALID, "the campaign has no week left to plan into; extend it in the settings")
 	}
 	// each office's real appointment starts (booking calendar), see calendars
-	cals, err := s.calendars(ctx, set, caps, set.Start.AddDate(0, 0, 7*first), weeks, holding)
+	cals, err := s.calendars(ctx, set, caps, set.Start.AddDate(0, 0, 7*first), weeks, holding, freed)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -155,4 +156,61 @@ func TestFirstPlanInChunks(t *testing.T) {
 		t.Fatalf("%d mails for %d e-mailed proposals sent in chunks", len(f.mail.sent), sent.Emails)
 	}
 	checkCitizenStates(t, f)
+}
+
+// TestReplanReusesExpiredTimes: the proposals a re-plan expires still hold their times
+// in the table while it plans; the calendar it plans into must count those times free,
+// or the people expired could not go back to the places they leave.
+func TestReplanReusesExpiredTimes(t *testing.T) {
+	f := newFixture(t, 40, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(21 * 24 * time.Hour)
+	due, err := f.st.DueCampaignProposals(ctx, f.clock.Now())
+	if err != nil || len(due) == 0 {
+		t.Fatalf("%d due, %v", len(due), err)
+	}
+	set, _ := f.st.CampaignSettings(ctx)
+	caps, err := f.svc.Capacities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := func(freed map[int64]map[string]map[int]int) map[string]int {
+		cals, err := f.svc.calendars(ctx, set, caps, set.Start, set.Weeks, []string{store.ProposalProposed}, freed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, c := range caps {
+			for day, slots := range cals[c.Office.ID] {
+				for _, s := range slots {
+					out[fmt.Sprintf("%d/%s/%d", c.Office.ID, day, s.Minute)] += s.Capacity
+				}
+			}
+		}
+		return out
+	}
+	held, freed := free(nil), map[int64]map[string]map[int]int{}
+	for _, d := range due {
+		if freed[d.OfficeID] == nil {
+			freed[d.OfficeID] = map[string]map[int]int{}
+		}
+		if freed[d.OfficeID][d.Day] == nil {
+			freed[d.OfficeID][d.Day] = map[int]int{}
+		}
+		freed[d.OfficeID][d.Day][d.Minute]++
+	}
+	back := free(freed)
+	gained := 0
+	for k, n := range back {
+		gained += n - held[k]
+	}
+	if gained != len(due) {
+		t.Fatalf("expiring %d proposals freed %d places in the calendar", len(due), gained)
+	}
 }
