@@ -103,6 +103,9 @@ type Opening struct {
 	SlotMinutes int
 	Counters    int
 	Note        string
+	// VisibleFrom is when citizens start seeing the opening (zero: always); clerks see
+	// it at once.
+	VisibleFrom time.Time
 }
 
 // Validate checks an exceptional opening.

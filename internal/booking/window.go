@@ -41,3 +41,14 @@ func (s *Settings) InWindow(day, now time.Time, loc *time.Location) bool {
 	d := Midnight(day, loc)
 	return !d.Before(first) && !d.After(last)
 }
+
+// NextRelease is the first release minute after now: capacity added now reaches citizens
+// then, together with the window's new day, instead of whenever an admin saves it.
+func (s *Settings) NextRelease(now time.Time, loc *time.Location) time.Time {
+	local := now.In(loc)
+	y, m, d := local.Date()
+	if local.Hour()*60+local.Minute() >= s.ReleaseMin {
+		d++
+	}
+	return time.Date(y, m, d, 0, s.ReleaseMin, 0, 0, loc)
+}

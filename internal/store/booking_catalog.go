@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/model"
@@ -141,7 +142,7 @@ func (s *Store) DeleteClosure(ctx context.Context, officeID, id int64) error {
 
 // Openings lists an office's exceptional openings between from and to (inclusive).
 func (s *Store) Openings(ctx context.Context, officeID int64, from, to string) ([]booking.Opening, error) {
-	rows, err := s.Query(ctx, `SELECT id, office_id, day, opens_min, closes_min, slot_minutes, counters, note
+	rows, err := s.Query(ctx, `SELECT id, office_id, day, opens_min, closes_min, slot_minutes, counters, note, visible_from
 		FROM booking_openings WHERE office_id = ? AND day >= ? AND day <= ? ORDER BY day, opens_min`, officeID, from, to)
 	if err != nil {
 		return nil, err
@@ -150,9 +151,11 @@ func (s *Store) Openings(ctx context.Context, officeID int64, from, to string) (
 	var out []booking.Opening
 	for rows.Next() {
 		var o booking.Opening
-		if err := rows.Scan(&o.ID, &o.OfficeID, &o.Day, &o.OpensMin, &o.ClosesMin, &o.SlotMinutes, &o.Counters, &o.Note); err != nil {
+		var vis int64
+		if err := rows.Scan(&o.ID, &o.OfficeID, &o.Day, &o.OpensMin, &o.ClosesMin, &o.SlotMinutes, &o.Counters, &o.Note, &vis); err != nil {
 			return nil, err
 		}
+		o.VisibleFrom = FromMicros(vis)
 		out = append(out, o)
 	}
 	return out, rows.Err()
@@ -160,14 +163,45 @@ func (s *Store) Openings(ctx context.Context, officeID int64, from, to string) (
 
 // AddOpening stores an exceptional opening.
 func (s *Store) AddOpening(ctx context.Context, o *booking.Opening) error {
-	err := s.write.QueryRowContext(ctx, s.Rebind(`INSERT INTO booking_openings (office_id, day, opens_min, closes_min, slot_minutes, counters, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), o.OfficeID, o.Day, o.OpensMin, o.ClosesMin, o.SlotMinutes, o.Counters, o.Note).Scan(&o.ID)
+	err := s.write.QueryRowContext(ctx, s.Rebind(`INSERT INTO booking_openings (office_id, day, opens_min, closes_min, slot_minutes, counters, note, visible_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), o.OfficeID, o.Day, o.OpensMin, o.ClosesMin, o.SlotMinutes, o.Counters, o.Note, Micros(o.VisibleFrom)).Scan(&o.ID)
 	return s.translate(err)
 }
 
 // DeleteOpening removes an exceptional opening.
 func (s *Store) DeleteOpening(ctx context.Context, officeID, id int64) error {
 	return s.deleteOne(ctx, `DELETE FROM booking_openings WHERE office_id = ? AND id = ?`, officeID, id)
+}
+
+// AddOpeningHoursVisibleFrom inserts a weekly period that citizens see only from
+// visible (zero: at once), in one transaction so it never shows early.
+func (s *Store) AddOpeningHoursVisibleFrom(ctx context.Context, h *model.OpeningHours, visible time.Time) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if err := s.AddOpeningHours(ctx, tx, h); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE opening_hours SET visible_from = ? WHERE id = ?`, Micros(visible), h.ID)
+		return err
+	})
+}
+
+// OpeningHoursVisibleFrom returns when citizens start seeing each of an office's weekly
+// periods, for the periods not visible from the start (the others are absent).
+func (s *Store) OpeningHoursVisibleFrom(ctx context.Context, officeID int64) (map[int64]time.Time, error) {
+	rows, err := s.Query(ctx, `SELECT id, visible_from FROM opening_hours WHERE office_id = ? AND visible_from <> 0`, officeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var id, vis int64
+		if err := rows.Scan(&id, &vis); err != nil {
+			return nil, err
+		}
+		out[id] = FromMicros(vis)
+	}
+	return out, rows.Err()
 }
 
 // DeleteOpeningHours removes one weekly period of an office.

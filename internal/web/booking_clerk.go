@@ -61,7 +61,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, status int
 	}
 	if day, err := booking.ParseDay(r.FormValue("giorno"), s.loc); err == nil && b.State == booking.StateConfirmed {
 		d.Day, d.DayLabel = day.Format(booking.DayFormat), engine.FormatDay(day, lang)
-		days, err := s.Booking.Availability(r.Context(), engine.Query{OfficeID: b.OfficeID, ServiceID: b.ServiceID, People: b.People, Mode: b.Mode, From: day, To: day})
+		days, err := s.Booking.Availability(r.Context(), engine.Query{OfficeID: b.OfficeID, ServiceID: b.ServiceID, People: b.People, Mode: b.Mode, From: day, To: day, Clerk: true})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -230,7 +230,7 @@ func (s *Server) newForm(r *http.Request, v map[string][]string) (*bookingNewDat
 	if q.parallel {
 		mode = booking.Parallel
 	}
-	days, err := s.Booking.Availability(r.Context(), engine.Query{OfficeID: o.ID, ServiceID: svc.ID, People: q.people, Mode: mode, From: day, To: day})
+	days, err := s.Booking.Availability(r.Context(), engine.Query{OfficeID: o.ID, ServiceID: svc.ID, People: q.people, Mode: mode, From: day, To: day, Clerk: true})
 	if err != nil {
 		return nil, err
 	}

@@ -11,14 +11,17 @@ import (
 )
 
 type bookingSetupData struct {
-	Offices   []*model.Office
-	Office    *model.Office
-	Settings  booking.Settings
-	Release   string
-	Services  []bookingServiceChoice
-	Hours     []*model.OpeningHours
-	Closures  []booking.Closure
-	Openings  []booking.Opening
+	Offices  []*model.Office
+	Office   *model.Office
+	Settings booking.Settings
+	Release  string
+	Services []bookingServiceChoice
+	Hours    []*model.OpeningHours
+	Closures []booking.Closure
+	Openings []booking.Opening
+	// Pending says when citizens start seeing the hours and openings not yet released,
+	// by their ids ("h"+id, "o"+id).
+	Pending   map[string]*bookingRelease
 	Error     string
 	ErrorWhat string
 	// Closing lists the bookings a closure being added would cancel, for the clerk to
@@ -26,6 +29,9 @@ type bookingSetupData struct {
 	Closing   *bookingClosing
 	Cancelled int
 }
+
+// bookingRelease is a release instant as the setup page prints it.
+type bookingRelease struct{ Clock, Day string }
 
 type bookingServiceChoice struct {
 	*booking.Service
@@ -93,6 +99,25 @@ func (s *Server) renderSetupClosing(w http.ResponseWriter, r *http.Request, stat
 	if d.Openings, err = s.Store.Openings(ctx, o.ID, today, "9999-12-31"); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	vis, err := s.Store.OpeningHoursVisibleFrom(ctx, o.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Store.Now()
+	d.Pending = map[string]*bookingRelease{}
+	pending := func(k string, t time.Time) {
+		if t.After(now) {
+			l := t.In(s.loc)
+			d.Pending[k] = &bookingRelease{Clock: l.Format("15:04"), Day: l.Format("02/01")}
+		}
+	}
+	for id, t := range vis {
+		pending("h"+itoa(id), t)
+	}
+	for _, op := range d.Openings {
+		pending("o"+itoa(op.ID), op.VisibleFrom)
 	}
 	s.render(w, r, status, "booking_office.html", d)
 }
@@ -170,7 +195,11 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 			if err := h.Validate(); err != nil {
 				return err
 			}
-			return s.Store.AddOpeningHours(ctx, s.Store.Writer(), h)
+			vis, err := s.Booking.NextRelease(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			return s.Store.AddOpeningHoursVisibleFrom(ctx, h, vis)
 		case "hours-del":
 			return s.Store.DeleteOpeningHours(ctx, o.ID, int64(bookingInt(f, "id")))
 		case "closure-add":
@@ -193,6 +222,9 @@ func (s *Server) bookingOfficeChange(w http.ResponseWriter, r *http.Request) {
 			}
 			op := &booking.Opening{OfficeID: o.ID, Day: f.Get("day"), OpensMin: opens, ClosesMin: closes, SlotMinutes: bookingInt(f, "slot_minutes"), Counters: bookingInt(f, "counters"), Note: strings.TrimSpace(f.Get("note"))}
 			if err := op.Validate(); err != nil {
+				return err
+			}
+			if op.VisibleFrom, err = s.Booking.NextRelease(ctx, o.ID); err != nil {
 				return err
 			}
 			return s.Store.AddOpening(ctx, op)

@@ -19,6 +19,8 @@ type Query struct {
 	People    int
 	Mode      booking.Mode
 	From, To  time.Time // local midnights, inclusive; clamped to the booking window
+	// Clerk includes hours and openings not yet released to citizens.
+	Clerk bool
 }
 
 // Day is one day of the calendar with its free start times.
@@ -43,15 +45,15 @@ func (e *Engine) Availability(ctx context.Context, q Query) ([]Day, error) {
 		q.Mode = booking.Consecutive
 	}
 	now := e.now()
-	key := availKey{q.OfficeID, q.ServiceID, q.People, q.Mode, q.From.Unix(), q.To.Unix()}
+	key := availKey{q.OfficeID, q.ServiceID, q.People, q.Mode, q.From.Unix(), q.To.Unix(), q.Clerk}
 	if days, ok := e.avail.get(key, now); ok {
 		return days, nil
 	}
 	v, err, _ := e.avail.flight.Do(fmt.Sprint(key), func() (any, error) {
 		gen := e.avail.generation(q.OfficeID)
-		days, err := e.computeAvailability(ctx, q, now)
+		days, until, err := e.computeAvailability(ctx, q, now)
 		if err == nil {
-			e.avail.put(key, gen, now, days)
+			e.avail.put(key, gen, now, until, days)
 		}
 		return days, err
 	})
@@ -61,11 +63,21 @@ func (e *Engine) Availability(ctx context.Context, q Query) ([]Day, error) {
 	return v.([]Day), nil
 }
 
-func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time) ([]Day, error) {
+// computeAvailability also returns until, the next release of capacity the answer
+// leaves out (zero: none), past which it must not be reused.
+func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time) (_ []Day, until time.Time, _ error) {
 	info, err := e.officeInfo(ctx, q.OfficeID)
 	if err != nil {
-		return nil, err
+		return nil, until, err
 	}
+	if !q.Clerk {
+		until = info.until
+	}
+	days, err := e.availableDays(ctx, info, q, now)
+	return days, until, err
+}
+
+func (e *Engine) availableDays(ctx context.Context, info *officeInfo, q Query, now time.Time) ([]Day, error) {
 	o, st := info.office, info.settings
 	if !o.Active {
 		return nil, model.Errorf(model.ENOTFOUND, "this office takes no bookings")
@@ -94,7 +106,7 @@ func (e *Engine) computeAvailability(ctx context.Context, q Query, now time.Time
 	}
 	days := []Day{}
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		slots := info.slots(d, e.Loc)
+		slots := info.slots(d, e.Loc, !q.Clerk)
 		capOf := make(map[int64]int, len(slots))
 		for _, s := range slots {
 			capOf[s.Start.UnixMicro()] = s.Capacity
@@ -142,12 +154,14 @@ type availKey struct {
 	people          int
 	mode            booking.Mode
 	from, to        int64
+	clerk           bool
 }
 
 type availEntry struct {
-	gen  uint64
-	at   time.Time
-	days []Day
+	gen   uint64
+	at    time.Time
+	until time.Time // zero: only the TTL bounds the entry
+	days  []Day
 }
 
 // availCache keeps recent availability answers. Each office has a generation number
@@ -168,7 +182,7 @@ func (c *availCache) get(k availKey, now time.Time) ([]Day, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	en, ok := c.entries[k]
-	if !ok || en.gen != c.gens[k.office] || now.Sub(en.at) >= c.TTL || now.Before(en.at) {
+	if !ok || en.gen != c.gens[k.office] || now.Sub(en.at) >= c.TTL || now.Before(en.at) || (!en.until.IsZero() && !now.Before(en.until)) {
 		return nil, false
 	}
 	return en.days, true
@@ -180,13 +194,13 @@ func (c *availCache) generation(office int64) uint64 {
 	return c.gens[office]
 }
 
-func (c *availCache) put(k availKey, gen uint64, now time.Time, days []Day) {
+func (c *availCache) put(k availKey, gen uint64, now, until time.Time, days []Day) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) > 20000 {
 		c.entries = map[availKey]availEntry{}
 	}
-	c.entries[k] = availEntry{gen: gen, at: now, days: days}
+	c.entries[k] = availEntry{gen: gen, at: now, until: until, days: days}
 }
 
 func (c *availCache) invalidate(office int64) {

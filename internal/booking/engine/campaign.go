@@ -35,7 +35,7 @@ func (e *Engine) campaignPlan(ctx context.Context, officeID int64, start time.Ti
 		return nil, nil, time.Time{}, nil, false, err
 	}
 	day := booking.Midnight(start, e.Loc)
-	slots := info.slots(day, e.Loc)
+	slots := info.slots(day, e.Loc, false)
 	if len(info.hours) == 0 && len(info.openings[day.Format(booking.DayFormat)]) == 0 {
 		return nil, nil, time.Time{}, nil, false, nil
 	}

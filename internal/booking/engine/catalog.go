@@ -24,11 +24,35 @@ type officeInfo struct {
 	openings map[string][]booking.Opening
 	at       time.Time
 
+	// Citizens see only the hours and openings already released at `at` (clerks see
+	// all); until is the next release among the rest, when this snapshot must go so
+	// the new capacity appears at that instant and not a cache lifetime later.
+	citizenHours    []*model.OpeningHours
+	citizenOpenings map[string][]booking.Opening
+	until           time.Time
+
 	// memo keeps each day's slots while this snapshot lives: every hold and every
 	// availability computation needs them, and they only change with the schedule.
 	// The slices are shared, so callers must not modify them.
 	memoMu sync.Mutex
-	memo   map[int64][]booking.Slot // by the day's Unix seconds
+	memo   [2]map[int64][]booking.Slot // [clerk, citizen], by the day's Unix seconds
+}
+
+// fresh reports whether the snapshot may still answer at now.
+func (info *officeInfo) fresh(now time.Time) bool {
+	return now.Sub(info.at) < catalogTTL && !now.Before(info.at) && (info.until.IsZero() || now.Before(info.until))
+}
+
+// hides notes a release after the snapshot's time: the row is hidden from citizens
+// until then, and the snapshot lives no longer.
+func (info *officeInfo) hides(visible time.Time) bool {
+	if !visible.After(info.at) {
+		return false
+	}
+	if info.until.IsZero() || visible.Before(info.until) {
+		info.until = visible
+	}
+	return true
 }
 
 // catalogTTL bounds how stale another instance's schedule edit can look here.
@@ -50,7 +74,7 @@ func (e *Engine) officeInfo(ctx context.Context, officeID int64) (*officeInfo, e
 	e.cat.mu.Lock()
 	info := e.cat.offices[officeID]
 	e.cat.mu.Unlock()
-	if info != nil && now.Sub(info.at) < catalogTTL && !now.Before(info.at) {
+	if info != nil && info.fresh(now) {
 		return info, nil
 	}
 	v, err, _ := e.cat.flight.Do("office:"+strconv.FormatInt(officeID, 10), func() (any, error) {
@@ -67,12 +91,21 @@ func (e *Engine) loadOfficeInfo(ctx context.Context, officeID int64, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	info := &officeInfo{office: o, at: now, closed: map[string]bool{}, openings: map[string][]booking.Opening{}}
+	info := &officeInfo{office: o, at: now, closed: map[string]bool{}, openings: map[string][]booking.Opening{}, citizenOpenings: map[string][]booking.Opening{}}
 	if info.settings, err = e.Store.BookingSettings(ctx, o.ID); err != nil {
 		return nil, err
 	}
 	if info.hours, err = e.Store.OpeningHours(ctx, o.ID); err != nil {
 		return nil, err
+	}
+	vis, err := e.Store.OpeningHoursVisibleFrom(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range info.hours {
+		if !info.hides(vis[h.ID]) {
+			info.citizenHours = append(info.citizenHours, h)
+		}
 	}
 	ids, err := e.Store.OfficeServiceIDs(ctx, o.ID)
 	if err != nil {
@@ -98,6 +131,9 @@ func (e *Engine) loadOfficeInfo(ctx context.Context, officeID int64, now time.Ti
 	}
 	for _, op := range ops {
 		info.openings[op.Day] = append(info.openings[op.Day], op)
+		if !info.hides(op.VisibleFrom) {
+			info.citizenOpenings[op.Day] = append(info.citizenOpenings[op.Day], op)
+		}
 	}
 	e.cat.mu.Lock()
 	e.cat.offices[officeID] = info
@@ -105,23 +141,31 @@ func (e *Engine) loadOfficeInfo(ctx context.Context, officeID int64, now time.Ti
 	return info, nil
 }
 
-// slots returns the slots of day from the cached schedule.
-func (info *officeInfo) slots(day time.Time, loc *time.Location) []booking.Slot {
-	k := day.Unix()
+// slots returns the slots of day from the cached schedule, as citizens see it (only
+// released hours and openings) or as clerks do.
+func (info *officeInfo) slots(day time.Time, loc *time.Location, citizen bool) []booking.Slot {
+	k, m := day.Unix(), 0
+	if citizen {
+		m = 1
+	}
 	info.memoMu.Lock()
-	s, ok := info.memo[k]
+	s, ok := info.memo[m][k]
 	info.memoMu.Unlock()
 	if ok {
 		return s
 	}
 	ds := day.Format(booking.DayFormat)
-	s = booking.DaySlots(day, loc, booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds], Openings: info.openings[ds]})
-	info.memoMu.Lock()
-	if info.memo == nil {
-		info.memo = map[int64][]booking.Slot{}
+	l := booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds], Openings: info.openings[ds]}
+	if citizen {
+		l.Weekly, l.Openings = info.citizenHours, info.citizenOpenings[ds]
 	}
-	if len(info.memo) < 1000 {
-		info.memo[k] = s
+	s = booking.DaySlots(day, loc, l)
+	info.memoMu.Lock()
+	if info.memo[m] == nil {
+		info.memo[m] = map[int64][]booking.Slot{}
+	}
+	if len(info.memo[m]) < 1000 {
+		info.memo[m][k] = s
 	}
 	info.memoMu.Unlock()
 	return s
@@ -218,4 +262,15 @@ func (e *Engine) Office(ctx context.Context, id int64) (*model.Office, error) {
 		return nil, err
 	}
 	return info.office, nil
+}
+
+// NextRelease is when hours or an opening an admin adds now reach citizens: the
+// office's next release minute, so new capacity never appears at a random moment that
+// favours whoever polls the most.
+func (e *Engine) NextRelease(ctx context.Context, officeID int64) (time.Time, error) {
+	info, err := e.officeInfo(ctx, officeID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return info.settings.NextRelease(e.now(), e.Loc), nil
 }

@@ -105,7 +105,7 @@ func (e *Engine) plan(ctx context.Context, r Request, citizen bool) (*plan, erro
 	if citizen && !st.InWindow(day, now, e.Loc) {
 		return nil, model.FieldError("start", "this day is outside the booking window")
 	}
-	slots := info.slots(day, e.Loc)
+	slots := info.slots(day, e.Loc, citizen)
 	units, end, ok := booking.Demand(slots, r.Start, svc.Minutes, r.People, r.Mode)
 	if !ok {
 		return nil, model.FieldError("start", "this is not a bookable time for this service and number of people")
