@@ -9,8 +9,6 @@ import (
 
 	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/browsertest"
-	"github.com/sportello/sportello/internal/campaign/outreach"
-	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -22,22 +20,9 @@ func TestBrowserCampaignLink(t *testing.T) {
 	a := apptest.New(t)
 	svc := a.Web.Campaign
 	ctx := context.Background()
-	cs, err := register.Parse([]byte(campaignCSV(t, 12)), register.Options{Policy: register.DefaultPolicy()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Store.ImportCitizens(ctx, cs, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Plan(ctx, outreach.KindPlan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Send(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ps, err := a.Store.CampaignProposals(ctx, nil, "state = ?", store.ProposalProposed)
-	if err != nil || len(ps) < 3 {
-		t.Fatalf("%d proposals, %v", len(ps), err)
+	ps := sentCampaign(t, a, 12)
+	if len(ps) < 3 {
+		t.Fatalf("%d proposals", len(ps))
 	}
 	b := browsertest.New(t, browsertest.Options{DisableJavaScript: true})
 	open := func(p *store.CampaignProposal) string {
@@ -103,21 +88,9 @@ func TestBrowserCampaignDashboard(t *testing.T) {
 	a := apptest.New(t)
 	svc := a.Web.Campaign
 	ctx := context.Background()
-	cs, err := register.Parse([]byte(campaignCSV(t, 60)), register.Options{Policy: register.DefaultPolicy()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Store.ImportCitizens(ctx, cs, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Plan(ctx, outreach.KindPlan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Send(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ps, _ := a.Store.CampaignProposals(ctx, nil, "state = ?", store.ProposalProposed)
+	ps := sentCampaign(t, a, 60)
 	for i, p := range ps[:20] {
+		var err error
 		if i%4 == 0 {
 			_, err = svc.Decline(ctx, svc.Token(p))
 		} else {

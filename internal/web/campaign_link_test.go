@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/internal/apptest"
-	"github.com/sportello/sportello/internal/campaign/outreach"
-	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/store"
 )
 
@@ -21,20 +19,7 @@ func TestCampaignLinkReopened(t *testing.T) {
 	a := apptest.New(t)
 	svc := a.Web.Campaign
 	ctx := context.Background()
-	cs, err := register.Parse([]byte(campaignCSV(t, 45)), register.Options{Policy: register.DefaultPolicy()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Store.ImportCitizens(ctx, cs, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Plan(ctx, outreach.KindPlan); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Send(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ps, _ := a.Store.CampaignProposals(ctx, nil, "state = ?", store.ProposalProposed)
+	ps := sentCampaign(t, a, 45)
 	byHousehold := map[string][]*store.CampaignProposal{}
 	for _, p := range ps {
 		byHousehold[p.Household] = append(byHousehold[p.Household], p)

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/internal/apptest"
+	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/campaign/plan"
+	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/codicefiscale"
 	"github.com/sportello/sportello/internal/config"
 	"github.com/sportello/sportello/internal/mail/smtptest"
@@ -46,6 +48,31 @@ func campaignCSV(t *testing.T, n int) string {
 			p.CF, i, sex, birth.Format(time.DateOnly), p.Household, i+1, i%40, p.Lat, p.Lon, i, email)
 	}
 	return b.String()
+}
+
+// sentCampaign imports n citizens of campaignCSV into a, plans and sends, and returns
+// the proposals sent.
+func sentCampaign(t *testing.T, a *apptest.App, n int) []*store.CampaignProposal {
+	t.Helper()
+	ctx, svc := context.Background(), a.Web.Campaign
+	cs, err := register.Parse([]byte(campaignCSV(t, n)), register.Options{Policy: register.DefaultPolicy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.ImportCitizens(ctx, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Plan(ctx, outreach.KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := a.Store.CampaignProposals(ctx, nil, "state = ?", store.ProposalProposed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
 }
 
 func campaignUpload(t *testing.T, a *apptest.App, c *http.Client, csv string) string {
