@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Between directLimit (15,000) and twice sampleMin (20,000) households the price sample
+// Between directLimit (15,000) and twice sampleMin (then 20,000) households the price sample
 // once sampled every household and recursed on the same instance until memory ran out.
 // A re-plan of what is left of Milan's campaign falls right there.
 func TestPlanJustAboveDirectLimit(t *testing.T) {
