@@ -24,7 +24,11 @@ const directLimit = 15000
 // √households. The free households must absorb the errors of the sample's prices
 // (with too few, pricing unpins tens of thousands and the graph grows back), but
 // the simplex's work grows with the square of the nodes; measured at 1 M people,
-// 35,000 nodes of 528,000 households was the fastest.
+// 35,000 nodes of 528,000 households was the fastest. Below about 100,000
+// households that is under directLimit; the floor is half of it, not all: a
+// Milan re-plan (20,000 households) kept 15,000 as nodes and spent 0.37 s in
+// the simplex, with 7,500 0.18 s (Milan's first plan 0.36 s → 0.21 s), both
+// still proven optimal by pricing.
 const keepFactor = 48
 
 // sampleMin is the least sample that estimates the prices; otherwise a quarter
@@ -45,7 +49,7 @@ func (m *model) prepare(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		m.pinByPrices(y, max(directLimit, int(keepFactor*math.Sqrt(float64(n)))))
+		m.pinByPrices(y, max(directLimit/2, int(keepFactor*math.Sqrt(float64(n)))))
 		m.startY = y
 	}
 	m.build()
