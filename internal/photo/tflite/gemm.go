@@ -59,3 +59,50 @@ func gemm(a, b, bias, c []float32, M, N, K int) {
 		}
 	}
 }
+
+// transposeFilter returns b (N×K) as K×ld, ld being N rounded up to 8 and
+// the extra columns zero: the layout gemmT's kernel reads eight outputs'
+// weights from with one load.
+func transposeFilter(b []float32, N, K int) (bt []float32, ld int) {
+	ld = (N + 7) &^ 7
+	bt = make([]float32, K*ld)
+	for n := range N {
+		for k, w := range b[n*K : n*K+K] {
+			bt[k*ld+n] = w
+		}
+	}
+	return bt, ld
+}
+
+// gemmT is gemm with the filter also given transposed (bt, from
+// transposeFilter), for the assembly kernel that computes 4 rows × 8 outputs
+// at a time with SIMD. Each output is summed in the same order, with the same
+// roundings, as gemm's, so the two give identical results; rows beyond the
+// last multiple of 4 go to gemm.
+func gemmT(a, b, bt []float32, ld int, bias, c []float32, M, N, K int) {
+	if !haveGemmT || K == 0 {
+		gemm(a, b, bias, c, M, N, K)
+		return
+	}
+	_ = a[M*K-1]
+	_ = bt[K*ld-1]
+	var out [32]float32
+	m := 0
+	for ; m+4 <= M; m += 4 {
+		for n := 0; n < N; n += 8 {
+			gemm4x8(&a[m*K], K, &bt[n], ld, K, &out)
+			w := min(8, N-n)
+			bs := bias[n : n+w]
+			for r := range 4 {
+				cr := c[(m+r)*N+n:][:w]
+				o := out[8*r:][:w]
+				for j := range cr {
+					cr[j] = o[j] + bs[j]
+				}
+			}
+		}
+	}
+	if m < M {
+		gemm(a[m*K:], b, bias, c[m*N:], M-m, N, K)
+	}
+}

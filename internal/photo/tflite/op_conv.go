@@ -9,6 +9,8 @@ type conv2d struct {
 	win       window
 	cin, cout int
 	weights   []float32 // cout × (kh·kw·cin), the TFLite layout
+	wt        []float32 // weights transposed for gemmT, or nil
+	ld        int       // row length of wt
 	bias      []float32
 	post      epilogue
 	pointwise bool
@@ -49,6 +51,9 @@ func (b *builder) conv(d *opDef) (op, error) {
 	}
 	c.pointwise = fs[1] == 1 && fs[2] == 1 && sh == 1 && sw == 1
 	k := fs[1] * fs[2] * cin
+	if haveGemmT && !c.reference {
+		c.wt, c.ld = transposeFilter(c.weights, c.cout, k)
+	}
 	c.rows = max(2, min(c.win.oh*c.win.ow, 16384/k))
 	if !c.pointwise {
 		b.needScratch(c.rows * k)
@@ -77,11 +82,14 @@ func (c *conv2d) run(s *Session) {
 	for p0 := 0; p0 < npix; p0 += c.rows {
 		n := min(c.rows, npix-p0)
 		dst := out[p0*c.cout : (p0+n)*c.cout]
-		if c.pointwise {
-			gemm(in[p0*c.cin:], c.weights, c.bias, dst, n, c.cout, c.cin)
-		} else {
-			a := s.scratch[:n*k]
+		a := in[p0*c.cin:]
+		if !c.pointwise {
+			a = s.scratch[:n*k]
 			im2col(a, in, &c.win, c.cin, p0, n)
+		}
+		if c.wt != nil {
+			gemmT(a, c.weights, c.wt, c.ld, c.bias, dst, n, c.cout, k)
+		} else {
 			gemm(a, c.weights, c.bias, dst, n, c.cout, k)
 		}
 		c.post.apply(dst)
