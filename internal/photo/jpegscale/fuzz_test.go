@@ -33,12 +33,22 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		b := c.Bounds()
-		if _, err := c.Image(opt.Scale); err != nil {
+		img, err := c.Image(opt.Scale)
+		if err != nil {
 			// Only a colour model the decoder cannot finish may fail here.
 			if _, ok := err.(UnsupportedError); !ok {
 				t.Fatalf("Image: %v", err)
 			}
 			return
+		}
+		// The image rendered during the decode (on a second goroutine for a
+		// sequential file) must be what the coefficients render to afterwards.
+		again, err := c.Crop(b, opt.Scale)
+		if err != nil {
+			t.Fatalf("Crop(%v): %v", b, err)
+		}
+		if p, q := ToRGBA(img), ToRGBA(again); p.Rect != q.Rect || !bytes.Equal(p.Pix, q.Pix) {
+			t.Fatalf("1/%d: the image rendered during the decode differs from a render afterwards", opt.Scale)
 		}
 		r := image.Rect(b.Dx()/3, b.Dy()/4, b.Dx()-int(sel), b.Dy()-1)
 		if !r.Empty() {

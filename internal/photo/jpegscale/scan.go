@@ -140,6 +140,10 @@ func (d *decoder) processSOS(n int) error {
 
 	d.resetBits()
 	d.eobRun = 0
+	rr := d.startRowRenderer(scan[:nComp], myy)
+	if rr != nil {
+		defer rr.stop()
+	}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
 		// blk holds one block's coefficients, in natural order, unless
@@ -214,14 +218,19 @@ func (d *decoder) processSOS(n int) error {
 					if err != nil {
 						return err
 					}
-					if d.out != nil {
+					if d.out != nil && rr == nil {
 						d.out.renderBlock(b, &d.quant[d.comp[compIndex].tq], int(compIndex), bx, by, nac == 0)
 					}
 					if b == &blk {
 						if sp := d.sparse[compIndex]; sp != nil {
 							sp.commit(b[0], nac, bx, by)
 						}
-						blk = [blockSize]int16{}
+						if rr == nil {
+							// Nothing reads blk when the row renderer
+							// has the block: its stale coefficients
+							// are never looked at, only overwritten.
+							blk = [blockSize]int16{}
+						}
 					}
 				} // for j
 			} // for i
@@ -251,6 +260,9 @@ func (d *decoder) processSOS(n int) error {
 				d.eobRun = 0
 			}
 		} // for mx
+		if rr != nil && (my%rowBand == rowBand-1 || my == myy-1) {
+			rr.rowsDone(d, my+1)
+		}
 	} // for my
 	d.resetBits()
 	return nil

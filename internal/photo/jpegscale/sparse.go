@@ -14,8 +14,12 @@ type sparseStore struct {
 	index []uint32
 	// chunks hold the entries. A block's first entry is
 	// uint16(DC)<<16 | number of AC entries<<8; each AC entry is
-	// uint16(value)<<16 | natural index.
+	// uint16(value)<<16 | natural index. A chunk is full length from the
+	// start and its slice header never changes, so that a copy of chunks
+	// taken after a row is committed lets another goroutine render that row
+	// while the decoder fills the next (see rowRenderer).
 	chunks [][]uint32
+	used   int // Entries used in the last chunk.
 }
 
 const (
@@ -24,31 +28,27 @@ const (
 )
 
 func newSparseStore(bw, bh int) *sparseStore {
-	first := make([]uint32, 1, chunkSize) // The all-zero block.
-	return &sparseStore{bw: bw, index: make([]uint32, bw*bh), chunks: [][]uint32{first}}
+	first := make([]uint32, chunkSize) // Entry 0 is the all-zero block.
+	return &sparseStore{bw: bw, index: make([]uint32, bw*bh), chunks: [][]uint32{first}, used: 1}
 }
 
 // reserve returns room for the next block's entries, which commit keeps.
 func (s *sparseStore) reserve() *[blockSize]uint32 {
-	c := s.chunks[len(s.chunks)-1]
-	if cap(c)-len(c) < blockSize {
-		c = make([]uint32, 0, chunkSize)
-		s.chunks = append(s.chunks, c)
+	if chunkSize-s.used < blockSize {
+		s.chunks = append(s.chunks, make([]uint32, chunkSize))
+		s.used = 0
 	}
-	n := len(c)
-	return (*[blockSize]uint32)(c[n : n+blockSize])
+	return (*[blockSize]uint32)(s.chunks[len(s.chunks)-1][s.used:][:blockSize])
 }
 
 // commit keeps the block whose nac AC entries the decoder wrote after the
 // slot reserve returned, as block (bx, by) with the given DC coefficient.
 func (s *sparseStore) commit(dc int16, nac, bx, by int) {
 	last := len(s.chunks) - 1
-	c := s.chunks[last]
-	n := len(c)
+	n := s.used
 	nac &= blockSize - 1
-	c = c[:n+1+nac]
-	c[n] = uint32(uint16(dc))<<16 | uint32(nac)<<8
-	s.chunks[last] = c
+	s.chunks[last][n] = uint32(uint16(dc))<<16 | uint32(nac)<<8
+	s.used = n + 1 + nac
 	s.index[by*s.bw+bx] = uint32(last)<<chunkShift | uint32(n)
 }
 
