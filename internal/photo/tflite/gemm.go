@@ -80,26 +80,39 @@ func transposeFilter(b []float32, N, K int) (bt []float32, ld int) {
 // roundings, as gemm's, so the two give identical results; rows beyond the
 // last multiple of 4 go to gemm.
 func gemmT(a, b, bt []float32, ld int, bias, c []float32, M, N, K int) {
+	gemmTWith(a, b, bt, ld, bias, c, M, N, K, haveAVX)
+}
+
+// gemmTWith is gemmT with the AVX kernel allowed or not, for the tests.
+func gemmTWith(a, b, bt []float32, ld int, bias, c []float32, M, N, K int, avx bool) {
 	if !haveGemmT || K == 0 {
 		gemm(a, b, bias, c, M, N, K)
 		return
 	}
 	_ = a[M*K-1]
 	_ = bt[K*ld-1]
-	var out [32]float32
+	var out [64]float32
 	m := 0
 	for ; m+4 <= M; m += 4 {
-		for n := 0; n < N; n += 8 {
-			gemm4x8(&a[m*K], K, &bt[n], ld, K, &out)
-			w := min(8, N-n)
+		for n := 0; n < N; {
+			// 16 outputs at a time with AVX, while the padded row has them.
+			step := 8
+			if avx && n+16 <= ld {
+				step = 16
+				gemm4x16(&a[m*K], K, &bt[n], ld, K, &out)
+			} else {
+				gemm4x8(&a[m*K], K, &bt[n], ld, K, (*[32]float32)(out[:32]))
+			}
+			w := min(step, N-n)
 			bs := bias[n : n+w]
 			for r := range 4 {
 				cr := c[(m+r)*N+n:][:w]
-				o := out[8*r:][:w]
+				o := out[step*r:][:w]
 				for j := range cr {
 					cr[j] = o[j] + bs[j]
 				}
 			}
+			n += step
 		}
 	}
 	if m < M {

@@ -10,7 +10,7 @@ import (
 // outputs do not depend on which one ran; with -tags purego gemmT is gemm.
 func TestGemmTMatchesGemm(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, sz := range [][3]int{{1, 1, 1}, {4, 8, 1}, {4, 1, 3}, {5, 9, 7}, {7, 16, 27}, {64, 24, 27}, {13, 33, 144}, {130, 3, 5}} {
+	for _, sz := range [][3]int{{1, 1, 1}, {4, 8, 1}, {4, 1, 3}, {5, 9, 7}, {7, 16, 27}, {64, 24, 27}, {13, 33, 144}, {130, 3, 5}, {8, 16, 9}, {12, 40, 33}, {9, 64, 70}} {
 		M, N, K := sz[0], sz[1], sz[2]
 		a, b, bias := randv(r, M*K), randv(r, N*K), randv(r, N)
 		// Zeros, tiny and huge values exercise signed zeros, subnormals and overflow.
@@ -22,11 +22,13 @@ func TestGemmTMatchesGemm(t *testing.T) {
 		want := make([]float32, M*N)
 		gemm(a, b, bias, want, M, N, K)
 		bt, ld := transposeFilter(b, N, K)
-		got := make([]float32, M*N)
-		gemmT(a, b, bt, ld, bias, got, M, N, K)
-		for i := range want {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
-				t.Fatalf("%v: c[%d] = %v, gemm gives %v", sz, i, got[i], want[i])
+		for _, avx := range []bool{false, haveAVX} {
+			got := make([]float32, M*N)
+			gemmTWith(a, b, bt, ld, bias, got, M, N, K, avx)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
+					t.Fatalf("%v (AVX %v): c[%d] = %v, gemm gives %v", sz, avx, i, got[i], want[i])
+				}
 			}
 		}
 	}
