@@ -17,3 +17,6 @@ func (s *Store) ImportCitizensTimed(ctx context.Context, cs []register.Citizen) 
 	res, err := s.importCitizens(ctx, cs, nil, &tm)
 	return res, tm.LongestStage, tm.Apply, err
 }
+
+// ProposalInsertRows is how many proposals one INSERT statement carries.
+const ProposalInsertRows = proposalInsertRows
