@@ -4,10 +4,6 @@
 
 package jpegenc
 
-// This is the standard library's image/jpeg encoder (Go 1.26), forked so
-// that quantization multiplies by a reciprocal instead of dividing; the
-// output is identical byte for byte (writer_test.go compares them).
-
 import (
 	"errors"
 	"image"
