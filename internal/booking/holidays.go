@@ -37,11 +37,11 @@ func (h Holidays) Is(day time.Time) bool {
 	}
 	switch {
 	case m == time.January && (d == 1 || d == 6), // Capodanno, Epifania
-		m == time.April && d == 25,    // Liberazione
-		m == time.May && d == 1,       // Festa del lavoro
-		m == time.June && d == 2,      // Festa della Repubblica
-		m == time.August && d == 15,   // Ferragosto
-		m == time.November && d == 1,  // Ognissanti
+		m == time.April && d == 25,                           // Liberazione
+		m == time.May && d == 1,                              // Festa del lavoro
+		m == time.June && d == 2,                             // Festa della Repubblica
+		m == time.August && d == 15,                          // Ferragosto
+		m == time.November && d == 1,                         // Ognissanti
 		m == time.December && (d == 8 || d == 25 || d == 26): // Immacolata, Natale, Santo Stefano
 		return true
 	}
