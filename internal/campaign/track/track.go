@@ -5,6 +5,7 @@ package track
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -45,15 +46,19 @@ type Office struct {
 
 // Forecast says when the campaign ends at the current pace.
 type Forecast struct {
-	Remaining         int     // citizens who still need a card
-	PerWeek           float64 // issued per week: observed over up to 4 weeks, or capacity × confirmation rate
-	Observed          bool    // PerWeek comes from issued cards, not from capacity
-	ObservedWeeks     float64 // the weeks PerWeek was observed over (at most 4)
-	ConfirmRate       float64 // expected share of proposals confirmed, over all channels
-	Provisional       bool    // too few answers yet: ConfirmRate leans on the priors
-	Capacity          int     // campaign capacity per week over all offices
-	WeeksNeeded       float64
-	Finish            time.Time
+	Remaining     int     // citizens who still need a card
+	PerWeek       float64 // issued per week: observed over up to 4 weeks, or capacity × confirmation rate
+	Observed      bool    // PerWeek comes from issued cards, not from capacity
+	ObservedWeeks float64 // the weeks PerWeek was observed over (at most 4)
+	ConfirmRate   float64 // expected share of proposals confirmed, over all channels
+	Provisional   bool    // too few answers yet: ConfirmRate leans on the priors
+	Capacity      int     // campaign capacity per week over all offices
+	WeeksNeeded   float64
+	Finish        time.Time // zero when Unknown
+	// Unknown says no finish can be computed: nobody is served per week (no capacity,
+	// or nothing observed and a zero rate). The dashboard and CSV say so, never a date.
+	Unknown           bool
+	LastConfirmed     time.Time // the day of the last confirmed appointment; zero if none
 	Deadline          time.Time
 	WeeksLeft         float64
 	OnTime            bool
@@ -188,10 +193,24 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 		f.Finish, f.OnTime = now, true
 		return d, nil
 	}
+	if f.LastConfirmed, err = lastConfirmedDay(ctx, st); err != nil {
+		return nil, err
+	}
 	if f.PerWeek > 0 {
 		f.WeeksNeeded = float64(f.Remaining) / f.PerWeek
-		f.Finish = now.Add(time.Duration(f.WeeksNeeded * float64(7*24*time.Hour)))
+		// nobody is served before the campaign starts, and the citizens already booked
+		// come on their day whatever the pace says.
+		from := now
+		if set.Start.After(from) {
+			from = set.Start
+		}
+		f.Finish = from.Add(time.Duration(f.WeeksNeeded * float64(7*24*time.Hour)))
+		if f.LastConfirmed.After(f.Finish) {
+			f.Finish = f.LastConfirmed
+		}
 		f.OnTime = !f.Finish.After(set.Deadline)
+	} else {
+		f.Unknown = true
 	}
 	if !f.OnTime {
 		need := float64(f.Remaining) / math.Max(f.WeeksLeft, 1)
@@ -201,4 +220,18 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 		f.ExtraHoursPerWeek = f.ExtraPerWeek * float64(set.MinutesPerApp) / 60 / math.Max(f.ConfirmRate, 0.1)
 	}
 	return d, nil
+}
+
+// lastConfirmedDay is the day of the latest confirmed campaign appointment.
+func lastConfirmedDay(ctx context.Context, st *store.Store) (time.Time, error) {
+	var day string
+	err := st.QueryRow(ctx, `SELECT COALESCE(MAX(day), '') FROM campaign_proposals WHERE state = ?`, store.ProposalConfirmed).Scan(&day)
+	if err != nil || day == "" {
+		return time.Time{}, st.Err(err)
+	}
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last confirmed appointment %q: %w", day, err)
+	}
+	return t, nil
 }
