@@ -90,47 +90,49 @@ type Result struct {
 // Confirm accepts the proposal, and with household set every household proposal
 // still awaiting an answer.
 func (s *Service) Confirm(ctx context.Context, token string, household bool) (*Result, error) {
-	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
-		n := 1
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+		done := []*store.CampaignProposal{p}
 		if err := s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
-			return 0, err
+			return nil, err
 		}
 		if household {
 			hh, err := s.Store.HouseholdProposals(ctx, tx, p.Household)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			for _, m := range hh {
 				if m.ID != p.ID && m.State == store.ProposalProposed && s.now().Before(m.Deadline) {
 					if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
-						return 0, err
+						return nil, err
 					}
-					n++
+					done = append(done, m)
 				}
 			}
 		}
-		return n, nil
+		return done, nil
 	})
 }
 
 // Decline refuses the proposal; the capacity returns at once.
 func (s *Service) Decline(ctx context.Context, token string) (*Result, error) {
-	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
-		return 1, s.answer(ctx, tx, p, store.ProposalDeclined, store.CitizenDeclined, ViaLink)
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+		return []*store.CampaignProposal{p}, s.answer(ctx, tx, p, store.ProposalDeclined, store.CitizenDeclined, ViaLink)
 	})
 }
 
 // Change moves the proposal to another free slot and confirms it there.
 func (s *Service) Change(ctx context.Context, token, slotID string) (*Result, error) {
-	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) (int, error) {
+	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
 		if err := s.move(ctx, tx, p, slotID); err != nil {
-			return 0, err
+			return nil, err
 		}
-		return 1, s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink)
+		return []*store.CampaignProposal{p}, s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink)
 	})
 }
 
-func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *store.CampaignProposal) (int, error)) (*Result, error) {
+// decide runs fn, which answers p and returns every proposal it decided, and queues
+// the confirmations of those confirmed in the same transaction.
+func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *store.CampaignProposal) ([]*store.CampaignProposal, error)) (*Result, error) {
 	var res Result
 	var from int64
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -142,9 +144,14 @@ func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *
 			return errBadLink
 		}
 		from = p.OfficeID
-		if res.Count, err = fn(tx, p); err != nil {
+		done, err := fn(tx, p)
+		if err != nil {
 			return err
 		}
+		if err := s.enqueueConfirmed(ctx, tx, done); err != nil {
+			return err
+		}
+		res.Count = len(done)
 		res.State, res.Proposal = p.State, p
 		return nil
 	})

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/model"
@@ -106,6 +104,9 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return jobs.Permanent(err)
 	}
+	if pl.Kind == mailConfirmed {
+		return s.confirmedJob(ctx, p)
+	}
 	if p.State != store.ProposalProposed || p.Channel != store.ChannelEmail {
 		return nil // answered, expired or moved to letters since it was queued
 	}
@@ -192,11 +193,12 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Confirm, pick another time or decline by %s with your personal link:\n%s\n\n", dl, link)
 	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
-	ics := booking.ICS(booking.Event{
-		UID: "campaign-" + strconv.FormatInt(p.ID, 10) + "@sportello", Start: at, End: at.Add(20 * time.Minute),
+	// tentative until the citizen answers; the confirmation mail updates this event
+	ics := calEvent{
+		ProposalID: p.ID, Start: at, End: at.Add(20 * time.Minute),
 		Summary: "Carta d'identità elettronica", Location: office + ", " + address, URL: link, Lat: lat, Lon: lon, Stamp: s.now(),
 		Description: "Appuntamento proposto: confermi dal link. / Proposed appointment: confirm with the link.",
-	})
+	}.ics()
 	return &mail.Message{
 		To: []string{c.Email}, Subject: subject, Text: b.String(),
 		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=PUBLISH", Data: []byte(ics)}},

@@ -1,0 +1,166 @@
+package outreach
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sportello/sportello/internal/mail"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// mailsTo takes the messages sent to addr so far, and forgets them.
+func (f *fixture) mailsTo(addr string) []*mail.Message {
+	f.mail.mu.Lock()
+	defer f.mail.mu.Unlock()
+	var out, rest []*mail.Message
+	for _, m := range f.mail.sent {
+		if m.To[0] == addr {
+			out = append(out, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	f.mail.sent = rest
+	return out
+}
+
+func icsOf(t *testing.T, m *mail.Message) string {
+	t.Helper()
+	if len(m.Attachments) != 1 {
+		t.Fatalf("%d attachments, want the calendar file", len(m.Attachments))
+	}
+	return strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n", "\n")
+}
+
+func wantLines(t *testing.T, what, text string, lines ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !strings.Contains(text, l) {
+			t.Fatalf("%s lacks %q:\n%s", what, l, text)
+		}
+	}
+}
+
+// TestConfirmationMail: the proposal's calendar event is tentative; confirming or
+// changing through the link sends each confirmed citizen with an e-mail (every
+// household member confirmed together) a confirmation with the booking code, the
+// comune's contact and a calendar request that updates the proposal's event (same
+// UID, confirmed, higher sequence); a decline sends nothing.
+func TestConfirmationMail(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	withEngine(t, f)
+	f.svc.Phone = "02 1234 5678"
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	emailOf := func(p *store.CampaignProposal) string {
+		c, err := f.st.CampaignCitizen(ctx, p.CF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Email
+	}
+	byHH := map[string][]*store.CampaignProposal{}
+	for _, p := range f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelEmail) {
+		byHH[p.Household] = append(byHH[p.Household], p)
+	}
+	var singles, hh []*store.CampaignProposal
+	for _, m := range byHH {
+		if len(m) == 1 {
+			singles = append(singles, m[0])
+		} else if hh == nil {
+			hh = m
+		}
+	}
+	if len(singles) < 3 || hh == nil {
+		t.Fatalf("fixture: %d singles, household %v", len(singles), hh)
+	}
+	check := func(p *store.CampaignProposal) {
+		t.Helper()
+		ms := f.mailsTo(emailOf(p))
+		if len(ms) != 1 {
+			t.Fatalf("proposal %d: %d confirmation mails, want 1", p.ID, len(ms))
+		}
+		after, _ := f.st.CampaignProposal(ctx, nil, p.ID)
+		at := f.svc.At(after.Day, after.Minute)
+		b := dayBookings(t, f, after.OfficeID, after.Day)[after.CF]
+		if b == nil {
+			t.Fatalf("proposal %d confirmed without a booking", p.ID)
+		}
+		wantLines(t, "confirmation", ms[0].Text, "confermato", b.Code, f.svc.Comune, f.svc.Phone, at.Format("15:04"), "cambiare o annullare", "change or cancel")
+		wantLines(t, "confirmation ICS", icsOf(t, ms[0]), "METHOD:REQUEST", "STATUS:CONFIRMED", "SEQUENCE:1",
+			"UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "DTSTART:"+at.UTC().Format("20060102T150405Z"))
+	}
+
+	// the proposal mail's event is tentative, with the UID the confirmation updates
+	p := singles[0]
+	ms := f.mailsTo(emailOf(p))
+	if len(ms) != 1 {
+		t.Fatalf("%d proposal mails, want 1", len(ms))
+	}
+	prop := icsOf(t, ms[0])
+	wantLines(t, "proposal ICS", prop, "STATUS:TENTATIVE", "UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello")
+	if strings.Contains(prop, "STATUS:CONFIRMED") {
+		t.Fatalf("proposal ICS confirmed before the answer:\n%s", prop)
+	}
+
+	// confirm
+	if _, err := f.svc.Confirm(ctx, f.svc.Token(p), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(p)
+
+	// change: the confirmation carries the new time
+	p = singles[1]
+	f.mailsTo(emailOf(p))
+	v, err := f.svc.Open(ctx, f.svc.Token(p))
+	if err != nil || len(v.Slots) == 0 {
+		t.Fatalf("alternatives: %v, %d", err, len(v.Slots))
+	}
+	if _, err := f.svc.Change(ctx, f.svc.Token(p), v.Slots[len(v.Slots)-1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(p)
+
+	// decline: nothing
+	p = singles[2]
+	f.mailsTo(emailOf(p))
+	if _, err := f.svc.Decline(ctx, f.svc.Token(p)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ms := f.mailsTo(emailOf(p)); len(ms) != 0 {
+		t.Fatalf("decline sent %d mails", len(ms))
+	}
+
+	// the household: every member gets their own confirmation
+	for _, m := range hh {
+		f.mailsTo(emailOf(m))
+	}
+	if _, err := f.svc.Confirm(ctx, f.svc.Token(hh[0]), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range hh {
+		check(m)
+	}
+}
