@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,8 +26,10 @@ type campaignDashboardData struct {
 	Done       string
 	Error      string
 	Charts     campaignCharts
-	GapPct     float64 // the last run's gap in percent
-	ConfirmPct float64 // the forecast's confirmation rate in percent
+	GapPct     float64           // the last run's gap in percent
+	ConfirmPct float64           // the forecast's confirmation rate in percent
+	Form       map[string]string // the settings form's values (settingsForm)
+	FieldErrs  map[string]string // the settings form's errors by field, in the page's language
 }
 
 func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData, error) {
@@ -54,6 +57,7 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 		d.GapPct = 100 * d.Dash.Run.Gap
 	}
 	d.ConfirmPct = 100 * d.Dash.Forecast.ConfirmRate
+	d.Form, d.FieldErrs = settingsForm(d.Settings), map[string]string{}
 	return d, nil
 }
 
@@ -98,48 +102,114 @@ func (s *Server) campaignDone(w http.ResponseWriter, r *http.Request, what strin
 	http.Redirect(w, r, "/op/campagna?done="+what, http.StatusSeeOther)
 }
 
+// campaignSettingsFields are the settings form's inputs, in the order they show.
+var campaignSettingsFields = []string{"start", "weeks", "deadline", "confirm_days", "reminder_days", "share_pct", "minutes_per_app", "mail_per_minute", "paper_invalid_from"}
+
+// settingsForm is the settings form's values as text: the saved settings, or what the
+// admin typed when the form comes back with errors, so nothing typed is lost.
+func settingsForm(set *store.CampaignSettings) map[string]string {
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
+	return map[string]string{"start": day(set.Start), "weeks": strconv.Itoa(set.Weeks), "deadline": day(set.Deadline),
+		"confirm_days": strconv.Itoa(set.ConfirmDays), "reminder_days": strconv.Itoa(set.ReminderDays), "share_pct": strconv.Itoa(set.SharePct),
+		"minutes_per_app": strconv.Itoa(set.MinutesPerApp), "mail_per_minute": strconv.Itoa(set.MailPerMinute), "paper_invalid_from": day(set.PaperInvalidFrom)}
+}
+
+// campaignSettingsSave checks every field before saving and, when some are wrong,
+// shows the form again as typed with each error under its field: one error at a time
+// with the saved values back in place made the admin retype everything per mistake.
 func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
-	set, err := s.Store.CampaignSettings(r.Context())
+	saved, err := s.Store.CampaignSettings(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	day := func(name string, dst *time.Time) error {
-		t, err := time.Parse(time.DateOnly, r.PostFormValue(name))
+	set := *saved
+	lang := langOf(r)
+	form := map[string]string{}
+	for _, name := range campaignSettingsFields {
+		form[name] = strings.TrimSpace(r.PostFormValue(name))
+	}
+	errs := map[string]string{}
+	bad := func(name, it, en string) {
+		if _, ok := errs[name]; ok {
+			return // the first thing wrong with a field is the one to fix
+		}
+		errs[name] = it
+		if lang == "en" {
+			errs[name] = en
+		}
+	}
+	day := func(name string, dst *time.Time) bool {
+		t, err := time.Parse(time.DateOnly, form[name])
 		if err != nil {
-			return model.FieldError(name, "%s: want a date", name)
+			bad(name, "indichi una data (AAAA-MM-GG)", "want a date (YYYY-MM-DD)")
+			return false
 		}
 		*dst = t
-		return nil
+		return true
 	}
-	num := func(name string, dst *int) error {
-		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+	num := func(name string, dst *int, lo, hi int, it, en string) {
+		n, err := strconv.Atoi(form[name])
 		if err != nil {
-			return model.FieldError(name, "%s: want a whole number", name)
+			bad(name, "indichi un numero intero", "want a whole number")
+			return
 		}
 		*dst = n
-		return nil
-	}
-	for _, e := range []error{day("start", &set.Start), day("deadline", &set.Deadline), num("weeks", &set.Weeks), num("confirm_days", &set.ConfirmDays),
-		num("reminder_days", &set.ReminderDays), num("share_pct", &set.SharePct), num("minutes_per_app", &set.MinutesPerApp), num("mail_per_minute", &set.MailPerMinute)} {
-		if e != nil {
-			s.campaignRedisplay(w, r, e)
-			return
+		if n < lo || n > hi {
+			bad(name, it, en)
 		}
 	}
+	loc := s.Campaign.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := s.Campaign.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC) // settings days are UTC midnights
+	if day("start", &set.Start) {
+		switch {
+		case set.Start.Weekday() != time.Monday:
+			bad("start", "la campagna inizia di lunedì", "the campaign starts on a Monday")
+		// a campaign already running keeps its start; a new or moved one cannot begin
+		// in the past, where no appointment can be given
+		case set.Start.Before(today) && !set.Start.Equal(saved.Start):
+			bad("start", "l'inizio non può essere nel passato", "the start cannot be in the past")
+		}
+	}
+	num("weeks", &set.Weeks, 1, 104, "le settimane devono essere tra 1 e 104", "weeks must be 1-104")
+	if day("deadline", &set.Deadline) {
+		switch {
+		case set.Deadline.Before(today):
+			bad("deadline", "la scadenza non può essere nel passato", "the deadline cannot be in the past")
+		case errs["start"] == "" && set.Deadline.Before(set.Start):
+			bad("deadline", "la scadenza precede l'inizio", "the deadline is before the start")
+		}
+	}
+	num("confirm_days", &set.ConfirmDays, 1, 90, "i giorni per rispondere devono essere tra 1 e 90", "confirmation days must be 1-90")
+	if errs["confirm_days"] == "" {
+		num("reminder_days", &set.ReminderDays, 0, set.ConfirmDays-1, "il promemoria deve precedere la scadenza della risposta", "the reminder must come before the confirmation deadline")
+	} else {
+		num("reminder_days", &set.ReminderDays, 0, math.MaxInt, "il promemoria non può essere negativo", "the reminder cannot be negative")
+	}
+	num("share_pct", &set.SharePct, 0, 100, "la quota deve essere tra 0 e 100 per cento", "share must be between 0 and 100 percent")
+	num("minutes_per_app", &set.MinutesPerApp, 5, 120, "i minuti per pratica devono essere tra 5 e 120", "minutes per application must be 5-120")
+	num("mail_per_minute", &set.MailPerMinute, 1, math.MaxInt, "almeno una e-mail al minuto", "at least one e-mail per minute")
 	// empty: letters and e-mails give the deadline as the day paper cards stop being valid
 	set.PaperInvalidFrom = time.Time{}
-	if strings.TrimSpace(r.PostFormValue("paper_invalid_from")) != "" {
-		if e := day("paper_invalid_from", &set.PaperInvalidFrom); e != nil {
-			s.campaignRedisplay(w, r, e)
-			return
-		}
+	if form["paper_invalid_from"] != "" && day("paper_invalid_from", &set.PaperInvalidFrom) &&
+		(set.PaperInvalidFrom.Year() < 2000 || set.PaperInvalidFrom.Year() > 2100) {
+		bad("paper_invalid_from", "il giorno da cui le carte cartacee non sono valide deve essere tra il 2000 e il 2100",
+			"the day paper cards stop being valid must be a date between 2000 and 2100")
 	}
-	if set.Start.Weekday() != time.Monday {
-		s.campaignRedisplay(w, r, model.FieldError("start", "the campaign starts on a Monday"))
+	if len(errs) > 0 {
+		s.campaignSettingsRedisplay(w, r, form, errs)
 		return
 	}
-	if err := s.Store.SaveCampaignSettings(r.Context(), set); err != nil {
+	if err := s.Store.SaveCampaignSettings(r.Context(), &set); err != nil {
 		s.campaignRedisplay(w, r, err)
 		return
 	}
@@ -149,6 +219,22 @@ func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.campaignDone(w, r, "settings")
+}
+
+// campaignSettingsRedisplay shows the dashboard with the settings form as typed and
+// its errors by field.
+func (s *Server) campaignSettingsRedisplay(w http.ResponseWriter, r *http.Request, form, errs map[string]string) {
+	d, err := s.campaignDashboardData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Form, d.FieldErrs = form, errs
+	d.Error = "Impostazioni non salvate: corregga i campi indicati."
+	if langOf(r) == "en" {
+		d.Error = "Settings not saved: correct the fields marked."
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "campaign_dashboard.html", d)
 }
 
 func (s *Server) campaignCapacitySave(w http.ResponseWriter, r *http.Request) {
