@@ -13,19 +13,28 @@ import (
 )
 
 // bookingClosing is a closure waiting for the clerk's word: the confirmed bookings it
-// would cancel, each citizen notified.
+// would cancel, each citizen notified, and the campaign proposals awaiting an answer
+// on the day (Campaign), which it would take back for the re-plan.
 type bookingClosing struct {
 	Day, Note, DayLabel string
 	Bookings            []*bookingView
+	Campaign            int
 	Done                bool
 }
 
 var errClosureHasBookings = model.Errorf(model.ECONFLICT, "this day has confirmed bookings: the day is closed only after you confirm below that they are cancelled and the citizens notified")
 
+var errClosureHasProposals = model.Errorf(model.ECONFLICT, "this day has campaign proposals awaiting an answer: the day is closed only after you confirm below that they are withdrawn and re-planned")
+
 // closeDay closes office o on day. A day with confirmed bookings is closed only when the
 // form names exactly those bookings (the clerk saw the list and confirmed); then each
 // is cancelled through the engine, which e-mails the citizen, and audited. Without
-// that, it returns the list and errClosureHasBookings, and nothing changes.
+// that, it returns the list and errClosureHasBookings, and nothing changes. Likewise
+// campaign proposals awaiting an answer on the day: the form must repeat their number
+// (field campaign), or errClosureHasProposals. Once closed, the campaign follows at
+// once (outreach.CloseDay), not at the next hourly sync: confirmed citizens whose
+// booking was cancelled and those whose proposal offered the day go back for the
+// re-plan, and their links stop saying "confirmed" or offering the day.
 func (s *Server) closeDay(r *http.Request, o *model.Office, day time.Time, note string, confirmed []string) (*bookingClosing, error) {
 	ctx := r.Context()
 	lang := langOf(r)
@@ -44,12 +53,20 @@ func (s *Server) closeDay(r *http.Request, o *model.Office, day time.Time, note 
 		}
 		c.Bookings = append(c.Bookings, v)
 	}
+	if s.Campaign != nil {
+		if c.Campaign, err = s.Campaign.PendingOn(ctx, o.ID, c.Day); err != nil {
+			return nil, err
+		}
+	}
 	if len(c.Bookings) > 0 && !sameBookings(confirmed, c.Bookings) {
 		return c, errClosureHasBookings
 	}
+	if c.Campaign > 0 && r.PostForm.Get("campaign") != strconv.Itoa(c.Campaign) {
+		return c, errClosureHasProposals
+	}
 	err = s.Store.AddClosure(ctx, &booking.Closure{OfficeID: o.ID, Day: c.Day, Note: note})
-	if err != nil && !(errors.Is(err, model.ErrConflict) && len(active) > 0) {
-		return nil, err // a day already closed with bookings left goes on to cancel them
+	if err != nil && !(errors.Is(err, model.ErrConflict) && (len(active) > 0 || c.Campaign > 0)) {
+		return nil, err // a day already closed with bookings or proposals left goes on to end them
 	}
 	s.Booking.Invalidate(o.ID)
 	// Read again: a booking made while the clerk read the list is on a closed day too.
@@ -65,6 +82,12 @@ func (s *Server) closeDay(r *http.Request, o *model.Office, day time.Time, note 
 			return nil, err
 		}
 		if err := s.audit(r, "booking.cancel", "booking:"+itoa(b.ID), "closure "+c.Day); err != nil {
+			return nil, err
+		}
+	}
+	if s.Campaign != nil {
+		// after the cancellations commit: the engine cancels each in its own transaction
+		if _, err := s.Campaign.CloseDay(ctx, o.ID, c.Day); err != nil {
 			return nil, err
 		}
 	}

@@ -40,32 +40,8 @@ func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
 			return err
 		}
 		for _, r := range rows {
-			active := r.State == booking.StateConfirmed || r.State == booking.StateArrived || r.State == booking.StateDone || r.State == booking.StateNoShow
-			start := store.FromMicros(r.Start).In(s.Loc)
-			p, err := s.Store.CampaignProposal(ctx, tx, r.ProposalID)
-			if err != nil {
+			if err := s.syncRow(ctx, tx, set, r, &res); err != nil {
 				return err
-			}
-			switch {
-			case !active:
-				p.State, p.DecidedAt, p.DecidedVia = store.ProposalCancelled, s.now(), "operator"
-				if err := s.Store.UpdateCampaignProposal(ctx, tx, p, store.ProposalConfirmed); err != nil {
-					return err
-				}
-				if err := s.Store.SetCitizenState(ctx, tx, p.CF, store.CitizenNew, ""); err != nil {
-					return err
-				}
-				if err := s.Store.UnlinkCampaignBooking(ctx, tx, p.ID); err != nil {
-					return err
-				}
-				res.Replan++
-			case !start.Equal(s.At(p.Day, p.Minute)):
-				day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
-				p.Day, p.Minute, p.Week = day.Format(time.DateOnly), start.Hour()*60+start.Minute(), weekOf(set.Start, day)
-				if err := s.Store.UpdateCampaignProposal(ctx, tx, p, store.ProposalConfirmed); err != nil {
-					return err
-				}
-				res.Moved++
 			}
 		}
 		return nil
@@ -78,6 +54,46 @@ func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
 		s.Log.Info("campaign bookings synced", "moved", res.Moved, "replan", res.Replan, "withdrawn", res.Withdrawn)
 	}
 	return res, err
+}
+
+// syncRow follows one confirmed proposal's booking r: cancelled or expired puts the
+// citizen back for the re-plan, moved moves the proposal.
+func (s *Service) syncRow(ctx context.Context, tx *store.Tx, set *store.CampaignSettings, r store.CampaignBookingRow, res *SyncResult) error {
+	active := r.State == booking.StateConfirmed || r.State == booking.StateArrived || r.State == booking.StateDone || r.State == booking.StateNoShow
+	start := store.FromMicros(r.Start).In(s.Loc)
+	p, err := s.Store.CampaignProposal(ctx, tx, r.ProposalID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !active:
+		if err := s.replan(ctx, tx, p, store.ProposalCancelled, "operator"); err != nil {
+			return err
+		}
+		res.Replan++
+	case !start.Equal(s.At(p.Day, p.Minute)):
+		day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+		p.Day, p.Minute, p.Week = day.Format(time.DateOnly), start.Hour()*60+start.Minute(), weekOf(set.Start, day)
+		if err := s.Store.UpdateCampaignProposal(ctx, tx, p, store.ProposalConfirmed); err != nil {
+			return err
+		}
+		res.Moved++
+	}
+	return nil
+}
+
+// replan ends p (in the state it was read in) as state, via, and puts its citizen
+// back to new, where the next re-plan finds them; p's booking link is dropped.
+func (s *Service) replan(ctx context.Context, tx *store.Tx, p *store.CampaignProposal, state, via string) error {
+	from := p.State
+	p.State, p.DecidedAt, p.DecidedVia = state, s.now(), via
+	if err := s.Store.UpdateCampaignProposal(ctx, tx, p, from); err != nil {
+		return err
+	}
+	if err := s.Store.SetCitizenState(ctx, tx, p.CF, store.CitizenNew, ""); err != nil {
+		return err
+	}
+	return s.Store.UnlinkCampaignBooking(ctx, tx, p.ID)
 }
 
 // SyncJob is the JobSync handler.
