@@ -103,8 +103,28 @@ func (e *Engine) BookCampaign(ctx context.Context, tx *store.Tx, officeID int64,
 	if err := e.takeIn(ctx, tx, officeID, deltas(units, 1, nil), units, capOf); err != nil {
 		return nil, err
 	}
+	if err := e.remindCampaign(ctx, tx, b); err != nil {
+		return nil, err
+	}
 	e.count("campaign_confirm")
 	return b, nil
+}
+
+// remindCampaign queues the office's usual reminder for a campaign booking. The
+// campaign sends its own confirmation, so only the reminder is scheduled here; a
+// later move bumps the version, which turns the earlier reminder into a no-op.
+func (e *Engine) remindCampaign(ctx context.Context, tx *store.Tx, b *booking.Booking) error {
+	if b.Email == "" {
+		return nil
+	}
+	st, err := e.Store.BookingSettings(ctx, b.OfficeID)
+	if err != nil || st.ReminderHours <= 0 {
+		return err
+	}
+	if at := b.Start.Add(-time.Duration(st.ReminderHours) * time.Hour); at.After(e.now()) {
+		return e.enqueueMail(ctx, tx, b, mailReminder, at)
+	}
+	return nil
 }
 
 // CancelCampaign cancels a campaign booking inside tx when its citizen declines or
@@ -182,6 +202,9 @@ func (e *Engine) MoveCampaign(ctx context.Context, tx *store.Tx, id, officeID in
 	}
 	b.Start, b.End, b.Units, b.Version = start, end, units, b.Version+1
 	if err := e.Store.UpdateBooking(ctx, tx, b, true); err != nil {
+		return nil, err
+	}
+	if err := e.remindCampaign(ctx, tx, b); err != nil {
 		return nil, err
 	}
 	e.count("campaign_move")
