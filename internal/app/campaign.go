@@ -38,6 +38,9 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	svc.Register(d.Queue)
 	// a confirmed proposal is a booking: agenda, search and counters are shared
 	svc.Bookings = d.Booking
+	if d.Booking != nil {
+		svc.Holidays = d.Booking.Holidays
+	}
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)
 	a.every(time.Hour, outreach.JobExpire)

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) int {
 	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", "", "SMTP server host:port for outgoing e-mail (empty: e-mails are logged, not sent)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "From address of outgoing e-mail")
 	fs.StringVar(&cfg.Location, "location", cfg.Location, "time zone of the comune's opening hours")
+	fs.StringVar(&cfg.PatronDay, "patron-day", "", "the comune's patron saint's day as MM-DD (Milan: 12-07), closed like the national holidays (default: none; the demo comune: 12-07)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted for rate limits and logs")
 	fs.StringVar(&cfg.CampaignAGI, "campaign-agi", "", "listen address of the campaign phone line for Asterisk FastAGI (e.g. 127.0.0.1:4573); empty: off")
 	fs.StringVar(&cfg.CampaignPhone, "campaign-phone", "", "the campaign phone line's number, printed on letters")

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/sportello/sportello/internal/booking"
 )
 
 // Config holds everything the server needs to start.
@@ -36,6 +38,9 @@ type Config struct {
 	MailFrom string
 	// Location is the comune's time zone: opening hours are local times.
 	Location string
+	// PatronDay is the comune's patron saint's day as MM-DD (Milan: 12-07), closed
+	// like the national holidays; empty keeps none (the demo comune gets Milan's).
+	PatronDay string
 	// TrustedProxies are comma-separated CIDRs of reverse proxies whose
 	// X-Forwarded-For is believed; without them every client is the peer address.
 	TrustedProxies string
@@ -104,6 +109,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(c.Location); err != nil {
 		return fmt.Errorf("--location %q: %v", c.Location, err)
+	}
+	if err := booking.ParsePatron(c.PatronDay); err != nil {
+		return fmt.Errorf("--patron-day: %v", err)
 	}
 	if _, err := c.ProxyPrefixes(); err != nil {
 		return err

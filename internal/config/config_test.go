@@ -31,3 +31,13 @@ func TestCampaignSIPValidation(t *testing.T) {
 		t.Errorf("%v %v", ps, err)
 	}
 }
+
+func TestPatronDayValidation(t *testing.T) {
+	for day, ok := range map[string]bool{"": true, "12-07": true, "06-24": true, "7 dicembre": false, "12-7": false, "00-10": false} {
+		cfg := Default()
+		cfg.PatronDay = day
+		if err := cfg.Validate(); (err == nil) != ok {
+			t.Errorf("%q: %v", day, err)
+		}
+	}
+}

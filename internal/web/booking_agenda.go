@@ -170,5 +170,6 @@ func (s *Server) daySlotsFor(r *http.Request, officeID int64, day time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
-	return booking.DaySlots(day, s.loc, booking.DayLayout{Weekly: hours, Closed: len(cl) > 0, Openings: op}), nil
+	closed := len(cl) > 0 || (s.Booking != nil && s.Booking.Holidays.Is(day))
+	return booking.DaySlots(day, s.loc, booking.DayLayout{Weekly: hours, Closed: closed, Openings: op}), nil
 }

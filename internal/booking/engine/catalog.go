@@ -21,6 +21,7 @@ type officeInfo struct {
 	hours    []*model.OpeningHours
 	allowed  map[int64]bool // nil: every active service
 	closed   map[string]bool
+	holidays booking.Holidays
 	openings map[string][]booking.Opening
 	at       time.Time
 
@@ -91,7 +92,7 @@ func (e *Engine) loadOfficeInfo(ctx context.Context, officeID int64, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	info := &officeInfo{office: o, at: now, closed: map[string]bool{}, openings: map[string][]booking.Opening{}, citizenOpenings: map[string][]booking.Opening{}}
+	info := &officeInfo{office: o, at: now, closed: map[string]bool{}, holidays: e.Holidays, openings: map[string][]booking.Opening{}, citizenOpenings: map[string][]booking.Opening{}}
 	if info.settings, err = e.Store.BookingSettings(ctx, o.ID); err != nil {
 		return nil, err
 	}
@@ -155,7 +156,7 @@ func (info *officeInfo) slots(day time.Time, loc *time.Location, citizen bool) [
 		return s
 	}
 	ds := day.Format(booking.DayFormat)
-	l := booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds], Openings: info.openings[ds]}
+	l := booking.DayLayout{Weekly: info.hours, Closed: info.closed[ds] || info.holidays.Is(day), Openings: info.openings[ds]}
 	if citizen {
 		l.Weekly, l.Openings = info.citizenHours, info.citizenOpenings[ds]
 	}

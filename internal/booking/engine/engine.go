@@ -31,6 +31,9 @@ type Engine struct {
 	BaseURL string
 	// Metrics is optional; nil counts nothing.
 	Metrics *Metrics
+	// Holidays close their days like a closure: national holidays always, the patron
+	// saint's day when the comune sets it. Set it before the first request.
+	Holidays booking.Holidays
 
 	avail *availCache
 	cat   catalog

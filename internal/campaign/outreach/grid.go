@@ -28,6 +28,7 @@ type grid struct {
 	office   *model.Office
 	hours    []*model.OpeningHours
 	closed   map[string]bool
+	holidays booking.Holidays
 	openings map[string][]booking.Opening
 	minutes  int // one appointment
 	loc      *time.Location
@@ -45,7 +46,7 @@ func (s *Service) gridOf(ctx context.Context, officeID int64, set *store.Campaig
 	if err != nil {
 		return nil, err
 	}
-	g := &grid{office: o, closed: map[string]bool{}, openings: map[string][]booking.Opening{}, minutes: set.MinutesPerApp, loc: s.Loc}
+	g := &grid{office: o, closed: map[string]bool{}, holidays: s.Holidays, openings: map[string][]booking.Opening{}, minutes: set.MinutesPerApp, loc: s.Loc}
 	if g.hours, err = s.Store.OpeningHours(ctx, officeID); err != nil {
 		return nil, err
 	}
@@ -82,11 +83,11 @@ func (s *Service) gridOf(ctx context.Context, officeID int64, set *store.Campaig
 }
 
 // day returns the appointment starts of day (a date at midnight UTC, the form of
-// proposals' days), none when the office is closed. The slice may be shared: do not
-// change it.
+// proposals' days), none when the office is closed or it is a holiday without an
+// exceptional opening. The slice may be shared: do not change it.
 func (g *grid) day(d time.Time) []plan.Slot {
 	k := d.Format(time.DateOnly)
-	return g.cut(d, g.closed[k], g.openings[k])
+	return g.cut(d, g.closed[k] || g.holidays.Is(d), g.openings[k])
 }
 
 func (g *grid) cut(d time.Time, closed bool, openings []booking.Opening) []plan.Slot {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/store"
@@ -39,6 +40,8 @@ type Service struct {
 	// Bookings makes a confirmed proposal a booking in the booking calendar (see
 	// Booker); nil books nothing, for tests of the campaign alone.
 	Bookings Booker
+	// Holidays close their days to the campaign as to booking (engine.Engine.Holidays).
+	Holidays booking.Holidays
 
 	key      []byte
 	mailPace *pacer

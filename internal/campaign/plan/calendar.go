@@ -1,6 +1,10 @@
 package plan
 
-import "time"
+import (
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+)
 
 // Slot is one appointment start of an office's day: Minute after local midnight, and
 // how many people it may take at once (the counters free for the campaign).
@@ -17,7 +21,7 @@ type Slot struct {
 type Calendar map[string][]Slot
 
 // The default day of an office whose calendar is not given (the CLI with OFFICES.csv
-// and no database): Monday to Friday, 08:30–16:30, a start every defaultStep minutes,
+// and no database): Monday to Friday except the national holidays, 08:30–16:30, a start every defaultStep minutes,
 // with no limit on the people at one start, since the counters are not known either.
 const (
 	openMinute  = 8*60 + 30
@@ -36,7 +40,7 @@ var defaultSlots = func() []Slot {
 // slotsOn returns office o's slots on day.
 func (o *Office) slotsOn(day time.Time) []Slot {
 	if o.Calendar == nil {
-		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday || (booking.Holidays{}).Is(day) {
 			return nil
 		}
 		return defaultSlots

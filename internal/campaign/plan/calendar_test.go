@@ -135,3 +135,27 @@ func TestCalendarBoundsCapacity(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultCalendarSkipsHolidays plans an office without a calendar over the week of
+// the Immacolata (Tuesday 8 December 2026): nobody is put on the holiday.
+func TestDefaultCalendarSkipsHolidays(t *testing.T) {
+	start := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // a Monday
+	var people []Person
+	for i := 0; i < 200; i++ {
+		people = append(people, Person{CF: fmt.Sprintf("P%05d", i), Household: fmt.Sprintf("H%d", i), Lat: 45.46, Lon: 9.19, Due: start})
+	}
+	res, err := Run(people, []Office{{ID: "o", Lat: 45.46, Lon: 9.19, Capacity: 200}}, Params{Start: start, Weeks: 1, Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[string]int{}
+	for _, a := range res.Assignments {
+		days[a.Date.Format(time.DateOnly)]++
+	}
+	if days["2026-12-08"] > 0 || len(res.Assignments) == 0 {
+		t.Fatalf("people per day %v", days)
+	}
+	if len(days) != 4 {
+		t.Fatalf("people on days %v, want the week's 4 working days", days)
+	}
+}
