@@ -328,8 +328,13 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if visit != "" {
-		if _, err := time.Parse(time.DateOnly, visit); err != nil || state != store.CitizenHomeVisit {
+		d, err := time.Parse(time.DateOnly, visit)
+		if err != nil || state != store.CitizenHomeVisit {
 			s.campaignRedisplay(w, r, model.FieldError("visit_day", "a visit day (YYYY-MM-DD) goes with the home-visit state only"))
+			return
+		}
+		if msg := s.visitDayProblem(d); msg != "" {
+			s.campaignRedisplay(w, r, model.FieldError("visit_day", "%s", msg))
 			return
 		}
 	}
@@ -346,6 +351,26 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.campaignDone(w, r, "citizen")
+}
+
+// visitDayProblem says why a home visit cannot be planned on d (a UTC midnight, as
+// typed): a frail citizen must not be promised a visit on a day already gone, a
+// Sunday or a public holiday, when nobody from the registry office works.
+func (s *Server) visitDayProblem(d time.Time) string {
+	loc := s.Campaign.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := s.Campaign.Now().In(loc)
+	switch {
+	case d.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)):
+		return "the visit day is in the past"
+	case d.Weekday() == time.Sunday:
+		return "the visit day is a Sunday"
+	case s.Booking != nil && s.Booking.Holidays.Is(d):
+		return "the visit day is a public holiday"
+	}
+	return ""
 }
 
 func (s *Server) campaignLetters(w http.ResponseWriter, r *http.Request) {

@@ -279,8 +279,22 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if ps, _ := a.Store.CampaignProposals(context.Background(), nil, "cf = ?", cf); ps[len(ps)-1].State != store.ProposalCancelled {
 		t.Fatalf("proposal %s after the outcome", ps[len(ps)-1].State)
 	}
-	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+open[1].CF+"&state=home_visit&visit_day=2026-12-03", http.StatusSeeOther)
-	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, "<td>visita a domicilio</td><td>2026-12-03</td>") {
+	// a home visit is never promised for a day gone, a Sunday or a public holiday
+	now := a.Web.Campaign.Now()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	sunday := today.AddDate(0, 0, 7+int(time.Sunday-today.Weekday()))
+	holiday := time.Date(today.Year()+1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	for day, want := range map[time.Time]string{today.AddDate(0, 0, -1): "già passato", sunday: "domenica", holiday: "festivo"} {
+		if p := campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+open[1].CF+"&state=home_visit&visit_day="+day.Format(time.DateOnly), http.StatusUnprocessableEntity); !strings.Contains(p, want) {
+			t.Fatalf("visit on %s: page lacks %q", day.Format(time.DateOnly), want)
+		}
+	}
+	visit := sunday.AddDate(0, 0, 2) // a Tuesday
+	for a.Web.Booking.Holidays.Is(visit) {
+		visit = visit.AddDate(0, 0, 1)
+	}
+	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf="+open[1].CF+"&state=home_visit&visit_day="+visit.Format(time.DateOnly), http.StatusSeeOther)
+	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, "<td>visita a domicilio</td><td>"+visit.Format(time.DateOnly)+"</td>") {
 		t.Fatalf("home visit not listed:\n%s", p)
 	}
 	campaignPost(t, admin, a.URL+"/op/campagna/cittadino", "cf=XXXXXX00X00X000X&state=deceased", http.StatusNotFound)
