@@ -17,7 +17,12 @@ type Event struct {
 	URL         string
 	Lat, Lon    float64
 	Cancelled   bool
-	Stamp       time.Time
+	// Tentative is an appointment offered but not yet accepted (a campaign proposal).
+	Tentative bool
+	// Request asks calendars to apply the event to the one of the same UID they hold
+	// (iTIP REQUEST), as a campaign confirmation does to its proposal's event.
+	Request bool
+	Stamp   time.Time
 }
 
 // ICS renders the event as an iCalendar file (RFC 5545). A cancellation keeps the UID
@@ -25,9 +30,12 @@ type Event struct {
 func ICS(e Event) string {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//Sportello CIE//Prenotazioni//IT")
-	if e.Cancelled {
+	switch {
+	case e.Cancelled:
 		cal.SetMethod(ics.MethodCancel)
-	} else {
+	case e.Request:
+		cal.SetMethod(ics.MethodRequest)
+	default:
 		cal.SetMethod(ics.MethodPublish)
 	}
 	ev := cal.AddEvent(e.UID)
@@ -44,9 +52,12 @@ func ICS(e Event) string {
 	if e.Lat != 0 || e.Lon != 0 {
 		ev.SetGeo(e.Lat, e.Lon)
 	}
-	if e.Cancelled {
+	switch {
+	case e.Cancelled:
 		ev.SetStatus(ics.ObjectStatusCancelled)
-	} else {
+	case e.Tentative:
+		ev.SetStatus(ics.ObjectStatusTentative)
+	default:
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	return cal.Serialize()

@@ -4,12 +4,11 @@ import (
 	"strconv"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
+	"github.com/sportello/sportello/internal/booking"
 )
 
-// calEvent is what a campaign e-mail's calendar file says. booking.ICS always marks
-// the event confirmed and published; the campaign needs a tentative event for the
-// proposal and a request that updates it once the citizen answered.
+// calEvent is what a campaign e-mail's calendar file says: a tentative event for the
+// proposal, and a request that updates it once the citizen answered.
 type calEvent struct {
 	ProposalID  int64
 	Sequence    int
@@ -30,37 +29,18 @@ func campaignUID(id int64) string {
 	return "campaign-" + strconv.FormatInt(id, 10) + "@sportello"
 }
 
-// method is the iTIP method: the proposal is published as information; the
+// ics renders the event: the proposal is published as a tentative event; the
 // confirmation is a request, which calendars apply to the event of the same UID.
-func (e calEvent) method() ics.Method {
-	if e.Confirmed {
-		return ics.MethodRequest
-	}
-	return ics.MethodPublish
+func (e calEvent) ics() string {
+	return booking.ICS(booking.Event{UID: campaignUID(e.ProposalID), Sequence: e.Sequence, Start: e.Start, End: e.End,
+		Summary: e.Summary, Location: e.Location, Description: e.Description, URL: e.URL, Lat: e.Lat, Lon: e.Lon,
+		Tentative: !e.Confirmed, Request: e.Confirmed, Stamp: e.Stamp})
 }
 
-func (e calEvent) ics() string {
-	cal := ics.NewCalendar()
-	cal.SetProductId("-//Sportello CIE//Campagna//IT")
-	cal.SetMethod(e.method())
-	ev := cal.AddEvent(campaignUID(e.ProposalID))
-	ev.SetDtStampTime(e.Stamp.UTC())
-	ev.SetSequence(e.Sequence)
-	ev.SetStartAt(e.Start.UTC())
-	ev.SetEndAt(e.End.UTC())
-	ev.SetSummary(e.Summary)
-	ev.SetLocation(e.Location)
-	ev.SetDescription(e.Description)
-	if e.URL != "" {
-		ev.SetURL(e.URL)
-	}
-	if e.Lat != 0 || e.Lon != 0 {
-		ev.SetGeo(e.Lat, e.Lon)
-	}
+// method is the iTIP method the e-mail's Content-Type names, as ics says it.
+func (e calEvent) method() string {
 	if e.Confirmed {
-		ev.SetStatus(ics.ObjectStatusConfirmed)
-	} else {
-		ev.SetStatus(ics.ObjectStatusTentative)
+		return "REQUEST"
 	}
-	return cal.Serialize()
+	return "PUBLISH"
 }
