@@ -193,6 +193,11 @@ var campaignPatterns = []pattern{
 	{re: regexp.MustCompile(`^codice_fiscale: (.+?) at position (\d+): (.+)$`), it: "codice_fiscale: $1 in posizione $2: $3",
 		sub: map[int][]pattern{1: cfKinds, 3: cfDetails}},
 	{re: regexp.MustCompile(`^codice_fiscale: (.+?): (.+)$`), it: "codice_fiscale: $1: $2", sub: map[int][]pattern{1: cfKinds, 2: cfDetails}},
+	// the results of the admin's campaign tasks
+	pat(`(\d+) planned, (\d+) unplannable, gap ([0-9.]+)%, (\d+) ms`, "$1 pianificati, $2 non pianificabili, scarto $3%, $4 ms"),
+	pat(`(\d+) e-mails queued, (\d+) letters to print`, "$1 e-mail in coda, $2 lettere da stampare"),
+	pat(`(\d+) expired, (\d+) re-planned, (\d+) unplannable`, "$1 scadute, $2 ripianificati, $3 non pianificabili"),
+	pat(`(\d+) expired`, "$1 scadute"),
 	pat(`codice_fiscale repeats line (\d+)`, "codice_fiscale già presente alla riga $1"),
 	pat(`(\w+): required`, "$1: obbligatorio"),
 	pat(`(\w+): longer than (\d+) characters`, "$1: più lungo di $2 caratteri"),

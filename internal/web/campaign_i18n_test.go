@@ -77,6 +77,10 @@ func TestCampaignRowsIT(t *testing.T) {
 		"codice_fiscale repeats line 2":                                            "codice_fiscale già presente alla riga 2",
 		`header column 3 is "nome", want "given_names"`:                            `la colonna 3 dell'intestazione è "nome", serve "given_names"`,
 		"this link is not valid: it was already used, has expired or was mistyped": "questo link non è valido: è già stato usato, è scaduto o è stato copiato male",
+		"45 planned, 0 unplannable, gap 0.021%, 12 ms":                             "45 pianificati, 0 non pianificabili, scarto 0.021%, 12 ms",
+		"30 e-mails queued, 15 letters to print":                                   "30 e-mail in coda, 15 lettere da stampare",
+		"7 expired, 6 re-planned, 1 unplannable":                                   "7 scadute, 6 ripianificati, 1 non pianificabili",
+		"3 expired":                                                                "3 scadute",
 		"a message nobody wrote a translation for":                                 "a message nobody wrote a translation for",
 	} {
 		if got := campaignTextIT(en); got != want {

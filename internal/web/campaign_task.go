@@ -104,5 +104,8 @@ func (s *Server) campaignTaskStatus(w http.ResponseWriter, r *http.Request) {
 	if !v.Done {
 		w.Header().Set("Refresh", "1")
 	}
+	if langOf(r) != "en" {
+		v.Result, v.Error = campaignTextIT(v.Result), campaignTextIT(v.Error)
+	}
 	s.render(w, r, http.StatusOK, "campaign_task.html", v)
 }

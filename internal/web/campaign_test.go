@@ -189,10 +189,10 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		t.Fatalf("re-import page:\n%s", page)
 	}
 
-	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, `data-failed="true"`) || !strings.Contains(p, "run the plan first") {
+	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, `data-failed="true"`) || !strings.Contains(p, "calcoli prima il piano") {
 		t.Fatalf("send before plan:\n%s", p)
 	}
-	if p := campaignTask(t, a, admin, "/op/campagna/piano"); !strings.Contains(p, `data-failed="false"`) || !strings.Contains(p, "45 planned, 0 unplannable") {
+	if p := campaignTask(t, a, admin, "/op/campagna/piano"); !strings.Contains(p, `data-failed="false"`) || !strings.Contains(p, "45 pianificati, 0 non pianificabili") {
 		t.Fatalf("plan:\n%s", p)
 	}
 	// the day paper cards stop being valid: the deadline until set, then what the admin typed
@@ -207,7 +207,7 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, `value="2027-09-30"`) || !strings.Contains(p, "<strong>30/09/2027</strong>.") {
 		t.Fatalf("dashboard lacks the paper cards' last day:\n%s", p)
 	}
-	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, "30 e-mails queued, 15 letters") {
+	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, "30 e-mail in coda, 15 lettere da stampare") {
 		t.Fatalf("send:\n%s", p)
 	}
 	a.Run(t, []apptest.Scenario{
