@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -264,6 +265,9 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.para(Sans, 10, w, "• Inquadri il codice QR con lo smartphone, oppure apra il link qui sotto: può confermare, scegliere un altro giorno o ufficio, rinunciare, e confermare per tutta la famiglia.", true)
 	l.line(letterMargin+3, Sans, 9, lt.Link)
 	l.y += 1.5
+	if short := codePage(lt.Link); short != "" {
+		l.para(Sans, 10, w, "• Se il link è troppo lungo da digitare, apra "+short+" e inserisca il codice personale e l'anno di nascita.", true)
+	}
 	l.para(Sans, 10, w, "• Oppure chiami "+l.phone("il servizio telefonico del Comune", "il ")+" (servizio automatico a toni): digiti il codice personale e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.", true)
 	l.para(Sans, 10, w, "• Senza risposta entro la data indicata l'appuntamento viene annullato e le sarà proposto un nuovo orario.", true)
 	l.y += 2
@@ -284,6 +288,9 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.para(Sans, 10, w, "• Scan the QR code with your phone or open the link below: you can confirm, pick another day or office, decline, and confirm for your whole household.", true)
 	l.line(letterMargin+3, Sans, 9, lt.Link)
 	l.y += 1.5
+	if short := codePage(lt.Link); short != "" {
+		l.para(Sans, 10, w, "• If the link is too long to type, open "+short+" and enter your personal code and year of birth.", true)
+	}
 	l.para(Sans, 10, w, "• Or call "+l.phone("the comune's phone line", "")+" (automatic keypad line): enter your personal code and year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.", true)
 	l.para(Sans, 10, w, "• Without an answer by that date the appointment is cancelled and you will be offered a new one.", true)
 	l.y += 2
@@ -330,6 +337,17 @@ func letterQRImage(payload string) (*image.Gray, error) {
 		}
 	}
 	return img, nil
+}
+
+// codePage is the short address, on the personal link's host, where the code and
+// year of birth open the same proposal: a 40-character token is hard to type for the
+// elderly citizens letters are for. Empty when the link is not an absolute URL.
+func codePage(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Host + "/campagna"
 }
 
 func letterGroupCode(c string) string {

@@ -144,7 +144,8 @@ func TestLetterZip(t *testing.T) {
 
 // TestLetterPaperInvalidDate reads the letter's text back with poppler's pdftotext:
 // the day paper cards stop being valid is the batch's, in both languages, and a batch
-// without one states no date rather than a wrong one.
+// without one states no date rather than a wrong one; both sides give the short
+// address where the code and year of birth stand in for the long link.
 func TestLetterPaperInvalidDate(t *testing.T) {
 	pdftotext := testenv.LookPath(t, "pdftotext")
 	text := func(b LetterBatch) string {
@@ -169,6 +170,11 @@ func TestLetterPaperInvalidDate(t *testing.T) {
 	for _, want := range []string{"dal 30 settembre 2027 la carta d'identità cartacea non è più valida", "paper identity cards stop being valid on 30 September 2027"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("letter lacks %q:\n%s", want, got)
+		}
+	}
+	for _, want := range []string{"apra sportello.comune.milano.it/campagna e inserisca il codice personale", "open sportello.comune.milano.it/campagna and enter your personal code"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("letter lacks the short address: %q:\n%s", want, got)
 		}
 	}
 	if strings.Contains(got, "2026 la carta") || strings.Contains(got, "August 2026") {
