@@ -53,6 +53,9 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 	for _, st := range store.CitizenStates {
 		d.Labels[st] = stateLabel(langOf(r), st)
 	}
+	for _, c := range d.Dash.Channels {
+		d.Labels[c.Channel] = stateLabel(langOf(r), c.Channel)
+	}
 	if d.Dash.Run != nil {
 		d.GapPct = 100 * d.Dash.Run.Gap
 	}
