@@ -11,7 +11,6 @@ import (
 
 	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/card/cardtest"
-	"github.com/sportello/sportello/internal/card/pcsc"
 	"github.com/sportello/sportello/internal/card/simcard"
 	"github.com/sportello/sportello/internal/card/trust"
 	"github.com/sportello/sportello/internal/model"
@@ -146,18 +145,6 @@ func TestCardNISClonedCard(t *testing.T) {
 				t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 			}
 		})
-	}
-}
-
-func TestCardReadNeedsPCSCTag(t *testing.T) {
-	if pcsc.Available {
-		t.Skip("built with -tags pcsc")
-	}
-	for _, args := range [][]string{{"card", "read", "--can", "123456"}, {"card", "nis"}} {
-		code, _, stderr := runCLI(t, args...)
-		if code != ExitUsage || !strings.Contains(stderr, "-tags pcsc") {
-			t.Fatalf("%v: exit %d, %s", args, code, stderr)
-		}
 	}
 }
 
