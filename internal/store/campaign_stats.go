@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -74,4 +75,19 @@ func (s *Store) HomeVisitCandidates(ctx context.Context, limit int) ([]*Campaign
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// LastConfirmedCampaignDay is the day of the latest confirmed campaign appointment,
+// zero when none is confirmed: the forecast's finish is never before it.
+func (s *Store) LastConfirmedCampaignDay(ctx context.Context) (time.Time, error) {
+	var day string
+	err := s.QueryRow(ctx, `SELECT COALESCE(MAX(day), '') FROM campaign_proposals WHERE state = ?`, ProposalConfirmed).Scan(&day)
+	if err != nil || day == "" {
+		return time.Time{}, s.Err(err)
+	}
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last confirmed appointment %q: %w", day, err)
+	}
+	return t, nil
 }

@@ -5,7 +5,6 @@ package track
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -193,7 +192,7 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 		f.Finish, f.OnTime = now, true
 		return d, nil
 	}
-	if f.LastConfirmed, err = lastConfirmedDay(ctx, st); err != nil {
+	if f.LastConfirmed, err = st.LastConfirmedCampaignDay(ctx); err != nil {
 		return nil, err
 	}
 	if f.PerWeek > 0 {
@@ -220,18 +219,4 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 		f.ExtraHoursPerWeek = f.ExtraPerWeek * float64(set.MinutesPerApp) / 60 / math.Max(f.ConfirmRate, 0.1)
 	}
 	return d, nil
-}
-
-// lastConfirmedDay is the day of the latest confirmed campaign appointment.
-func lastConfirmedDay(ctx context.Context, st *store.Store) (time.Time, error) {
-	var day string
-	err := st.QueryRow(ctx, `SELECT COALESCE(MAX(day), '') FROM campaign_proposals WHERE state = ?`, store.ProposalConfirmed).Scan(&day)
-	if err != nil || day == "" {
-		return time.Time{}, st.Err(err)
-	}
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("last confirmed appointment %q: %w", day, err)
-	}
-	return t, nil
 }
