@@ -42,29 +42,62 @@ func DefaultCampaignSettings(now time.Time) *CampaignSettings {
 	return &CampaignSettings{Start: d, Weeks: 26, Deadline: d.AddDate(0, 0, 26*7), ConfirmDays: 20, ReminderDays: 10, SharePct: 50, MinutesPerApp: 20, MailPerMinute: 600}
 }
 
-// Validate checks settings as an admin types them.
+// Validate checks settings as an admin types them and returns every field's error at
+// once (joined, in form order), so the settings form marks them all; nil when all is
+// well. It is the one place the rules live: the form only adds what needs the clock
+// or the saved settings (a start or deadline in the past).
 func (c *CampaignSettings) Validate() error {
+	return errors.Join(c.FieldErrors()...)
+}
+
+// FieldErrors returns one model.FieldError per wrong field, in form order, as
+// booking.FormErrors does for the booking form. A field checked against another
+// (the deadline against the start, the reminder against the confirmation days) is
+// judged only when that other one is valid, so one mistake is not reported twice.
+func (c *CampaignSettings) FieldErrors() []error {
+	var errs []error
+	bad := func(field, msg string) { errs = append(errs, model.FieldError(field, "%s", msg)) }
+	startOK := false
 	switch {
 	case c.Start.IsZero():
-		return model.FieldError("start", "start date required")
-	case c.Weeks < 1 || c.Weeks > 104:
-		return model.FieldError("weeks", "weeks must be 1-104")
-	case c.Deadline.Before(c.Start):
-		return model.FieldError("deadline", "the deadline is before the start")
-	case c.ConfirmDays < 1 || c.ConfirmDays > 90:
-		return model.FieldError("confirm_days", "confirmation days must be 1-90")
-	case c.ReminderDays < 0 || c.ReminderDays >= c.ConfirmDays:
-		return model.FieldError("reminder_days", "the reminder must come before the confirmation deadline")
-	case c.SharePct < 0 || c.SharePct > 100:
-		return model.FieldError("share_pct", "share must be between 0 and 100 percent")
-	case c.MinutesPerApp < 5 || c.MinutesPerApp > 120:
-		return model.FieldError("minutes_per_app", "minutes per application must be 5-120")
-	case c.MailPerMinute < 1:
-		return model.FieldError("mail_per_minute", "at least one e-mail per minute")
-	case !c.PaperInvalidFrom.IsZero() && (c.PaperInvalidFrom.Year() < 2000 || c.PaperInvalidFrom.Year() > 2100):
-		return model.FieldError("paper_invalid_from", "the day paper cards stop being valid must be a date between 2000 and 2100")
+		bad("start", "start date required")
+	case c.Start.Weekday() != time.Monday:
+		bad("start", "the campaign starts on a Monday")
+	default:
+		startOK = true
 	}
-	return nil
+	if c.Weeks < 1 || c.Weeks > 104 {
+		bad("weeks", "weeks must be 1-104")
+	}
+	switch {
+	case c.Deadline.IsZero():
+		bad("deadline", "deadline date required")
+	case startOK && c.Deadline.Before(c.Start):
+		bad("deadline", "the deadline is before the start")
+	}
+	confirmOK := c.ConfirmDays >= 1 && c.ConfirmDays <= 90
+	if !confirmOK {
+		bad("confirm_days", "confirmation days must be 1-90")
+	}
+	switch {
+	case c.ReminderDays < 0:
+		bad("reminder_days", "the reminder cannot be negative")
+	case confirmOK && c.ReminderDays >= c.ConfirmDays:
+		bad("reminder_days", "the reminder must come before the confirmation deadline")
+	}
+	if c.SharePct < 0 || c.SharePct > 100 {
+		bad("share_pct", "share must be between 0 and 100 percent")
+	}
+	if c.MinutesPerApp < 5 || c.MinutesPerApp > 120 {
+		bad("minutes_per_app", "minutes per application must be 5-120")
+	}
+	if c.MailPerMinute < 1 {
+		bad("mail_per_minute", "at least one e-mail per minute")
+	}
+	if !c.PaperInvalidFrom.IsZero() && (c.PaperInvalidFrom.Year() < 2000 || c.PaperInvalidFrom.Year() > 2100) {
+		bad("paper_invalid_from", "the day paper cards stop being valid must be a date between 2000 and 2100")
+	}
+	return errs
 }
 
 // CampaignSettings returns the saved settings, or the defaults when none were saved.

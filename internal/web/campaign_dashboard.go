@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -125,6 +124,8 @@ func settingsForm(set *store.CampaignSettings) map[string]string {
 // campaignSettingsSave checks every field before saving and, when some are wrong,
 // shows the form again as typed with each error under its field: one error at a time
 // with the saved values back in place made the admin retype everything per mistake.
+// The rules are store.CampaignSettings.Validate's; this handler only parses the text
+// and adds the two that need the clock and the saved settings (nothing in the past).
 func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 	saved, err := s.Store.CampaignSettings(r.Context())
 	if err != nil {
@@ -138,33 +139,45 @@ func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 		form[name] = strings.TrimSpace(r.PostFormValue(name))
 	}
 	errs := map[string]string{}
-	bad := func(name, it, en string) {
-		if _, ok := errs[name]; ok {
-			return // the first thing wrong with a field is the one to fix
-		}
-		errs[name] = it
-		if lang == "en" {
-			errs[name] = en
+	bad := func(name, msg string) {
+		if _, ok := errs[name]; !ok { // the first thing wrong with a field is the one to fix
+			errs[name] = msg
 		}
 	}
-	day := func(name string, dst *time.Time) bool {
+	// A field that does not parse is left zero, never the saved value, so Validate
+	// does not judge the fields checked against it by a number the admin did not type.
+	day := func(name string, dst *time.Time) {
+		*dst = time.Time{}
+		if name == "paper_invalid_from" && form[name] == "" {
+			return // empty: letters and e-mails give the deadline as the day paper cards stop being valid
+		}
 		t, err := time.Parse(time.DateOnly, form[name])
 		if err != nil {
-			bad(name, "indichi una data (AAAA-MM-GG)", "want a date (YYYY-MM-DD)")
-			return false
-		}
-		*dst = t
-		return true
-	}
-	num := func(name string, dst *int, lo, hi int, it, en string) {
-		n, err := strconv.Atoi(form[name])
-		if err != nil {
-			bad(name, "indichi un numero intero", "want a whole number")
+			bad(name, pick(lang, "indichi una data (AAAA-MM-GG)", "want a date (YYYY-MM-DD)"))
 			return
 		}
-		*dst = n
-		if n < lo || n > hi {
-			bad(name, it, en)
+		*dst = t
+	}
+	num := func(name string, dst *int) {
+		n, err := strconv.Atoi(form[name])
+		if err != nil {
+			bad(name, pick(lang, "indichi un numero intero", "want a whole number"))
+		}
+		*dst = n // 0 when it does not parse
+	}
+	day("start", &set.Start)
+	num("weeks", &set.Weeks)
+	day("deadline", &set.Deadline)
+	num("confirm_days", &set.ConfirmDays)
+	num("reminder_days", &set.ReminderDays)
+	num("share_pct", &set.SharePct)
+	num("minutes_per_app", &set.MinutesPerApp)
+	num("mail_per_minute", &set.MailPerMinute)
+	day("paper_invalid_from", &set.PaperInvalidFrom)
+	for _, err := range set.FieldErrors() {
+		var fe *model.Error
+		if errors.As(err, &fe) {
+			bad(fe.Field, campaignMsg(lang, err))
 		}
 	}
 	loc := s.Campaign.Loc
@@ -173,40 +186,13 @@ func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Campaign.Now().In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC) // settings days are UTC midnights
-	if day("start", &set.Start) {
-		switch {
-		case set.Start.Weekday() != time.Monday:
-			bad("start", "la campagna inizia di lunedì", "the campaign starts on a Monday")
-		// a campaign already running keeps its start; a new or moved one cannot begin
-		// in the past, where no appointment can be given
-		case set.Start.Before(today) && !set.Start.Equal(saved.Start):
-			bad("start", "l'inizio non può essere nel passato", "the start cannot be in the past")
-		}
+	// a campaign already running keeps its start; a new or moved one cannot begin in
+	// the past, where no appointment can be given
+	if !set.Start.IsZero() && set.Start.Before(today) && !set.Start.Equal(saved.Start) {
+		bad("start", pick(lang, "l'inizio non può essere nel passato", "the start cannot be in the past"))
 	}
-	num("weeks", &set.Weeks, 1, 104, "le settimane devono essere tra 1 e 104", "weeks must be 1-104")
-	if day("deadline", &set.Deadline) {
-		switch {
-		case set.Deadline.Before(today):
-			bad("deadline", "la scadenza non può essere nel passato", "the deadline cannot be in the past")
-		case errs["start"] == "" && set.Deadline.Before(set.Start):
-			bad("deadline", "la scadenza precede l'inizio", "the deadline is before the start")
-		}
-	}
-	num("confirm_days", &set.ConfirmDays, 1, 90, "i giorni per rispondere devono essere tra 1 e 90", "confirmation days must be 1-90")
-	if errs["confirm_days"] == "" {
-		num("reminder_days", &set.ReminderDays, 0, set.ConfirmDays-1, "il promemoria deve precedere la scadenza della risposta", "the reminder must come before the confirmation deadline")
-	} else {
-		num("reminder_days", &set.ReminderDays, 0, math.MaxInt, "il promemoria non può essere negativo", "the reminder cannot be negative")
-	}
-	num("share_pct", &set.SharePct, 0, 100, "la quota deve essere tra 0 e 100 per cento", "share must be between 0 and 100 percent")
-	num("minutes_per_app", &set.MinutesPerApp, 5, 120, "i minuti per pratica devono essere tra 5 e 120", "minutes per application must be 5-120")
-	num("mail_per_minute", &set.MailPerMinute, 1, math.MaxInt, "almeno una e-mail al minuto", "at least one e-mail per minute")
-	// empty: letters and e-mails give the deadline as the day paper cards stop being valid
-	set.PaperInvalidFrom = time.Time{}
-	if form["paper_invalid_from"] != "" && day("paper_invalid_from", &set.PaperInvalidFrom) &&
-		(set.PaperInvalidFrom.Year() < 2000 || set.PaperInvalidFrom.Year() > 2100) {
-		bad("paper_invalid_from", "il giorno da cui le carte cartacee non sono valide deve essere tra il 2000 e il 2100",
-			"the day paper cards stop being valid must be a date between 2000 and 2100")
+	if !set.Deadline.IsZero() && set.Deadline.Before(today) {
+		bad("deadline", pick(lang, "la scadenza non può essere nel passato", "the deadline cannot be in the past"))
 	}
 	if len(errs) > 0 {
 		s.campaignSettingsRedisplay(w, r, form, errs)
