@@ -21,6 +21,7 @@ func (a *App) wireBooking(ctx context.Context, d *web.Deps) error {
 	e := engine.New(d.Store, d.Queue, a.Mailer, d.Log, d.Key, loc, d.Config.BaseURL)
 	e.Metrics = engine.NewMetrics(d.Registry)
 	e.Holidays = booking.Holidays{Patron: patronDay(ctx, d)}
+	e.Organizer = booking.ParseParty(d.Config.MailFrom)
 	d.Booking = e
 	d.Captcha = captcha.New(d.Key)
 	d.BookingLimits = web.NewBookingLimits()

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/campaign/phonebot"
 	"github.com/sportello/sportello/internal/model"
@@ -27,6 +28,7 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	if name, err := d.Store.Setting(ctx, "comune_name"); err == nil && name != "" {
 		svc.Comune = name
 	}
+	svc.Organizer = booking.ParseParty(d.Config.MailFrom)
 	if p := d.Config.CampaignPhone; p != "" {
 		svc.Phone = p
 	}
@@ -40,6 +42,8 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 	svc.Bookings = d.Booking
 	if d.Booking != nil {
 		svc.Holidays = d.Booking.Holidays
+		// its e-mails about campaign bookings update the campaign's calendar event
+		d.Booking.CalendarUID = svc.CalendarUID
 	}
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)

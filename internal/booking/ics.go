@@ -1,10 +1,28 @@
 package booking
 
 import (
+	"net/mail"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
 )
+
+// Party is a calendar participant: the comune as organiser, the citizen as attendee.
+type Party struct {
+	Name  string
+	Email string
+}
+
+// ParseParty reads an address as the configuration writes it ("Name <addr>" or a
+// bare address); what does not parse is the zero Party, which the ICS leaves out.
+func ParseParty(s string) Party {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return Party{}
+	}
+	return Party{Name: a.Name, Email: a.Address}
+}
 
 // Event is what the calendar attachment says about an appointment.
 type Event struct {
@@ -22,7 +40,12 @@ type Event struct {
 	// Request asks calendars to apply the event to the one of the same UID they hold
 	// (iTIP REQUEST), as a campaign confirmation does to its proposal's event.
 	Request bool
-	Stamp   time.Time
+	// Organizer is the comune's sender and Attendee the citizen. Outlook and others
+	// apply a REQUEST or CANCEL to the event they hold only when it names its
+	// organiser (RFC 5546 §3.2); without one they may add a second event instead.
+	Organizer Party
+	Attendee  Party
+	Stamp     time.Time
 }
 
 // ICS renders the event as an iCalendar file (RFC 5545). A cancellation keeps the UID
@@ -52,6 +75,19 @@ func ICS(e Event) string {
 	if e.Lat != 0 || e.Lon != 0 {
 		ev.SetGeo(e.Lat, e.Lon)
 	}
+	if e.Organizer.Email != "" {
+		ev.SetOrganizer("mailto:"+e.Organizer.Email, cn(e.Organizer)...)
+	}
+	if e.Attendee.Email != "" {
+		// the comune made the appointment for the citizen: no reply is asked for,
+		// so a calendar does not send one to the (unattended) sender address
+		partstat := ics.ParticipationStatusAccepted
+		if e.Tentative {
+			partstat = ics.ParticipationStatusNeedsAction
+		}
+		ev.AddAttendee("mailto:"+e.Attendee.Email, append(cn(e.Attendee), ics.ParticipationRoleReqParticipant, partstat,
+			&ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}})...)
+	}
 	switch {
 	case e.Cancelled:
 		ev.SetStatus(ics.ObjectStatusCancelled)
@@ -60,5 +96,13 @@ func ICS(e Event) string {
 	default:
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	return cal.Serialize()
+	// RFC 5545 §3.1 wants CRLF line ends; the library writes the OS's, "\n" here
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+func cn(p Party) []ics.PropertyParameter {
+	if p.Name == "" {
+		return nil
+	}
+	return []ics.PropertyParameter{ics.WithCN(p.Name)}
 }

@@ -34,6 +34,13 @@ type Engine struct {
 	// Holidays close their days like a closure: national holidays always, the patron
 	// saint's day when the comune sets it. Set it before the first request.
 	Holidays booking.Holidays
+	// Organizer is the comune's sender, named in calendar files so that updates and
+	// cancellations replace the event a calendar imported (RFC 5546).
+	Organizer booking.Party
+	// CalendarUID names the calendar event of a booking another module made and
+	// already told the citizen about (a campaign appointment's event has its
+	// proposal's UID); "" keeps the booking's own. nil: every booking its own.
+	CalendarUID func(ctx context.Context, b *booking.Booking) (string, error)
 
 	avail *availCache
 	cat   catalog

@@ -87,13 +87,30 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 		fmt.Fprintf(&body, "\n%s %s/prenota\n", t("Per prenotare di nuovo:", "To book again:"), e.BaseURL)
 	}
 	fmt.Fprintf(&body, "\n%s\n", t("Questo messaggio è stato inviato automaticamente dal servizio prenotazioni del Comune.", "This message was sent automatically by the comune's booking service."))
+	uid := "booking-" + b.Code + "@sportello"
+	if e.CalendarUID != nil {
+		other, err := e.CalendarUID(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		if other != "" {
+			uid = other
+		}
+	}
+	var attendee booking.Party
+	if len(b.Persons) > 0 {
+		attendee.Name = strings.TrimSpace(b.Persons[0].Name + " " + b.Persons[0].Surname)
+	}
+	attendee.Email = b.Email
+	// the version rises with every move and cancellation: the sequence calendars
+	// compare to replace the event they hold
 	ics := booking.ICS(booking.Event{
-		UID: "booking-" + b.Code + "@sportello", Sequence: b.Version, Start: b.Start, End: b.End,
+		UID: uid, Sequence: b.Version, Start: b.Start, End: b.End,
 		Summary: svc.Name(b.Lang) + " – " + o.Name, Location: o.Name + ", " + o.Address,
 		Description: t("Codice prenotazione", "Booking reference") + " " + b.Code, URL: e.ManageURL(b),
-		Lat: o.Lat, Lon: o.Lon, Cancelled: !active, Stamp: e.now(),
+		Lat: o.Lat, Lon: o.Lon, Cancelled: !active, Request: active, Organizer: e.Organizer, Attendee: attendee, Stamp: e.now(),
 	})
-	method := "PUBLISH"
+	method := "REQUEST"
 	if !active {
 		method = "CANCEL"
 	}

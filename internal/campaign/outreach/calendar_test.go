@@ -140,6 +140,7 @@ func withEngine(t *testing.T, f *fixture) *engine.Engine {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := engine.New(f.st, f.q, f.mail, log, []byte(strings.Repeat("b", 32)), f.svc.Loc, "https://comune.example")
 	f.svc.Bookings = e
+	e.CalendarUID = f.svc.CalendarUID
 	return e
 }
 

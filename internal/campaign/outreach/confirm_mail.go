@@ -12,15 +12,27 @@ import (
 	"github.com/sportello/sportello/internal/store"
 )
 
-// mailConfirmed is the e-mail that confirms an answer given through the link.
-const mailConfirmed = "confirmed"
+// The e-mails that answer a decision: the confirmation, and the calendar
+// cancellation of a declined proposal whose e-mail put a tentative event in the
+// citizen's calendar.
+const (
+	mailConfirmed = "confirmed"
+	mailDeclined  = "declined"
+)
 
-// enqueueConfirmed queues, in tx, the confirmation e-mail of each confirmed proposal
-// whose citizen has a working address, so it goes out only if the decision commits.
-// A letter's citizen with an address gets one too: the appointment is theirs either way.
+// enqueueConfirmed queues, in tx, the e-mail that answers each decided proposal whose
+// citizen has a working address, so it goes out only if the decision commits: the
+// confirmation of each confirmed one (a letter's citizen with an address gets one
+// too: the appointment is theirs either way), and for each declined one that was
+// e-mailed, the cancellation of the tentative event its e-mail carried.
 func (s *Service) enqueueConfirmed(ctx context.Context, tx *store.Tx, ps []*store.CampaignProposal) error {
 	for _, p := range ps {
-		if p.State != store.ProposalConfirmed {
+		kind := mailConfirmed
+		switch {
+		case p.State == store.ProposalConfirmed:
+		case p.State == store.ProposalDeclined && p.Channel == store.ChannelEmail && !p.SentAt.IsZero():
+			kind = mailDeclined
+		default:
 			continue
 		}
 		c, err := s.Store.CampaignCitizen(ctx, p.CF)
@@ -30,8 +42,8 @@ func (s *Service) enqueueConfirmed(ctx context.Context, tx *store.Tx, ps []*stor
 		if c.Email == "" || c.EmailBad {
 			continue
 		}
-		b, _ := json.Marshal(mailPayload{ID: p.ID, Kind: mailConfirmed})
-		key := fmt.Sprintf("campaign.mail:%s:%d:%d", mailConfirmed, p.ID, p.DecidedAt.Unix())
+		b, _ := json.Marshal(mailPayload{ID: p.ID, Kind: kind})
+		key := fmt.Sprintf("campaign.mail:%s:%d:%d", kind, p.ID, p.DecidedAt.Unix())
 		if err := s.Queue.Enqueue(ctx, tx, JobMail, b, time.Time{}, key); err != nil {
 			return err
 		}
@@ -55,11 +67,11 @@ func (s *Service) confirmedJob(ctx context.Context, p *store.CampaignProposal) e
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	code, err := s.bookingCode(ctx, p)
+	code, seq, err := s.bookingCode(ctx, p)
 	if err != nil {
 		return err
 	}
-	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code)
+	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq)
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		if Bounced(err) {
 			// the appointment stands; only the address is known bad from now on
@@ -73,25 +85,27 @@ func (s *Service) confirmedJob(ctx context.Context, p *store.CampaignProposal) e
 }
 
 // bookingCode is the code the citizen quotes to change or cancel: the booking's, or
-// the proposal's phone code where the office keeps no booking calendar.
-func (s *Service) bookingCode(ctx context.Context, p *store.CampaignProposal) (string, error) {
+// the proposal's phone code where the office keeps no booking calendar; and the
+// sequence of the event (the booking's version, see seqConfirmed).
+func (s *Service) bookingCode(ctx context.Context, p *store.CampaignProposal) (string, int, error) {
 	id, err := s.Store.CampaignBookingID(ctx, nil, p.ID)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if id == 0 {
-		return FormatCode(p.LetterCode), nil
+		return FormatCode(p.LetterCode), seqConfirmed, nil
 	}
 	b, err := s.Store.BookingByID(ctx, s.Store.Reader(), id)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return b.Code, nil
+	return b.Code, max(b.Version, seqConfirmed), nil
 }
 
-// confirmedMessage is the confirmation e-mail. Its calendar file carries the
-// proposal's UID with a higher sequence, so it replaces the tentative event.
-func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string) *mail.Message {
+// confirmedMessage is the confirmation e-mail. Its calendar file is a request from
+// the comune (ORGANIZER) to the citizen (ATTENDEE) with the proposal's UID and a
+// higher sequence, so calendars replace the tentative event with it.
+func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string, seq int) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	contactIT, contactEN := s.Comune, s.Comune
 	if s.Phone != "" {
@@ -110,7 +124,8 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 	fmt.Fprintf(&b, "To change or cancel the appointment, contact the %s and quote the booking code.\n\n", contactEN)
 	b.WriteString("Bring your current identity card and health card.\n")
 	ev := calEvent{
-		ProposalID: p.ID, Sequence: 1, Start: at, End: at.Add(20 * time.Minute), Confirmed: true,
+		ProposalID: p.ID, Sequence: seq, Start: at, End: at.Add(20 * time.Minute), Confirmed: true,
+		Organizer: s.organizer(), Attendee: attendee(c),
 		Summary: "Carta d'identità elettronica", Location: office + ", " + address, Lat: lat, Lon: lon, Stamp: s.now(),
 		Description: "Appuntamento confermato, codice " + code + ". / Appointment confirmed, code " + code + ".",
 	}
@@ -119,4 +134,49 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=" + string(ev.method()), Data: []byte(ev.ics())}},
 		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
 	}
+}
+
+// declinedJob takes the declined proposal's tentative event out of the citizen's
+// calendar (METHOD:CANCEL, same UID, a higher sequence) and says the refusal is
+// recorded.
+func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) error {
+	if p.State != store.ProposalDeclined {
+		return nil
+	}
+	c, err := s.Store.CampaignCitizen(ctx, p.CF)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	if c.Email == "" || c.EmailBad {
+		return nil
+	}
+	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	at := s.At(p.Day, p.Minute)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Gentile %s %s,\n\nabbiamo registrato la sua rinuncia all'appuntamento proposto per %s, ore %s (%s).\n", c.GivenNames, c.FamilyName, itDate(at), at.Format("15:04"), o.Name)
+	fmt.Fprintf(&b, "L'appuntamento è tolto dal suo calendario. Per la carta d'identità elettronica può prenotare quando vuole su %s/prenota.\n\n---\n\n", s.BaseURL)
+	fmt.Fprintf(&b, "Dear %s %s,\n\nwe have recorded that you declined the appointment proposed for %s at %s (%s).\n", c.GivenNames, c.FamilyName, at.Format("Monday 2 January 2006"), at.Format("15:04"), o.Name)
+	fmt.Fprintf(&b, "It is removed from your calendar. You can book the electronic identity card whenever you wish at %s/prenota.\n", s.BaseURL)
+	ev := calEvent{
+		ProposalID: p.ID, Sequence: seqProposal + 1, Start: at, End: at.Add(20 * time.Minute), Cancelled: true,
+		Summary: "Carta d'identità elettronica", Location: o.Name + ", " + o.Address, Stamp: s.now(),
+		Organizer: s.organizer(), Attendee: attendee(c),
+	}
+	m := &mail.Message{
+		To: []string{c.Email}, Subject: "Carta d'identità elettronica: rinuncia registrata / appointment declined", Text: b.String(),
+		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=" + ev.method(), Data: []byte(ev.ics())}},
+		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
+	}
+	if err := s.Mailer.Send(ctx, m); err != nil {
+		if Bounced(err) {
+			s.Log.Warn("campaign decline notice bounced", "proposal", p.ID, "to", mail.MaskAddress(c.Email))
+			return s.Store.MarkEmailBad(ctx, c.CF)
+		}
+		return err
+	}
+	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", mailDeclined, "to", mail.MaskAddress(c.Email))
+	return nil
 }

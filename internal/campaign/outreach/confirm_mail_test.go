@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -31,7 +32,8 @@ func icsOf(t *testing.T, m *mail.Message) string {
 	if len(m.Attachments) != 1 {
 		t.Fatalf("%d attachments, want the calendar file", len(m.Attachments))
 	}
-	return strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n", "\n")
+	// unfolded (RFC 5545 §3.1), so a long line is matched whole
+	return strings.ReplaceAll(strings.ReplaceAll(string(m.Attachments[0].Data), "\r\n ", ""), "\r\n", "\n")
 }
 
 func wantLines(t *testing.T, what, text string, lines ...string) {
@@ -47,12 +49,16 @@ func wantLines(t *testing.T, what, text string, lines ...string) {
 // changing through the link sends each confirmed citizen with an e-mail (every
 // household member confirmed together) a confirmation with the booking code, the
 // comune's contact and a calendar request that updates the proposal's event (same
-// UID, confirmed, higher sequence); a decline sends nothing.
+// UID, confirmed, higher sequence, from the comune as ORGANIZER to the citizen as
+// ATTENDEE, which Outlook needs to apply it as an update); a decline cancels the
+// proposal's event (METHOD:CANCEL, same UID, higher sequence).
 func TestConfirmationMail(t *testing.T) {
 	f := newFixture(t, 60, 200)
 	ctx := context.Background()
 	withEngine(t, f)
 	f.svc.Phone = "02 1234 5678"
+	f.svc.Organizer = booking.ParseParty("anagrafe@comune.example") // no name: the comune's
+	organizer := "ORGANIZER;CN=" + f.svc.Comune + ":mailto:anagrafe@comune.example"
 	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +103,10 @@ func TestConfirmationMail(t *testing.T) {
 			t.Fatalf("proposal %d confirmed without a booking", p.ID)
 		}
 		wantLines(t, "confirmation", ms[0].Text, "confermato", b.Code, f.svc.Comune, f.svc.Phone, at.Format("15:04"), "cambiare o annullare", "change or cancel")
+		c, _ := f.st.CampaignCitizen(ctx, p.CF)
 		wantLines(t, "confirmation ICS", icsOf(t, ms[0]), "METHOD:REQUEST", "STATUS:CONFIRMED", "SEQUENCE:1",
-			"UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "DTSTART:"+at.UTC().Format("20060102T150405Z"))
+			"UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "DTSTART:"+at.UTC().Format("20060102T150405Z"),
+			organizer, "ATTENDEE;CN="+c.GivenNames+" "+c.FamilyName+";PARTSTAT=ACCEPTED", "RSVP=FALSE:mailto:"+c.Email)
 	}
 
 	// the proposal mail's event is tentative, with the UID the confirmation updates
@@ -108,7 +116,8 @@ func TestConfirmationMail(t *testing.T) {
 		t.Fatalf("%d proposal mails, want 1", len(ms))
 	}
 	prop := icsOf(t, ms[0])
-	wantLines(t, "proposal ICS", prop, "STATUS:TENTATIVE", "UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello")
+	wantLines(t, "proposal ICS", prop, "STATUS:TENTATIVE", "UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "SEQUENCE:0",
+		organizer, "PARTSTAT=NEEDS-ACTION")
 	if strings.Contains(prop, "STATUS:CONFIRMED") {
 		t.Fatalf("proposal ICS confirmed before the answer:\n%s", prop)
 	}
@@ -137,7 +146,7 @@ func TestConfirmationMail(t *testing.T) {
 	}
 	check(p)
 
-	// decline: nothing
+	// decline: the tentative event is cancelled
 	p = singles[2]
 	f.mailsTo(emailOf(p))
 	if _, err := f.svc.Decline(ctx, f.svc.Token(p)); err != nil {
@@ -146,8 +155,13 @@ func TestConfirmationMail(t *testing.T) {
 	if err := f.q.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ms := f.mailsTo(emailOf(p)); len(ms) != 0 {
-		t.Fatalf("decline sent %d mails", len(ms))
+	if ms := f.mailsTo(emailOf(p)); len(ms) != 1 {
+		t.Fatalf("decline sent %d mails, want the calendar cancellation", len(ms))
+	} else {
+		wantLines(t, "decline ICS", icsOf(t, ms[0]), "METHOD:CANCEL", "STATUS:CANCELLED", "SEQUENCE:1",
+			"UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", organizer)
+		wantLines(t, "decline mail", ms[0].Attachments[0].ContentType, "method=CANCEL")
+		wantLines(t, "decline mail", ms[0].Text, "rinuncia", "declined")
 	}
 
 	// the household: every member gets their own confirmation

@@ -1,14 +1,17 @@
 package outreach
 
 import (
+	"context"
 	"strconv"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/store"
 )
 
 // calEvent is what a campaign e-mail's calendar file says: a tentative event for the
-// proposal, and a request that updates it once the citizen answered.
+// proposal, a request that updates it once the citizen answered, and a cancellation
+// that removes it after a decline.
 type calEvent struct {
 	ProposalID  int64
 	Sequence    int
@@ -19,6 +22,9 @@ type calEvent struct {
 	URL         string
 	Lat, Lon    float64
 	Confirmed   bool // false: proposed, awaiting the citizen's answer
+	Cancelled   bool
+	Organizer   booking.Party
+	Attendee    booking.Party
 	Stamp       time.Time
 }
 
@@ -34,13 +40,56 @@ func campaignUID(id int64) string {
 func (e calEvent) ics() string {
 	return booking.ICS(booking.Event{UID: campaignUID(e.ProposalID), Sequence: e.Sequence, Start: e.Start, End: e.End,
 		Summary: e.Summary, Location: e.Location, Description: e.Description, URL: e.URL, Lat: e.Lat, Lon: e.Lon,
-		Tentative: !e.Confirmed, Request: e.Confirmed, Stamp: e.Stamp})
+		Tentative: !e.Confirmed && !e.Cancelled, Request: e.Confirmed && !e.Cancelled, Cancelled: e.Cancelled,
+		Organizer: e.Organizer, Attendee: e.Attendee, Stamp: e.Stamp})
 }
 
 // method is the iTIP method the e-mail's Content-Type names, as ics says it.
 func (e calEvent) method() string {
-	if e.Confirmed {
+	switch {
+	case e.Cancelled:
+		return "CANCEL"
+	case e.Confirmed:
 		return "REQUEST"
 	}
 	return "PUBLISH"
+}
+
+// organizer is the comune as its calendar files name it: the sender address from
+// the configuration, under the comune's name when the address carries none.
+func (s *Service) organizer() booking.Party {
+	o := s.Organizer
+	if o.Name == "" {
+		o.Name = s.Comune
+	}
+	return o
+}
+
+// attendee is the citizen as the calendar files name them.
+func attendee(c *store.CampaignCitizen) booking.Party {
+	return booking.Party{Name: c.GivenNames + " " + c.FamilyName, Email: c.Email}
+}
+
+// Sequences of a proposal's event. The proposal (and its reminders) is 0; from the
+// confirmation on the event follows the booking's version, which the booking engine
+// raises on every move and cancellation and also writes in its own e-mails' calendar
+// files for the same UID (CalendarUID), so each change outranks the one before.
+// Without a booking (an office with no booking calendar) the confirmation is 1.
+const (
+	seqProposal  = 0
+	seqConfirmed = 1
+)
+
+// CalendarUID is the booking engine's engine.Engine.CalendarUID: a campaign
+// appointment's booking e-mails (reminder, a clerk's move or cancellation) update the
+// event of the proposal's UID that the campaign's e-mails put in the calendar.
+func (s *Service) CalendarUID(ctx context.Context, b *booking.Booking) (string, error) {
+	if b.CreatedBy != "campaign" { // engine.CampaignCreator; outreach does not import the engine
+		return "", nil
+	}
+	id, err := s.Store.CampaignProposalOfBooking(ctx, nil, b.ID)
+	if err != nil || id == 0 {
+		return "", err
+	}
+	return campaignUID(id), nil
 }

@@ -104,8 +104,11 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	if pl.Kind == mailConfirmed {
+	switch pl.Kind {
+	case mailConfirmed:
 		return s.confirmedJob(ctx, p)
+	case mailDeclined:
+		return s.declinedJob(ctx, p)
 	}
 	if p.State != store.ProposalProposed || p.Channel != store.ChannelEmail {
 		return nil // answered, expired or moved to letters since it was queued
@@ -195,7 +198,7 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
 	// tentative until the citizen answers; the confirmation mail updates this event
 	ics := calEvent{
-		ProposalID: p.ID, Start: at, End: at.Add(20 * time.Minute),
+		ProposalID: p.ID, Sequence: seqProposal, Start: at, End: at.Add(20 * time.Minute), Organizer: s.organizer(), Attendee: attendee(c),
 		Summary: "Carta d'identità elettronica", Location: office + ", " + address, URL: link, Lat: lat, Lon: lon, Stamp: s.now(),
 		Description: "Appuntamento proposto: confermi dal link. / Proposed appointment: confirm with the link.",
 	}.ics()

@@ -93,10 +93,14 @@ func (ph Phone) Alternatives(ctx context.Context, proposalID string, maxSlots in
 }
 
 // Confirm confirms the household at slot (moving them there when it is not the
-// proposal's own); a slot filled meanwhile is ErrSlotTaken.
+// proposal's own); a slot filled meanwhile is ErrSlotTaken. Each confirmed citizen
+// with a working address gets the confirmation e-mail the link sends (booking code,
+// calendar update), queued in the same transaction; those without one heard the
+// details on the line.
 func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Slot) error {
 	s := ph.S
 	id, _ := strconv.ParseInt(proposalID, 10, 64)
+	var offices []int64
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := s.Store.CampaignProposal(ctx, tx, id)
 		if err != nil {
@@ -109,6 +113,7 @@ func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Sl
 		if err != nil {
 			return err
 		}
+		offices = []int64{p.OfficeID}
 		moving := slot.ID != slotID(p.OfficeID, p.Day, p.Minute)
 		office, day, minute, err := parseSlotID(slot.ID)
 		if err != nil {
@@ -132,10 +137,14 @@ func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Sl
 				return err
 			}
 		}
-		return nil
+		offices = append(offices, office)
+		return s.enqueueConfirmed(ctx, tx, hh)
 	})
 	if model.ErrorCode(err) == model.ECONFLICT {
 		return phonebot.ErrSlotTaken
+	}
+	if err == nil {
+		s.booked(offices...) // the slots the household took, as a link decision does
 	}
 	return err
 }

@@ -36,7 +36,10 @@ type Service struct {
 	Loc     *time.Location
 	Comune  string
 	Phone   string // the phone line's number, printed on letters
-	Now     func() time.Time
+	// Organizer is the sender its calendar files name as organiser (the configured
+	// mail sender; the comune's name when it carries none).
+	Organizer booking.Party
+	Now       func() time.Time
 	// Bookings makes a confirmed proposal a booking in the booking calendar (see
 	// Booker); nil books nothing, for tests of the campaign alone.
 	Bookings Booker
