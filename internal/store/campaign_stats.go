@@ -56,12 +56,23 @@ func (s *Store) IssuedSince(ctx context.Context, t time.Time) (int, error) {
 	return n, s.translate(err)
 }
 
+// homeVisitWhere selects the citizens flagged frail or already set for a home visit
+// whose case is still open.
+const homeVisitWhere = `(frail = 1 OR state = ?) AND state NOT IN (?, ?, ?, ?, ?)`
+
+func homeVisitArgs() []any {
+	return []any{CitizenHomeVisit, CitizenIssued, CitizenDeceased, CitizenEmigrated, CitizenHasCIE, CitizenDeclined}
+}
+
 // HomeVisitCandidates lists citizens flagged frail or already set for a home visit,
-// for the separate home and care-home schedule.
+// for the separate home and care-home schedule: the first limit of them, or every
+// one when limit is 0 or less (the export, which must never stop short).
 func (s *Store) HomeVisitCandidates(ctx context.Context, limit int) ([]*CampaignCitizen, error) {
-	rows, err := s.Query(ctx, `SELECT `+citizenCols+` FROM campaign_citizens
-		WHERE (frail = 1 OR state = ?) AND state NOT IN (?, ?, ?, ?, ?) ORDER BY visit_day, postcode, cf LIMIT ?`,
-		CitizenHomeVisit, CitizenIssued, CitizenDeceased, CitizenEmigrated, CitizenHasCIE, CitizenDeclined, limit)
+	q, args := `SELECT `+citizenCols+` FROM campaign_citizens WHERE `+homeVisitWhere+` ORDER BY visit_day, postcode, cf`, homeVisitArgs()
+	if limit > 0 {
+		q, args = q+` LIMIT ?`, append(args, limit)
+	}
+	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +86,14 @@ func (s *Store) HomeVisitCandidates(ctx context.Context, limit int) ([]*Campaign
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// CountHomeVisitCandidates counts what HomeVisitCandidates lists without a limit, so
+// a page showing the first ones can say how many more there are.
+func (s *Store) CountHomeVisitCandidates(ctx context.Context) (int, error) {
+	var n int
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_citizens WHERE `+homeVisitWhere, homeVisitArgs()...).Scan(&n)
+	return n, s.translate(err)
 }
 
 // LastConfirmedCampaignDay is the day of the latest confirmed campaign appointment,
