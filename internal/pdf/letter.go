@@ -31,6 +31,11 @@ type Letter struct {
 	Deadline      time.Time // answer by
 	Link          string    // personal link, also in the QR code
 	Code          string    // letter code for the phone line, 8 digits
+	// Members makes it a household's letter: one envelope for everyone of the
+	// household at the address, each with their own appointment and phone code. The
+	// fields above are then the first member's, whose link is in the QR code (the
+	// link page confirms for the whole household). Nil or one member: a personal letter.
+	Members []LetterMember
 }
 
 // LetterBatch is one print run, already sorted (by postcode) by the caller.
@@ -50,6 +55,9 @@ const (
 	a4W, a4H     = 210.0, 297.0
 	letterMargin = 20.0
 	letterQRSize = 34.0
+	// letterBottom is the lowest a line may start: below it a mail house's printer
+	// and inserter marks take the paper.
+	letterBottom = a4H - 14
 )
 
 // WritePDF renders the batch as one PDF, two pages per letter.
@@ -70,8 +78,12 @@ func (b LetterBatch) WritePDF(w io.Writer) error {
 		if q.err != nil {
 			return fmt.Errorf("letter %d: QR: %w", i+1, q.err)
 		}
-		lw.front(&b.Letters[i], q.img)
-		lw.back(&b.Letters[i], q.img)
+		if lt := &b.Letters[i]; len(lt.Members) > 1 {
+			lw.household(lt, q.img)
+		} else {
+			lw.front(lt, q.img)
+			lw.back(lt, q.img)
+		}
 		if lw.err != nil {
 			return fmt.Errorf("letter %d: %w", i+1, lw.err)
 		}
@@ -135,10 +147,13 @@ func letterQRPNG(link string) letterQR {
 }
 
 type letterWriter struct {
-	doc     *gopdf.GoPdf
-	b       *LetterBatch
-	y       float64
-	err     error
+	doc *gopdf.GoPdf
+	b   *LetterBatch
+	y   float64
+	err error
+	// dry measures a page without drawing it: a household letter is laid out once
+	// dry to know how many members fit beside the instructions.
+	dry     bool
 	font    string
 	size    float64
 	wrapped map[string][]string // fixed paragraphs are wrapped once per batch
@@ -157,10 +172,19 @@ func (l *letterWriter) line(x float64, font string, size float64, s string) {
 	if l.err != nil {
 		return
 	}
-	l.doc.SetXY(x, l.y)
-	l.err = l.doc.Cell(nil, s)
-	l.y += size * 0.3528 * 1.35
+	if l.y > letterBottom {
+		l.err = fmt.Errorf("the text runs off the page at %q", s)
+		return
+	}
+	if !l.dry {
+		l.doc.SetXY(x, l.y)
+		l.err = l.doc.Cell(nil, s)
+	}
+	l.y += lineHeight(size)
 }
+
+// lineHeight is the advance of one line of text at size points, in millimetres.
+func lineHeight(size float64) float64 { return size * 0.3528 * 1.35 }
 
 // para wraps text to width, caching the result for text every letter shares.
 func (l *letterWriter) para(font string, size, width float64, s string, cache bool) {
@@ -216,16 +240,29 @@ func (l *letterWriter) phone(none, article string) string {
 	return article + l.b.Phone
 }
 
-func (l *letterWriter) header(lt *Letter, office string) {
-	l.doc.AddPage()
+// header starts a page with the comune's heading and the address block; names are
+// the addressees' lines, sheet ("Foglio 1 di 2") marks a letter of several sheets.
+func (l *letterWriter) header(lt *Letter, names []string, office, sheet string) {
+	if !l.dry {
+		l.doc.AddPage()
+	}
 	l.y = 18
+	if sheet != "" {
+		l.setFont(Sans, 9)
+		if w, err := l.doc.MeasureTextWidth(sheet); err == nil && !l.dry {
+			l.doc.SetXY(a4W-letterMargin-w, l.y)
+			l.err = l.doc.Cell(nil, sheet)
+		}
+	}
 	l.line(letterMargin, SansBold, 16, l.b.Comune)
 	l.line(letterMargin, Sans, 10, office)
-	l.doc.SetLineWidth(0.4)
-	l.doc.Line(letterMargin, l.y+1, a4W-letterMargin, l.y+1)
+	if !l.dry {
+		l.doc.SetLineWidth(0.4)
+		l.doc.Line(letterMargin, l.y+1, a4W-letterMargin, l.y+1)
+	}
 	// the address sits where a DL window envelope shows it (right window, 45 mm down)
 	l.y = 48
-	for _, s := range []string{lt.Name, lt.Address, lt.Postcode + " " + lt.City} {
+	for _, s := range append(names, lt.Address, lt.Postcode+" "+lt.City) {
 		l.line(110, Sans, 11, s)
 	}
 	l.y = 82
@@ -252,7 +289,7 @@ func (l *letterWriter) box(lt *Letter, qrImg gopdf.ImageHolder, title, when, whe
 }
 
 func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
-	l.header(lt, l.b.Office+" — Carta d'identità elettronica")
+	l.header(lt, []string{lt.Name}, l.b.Office+" — Carta d'identità elettronica", "")
 	l.line(letterMargin, Sans, 10, l.b.City+", "+letterDate(l.b.Printed, false))
 	l.y += 3
 	l.line(letterMargin, SansBold, 11, "Oggetto: appuntamento per la sua carta d'identità elettronica (CIE)")
@@ -277,7 +314,7 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 }
 
 func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
-	l.header(lt, l.b.Office+" — Electronic identity card")
+	l.header(lt, []string{lt.Name}, l.b.Office+" — Electronic identity card", "")
 	l.line(letterMargin, SansBold, 11, "Your appointment for the electronic identity card (CIE)")
 	l.y += 2
 	w := a4W - 2*letterMargin

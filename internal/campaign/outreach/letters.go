@@ -14,8 +14,8 @@ import (
 )
 
 // Letters writes a ZIP of PDFs (pdf.LettersPerFile letters each) with a letter for
-// every proposal awaiting an answer on the letter channel, sorted by postcode as a
-// mail house wants them, and returns how many.
+// every household (or person alone) with proposals awaiting an answer on the letter
+// channel, sorted by postcode as a mail house wants them, and returns how many.
 func (s *Service) Letters(ctx context.Context, w io.Writer) (int, error) {
 	ps, err := s.Store.CampaignProposals(ctx, nil, `state = ? AND channel = ?`, store.ProposalProposed, store.ChannelLetter)
 	if err != nil {
@@ -56,7 +56,10 @@ func (s *Service) ReminderLetters(ctx context.Context, w io.Writer) (int, error)
 	return n, s.Store.MarkReminded(ctx, ids, now)
 }
 
-// writeLetters writes the letters of ps as a ZIP of PDFs, sorted for the mail house.
+// writeLetters writes the letters of ps as a ZIP of PDFs, sorted for the mail house,
+// and returns how many letters (envelopes) it holds: one per household at an address,
+// so a family without e-mail opens one envelope with everyone's appointment, as the
+// plan made them come together.
 func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.CampaignProposal) (int, error) {
 	citizens, err := s.Store.CampaignCitizens(ctx, nil, store.CitizenProposed)
 	if err != nil {
@@ -74,11 +77,7 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 	}
 	batch := pdf.LetterBatch{Comune: s.Comune, City: city, Office: "Servizi Demografici", Phone: s.Phone, Printed: s.now().In(s.Loc),
 		PaperInvalid: set.PaperInvalidDay()}
-	type item struct {
-		postcode, household, name string
-		l                         pdf.Letter
-	}
-	var items []item
+	var people []*letterPerson
 	for _, p := range ps {
 		c := byCF[p.CF]
 		if c == nil {
@@ -91,26 +90,88 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 			}
 			offices[p.OfficeID] = o
 		}
-		name := c.GivenNames + " " + c.FamilyName
-		items = append(items, item{c.Postcode, c.Household, name, pdf.Letter{
-			Name: name, Address: c.Address, Postcode: c.Postcode, City: city, Office: o.Name, OfficeAddress: o.Address,
-			At: s.At(p.Day, p.Minute), Deadline: p.Deadline.In(s.Loc), Link: s.Link(p), Code: p.LetterCode,
+		people = append(people, &letterPerson{p: p, c: c, m: pdf.LetterMember{
+			Name: c.GivenNames + " " + c.FamilyName, Office: o.Name, OfficeAddress: o.Address, At: s.At(p.Day, p.Minute), Code: p.LetterCode,
 		}})
 	}
-	sort.Slice(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if a.postcode != b.postcode {
-			return a.postcode < b.postcode
-		}
-		if a.household != b.household {
-			return a.household < b.household
-		}
-		return a.name < b.name
-	})
-	for _, it := range items {
-		batch.Letters = append(batch.Letters, it.l)
+	for _, hh := range letterHouseholds(people) {
+		batch.Letters = append(batch.Letters, s.letter(hh, city))
 	}
 	return len(batch.Letters), batch.WriteLetterZip(w, pdf.LettersPerFile)
+}
+
+// letterPerson is one proposal of a letter batch with its citizen.
+type letterPerson struct {
+	p *store.CampaignProposal
+	c *store.CampaignCitizen
+	m pdf.LetterMember
+}
+
+// letterHouseholds groups people into letters, in the mail house's order (postcode,
+// then household), each letter's members by appointment time. A household shares a
+// letter only at one address: a register whose household spans two addresses gets
+// a letter at each, never one that misses somebody's letterbox.
+func letterHouseholds(people []*letterPerson) [][]*letterPerson {
+	type key struct{ household, postcode, address string }
+	groups := map[key][]*letterPerson{}
+	var keys []key
+	for _, lp := range people {
+		k := key{lp.c.Household, lp.c.Postcode, lp.c.Address}
+		if k.household == "" {
+			k.household = "\x00" + lp.c.CF // no household: a letter of one
+		}
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], lp)
+	}
+	out := make([][]*letterPerson, 0, len(keys))
+	for _, k := range keys {
+		g := groups[k]
+		sort.Slice(g, func(i, j int) bool {
+			if !g[i].m.At.Equal(g[j].m.At) {
+				return g[i].m.At.Before(g[j].m.At)
+			}
+			return g[i].m.Name < g[j].m.Name
+		})
+		out = append(out, g)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i][0], out[j][0]
+		if a.c.Postcode != b.c.Postcode {
+			return a.c.Postcode < b.c.Postcode
+		}
+		if a.c.Household != b.c.Household {
+			return a.c.Household < b.c.Household
+		}
+		return a.m.Name < b.m.Name
+	})
+	return out
+}
+
+// letter is the letter of one household (or one person). Its QR code carries the
+// link of the member whose proposal answers last, so that it opens as long as anyone
+// in it can still answer, and the link page confirms the whole household at once;
+// the date to answer by is the earliest.
+func (s *Service) letter(hh []*letterPerson, city string) pdf.Letter {
+	owner, deadline := hh[0], hh[0].p.Deadline
+	for _, lp := range hh[1:] {
+		if lp.p.Deadline.After(owner.p.Deadline) {
+			owner = lp
+		}
+		if lp.p.Deadline.Before(deadline) {
+			deadline = lp.p.Deadline
+		}
+	}
+	c, m := owner.c, owner.m
+	l := pdf.Letter{Name: m.Name, Address: c.Address, Postcode: c.Postcode, City: city, Office: m.Office, OfficeAddress: m.OfficeAddress,
+		At: m.At, Deadline: deadline.In(s.Loc), Link: s.Link(owner.p), Code: m.Code}
+	if len(hh) > 1 {
+		for _, lp := range hh {
+			l.Members = append(l.Members, lp.m)
+		}
+	}
+	return l
 }
 
 // itDay is a day in Italian without the weekday: "3 agosto 2026".

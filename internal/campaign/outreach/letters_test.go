@@ -12,16 +12,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/store"
 	"github.com/sportello/sportello/internal/testenv"
 )
 
 // TestLetterQRLeadsToProposal prints the letters of a send, rasterises the first
 // page as a mail house would print it (pdftoppm), reads the QR code back (zbarimg)
-// and opens the proposal with the link it carries.
+// and opens the proposal with the link it carries. The first letter is a household's
+// without e-mail: one envelope naming everyone with their own time and phone code,
+// whose QR link confirms the whole household at once.
 func TestLetterQRLeadsToProposal(t *testing.T) {
 	f := newFixture(t, 30, 200)
 	ctx := context.Background()
+	hh := letterHousehold(t, f)
 	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +36,10 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 	n, err := f.svc.Letters(ctx, &buf)
 	if err != nil || n == 0 {
 		t.Fatalf("letters %d %v", n, err)
+	}
+	letters := f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
+	if want := len(letters) - len(hh) + 1; n != want {
+		t.Fatalf("%d letters for %d letter proposals, want %d: the household of %d in one", n, len(letters), want, len(hh))
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil || len(zr.File) != 1 {
@@ -53,8 +61,18 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 	// with nothing set, the day paper cards stop being valid is the campaign's deadline
 	set, _ := f.st.CampaignSettings(ctx)
 	txt, err := exec.Command(testenv.LookPath(t, "pdftotext"), "-f", "1", "-l", "1", pdfPath, "-").Output()
-	if want := "dal " + itDay(set.Deadline) + " la carta"; err != nil || !strings.Contains(strings.Join(strings.Fields(string(txt)), " "), want) {
+	front := strings.Join(strings.Fields(string(txt)), " ")
+	if want := "dal " + itDay(set.Deadline) + " la carta"; err != nil || !strings.Contains(front, want) {
 		t.Fatalf("letter lacks %q (%v):\n%s", want, err, txt)
+	}
+	for _, p := range f.proposals(t, "household = ? AND state = ?", hh[0].Household, store.ProposalProposed) {
+		c, _ := f.st.CampaignCitizen(ctx, p.CF)
+		at := f.svc.At(p.Day, p.Minute).Format("15:04")
+		for _, want := range []string{c.GivenNames + " " + c.FamilyName, FormatCode(p.LetterCode), at} {
+			if !strings.Contains(front, want) {
+				t.Fatalf("the household letter lacks %s's %q:\n%s", p.CF, want, front)
+			}
+		}
 	}
 	pages, _ := filepath.Glob(filepath.Join(dir, "page-*.png"))
 	if len(pages) != 1 {
@@ -73,11 +91,11 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Proposal.Channel != store.ChannelLetter {
-		t.Fatalf("the first letter's QR opens a %s proposal", v.Proposal.Channel)
+	if v.Proposal.Channel != store.ChannelLetter || v.Proposal.Household != hh[0].Household || len(v.Household) != len(hh)-1 {
+		t.Fatalf("the first letter's QR opens a %s proposal of household %q with %d others, want household %q and %d",
+			v.Proposal.Channel, v.Proposal.Household, len(v.Household), hh[0].Household, len(hh)-1)
 	}
 	// letters come sorted by postcode: the first page belongs to the lowest one
-	letters, _ := f.st.CampaignProposals(ctx, nil, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelLetter)
 	for _, p := range letters {
 		c, _ := f.st.CampaignCitizen(ctx, p.CF)
 		if c.Postcode < v.Citizen.Postcode {
@@ -89,6 +107,45 @@ func TestLetterQRLeadsToProposal(t *testing.T) {
 		_ = os.MkdirAll(dir, 0o755)
 		_ = os.WriteFile(filepath.Join(dir, "campaign_letter_front.png"), data, 0o644)
 	}
+	// the QR's link answers for the household: everyone is confirmed in one go
+	res, err := f.svc.Confirm(ctx, token, true)
+	if err != nil || res.Count != len(hh) {
+		t.Fatalf("household confirm through the letter: %v, %+v", err, res)
+	}
+	if left := f.proposals(t, "household = ? AND state <> ?", hh[0].Household, store.ProposalConfirmed); len(left) != 0 {
+		t.Fatalf("%d of the household left unconfirmed", len(left))
+	}
+}
+
+// letterHousehold turns the fixture's largest household into one without e-mail at
+// one address with the lowest postcode, so that its letter is the batch's first,
+// and returns its members.
+func letterHousehold(t *testing.T, f *fixture) []register.Citizen {
+	t.Helper()
+	size := map[string]int{}
+	for _, c := range f.cs {
+		size[c.Household]++
+	}
+	best := f.cs[0].Household
+	for _, c := range f.cs {
+		if size[c.Household] > size[best] {
+			best = c.Household
+		}
+	}
+	if size[best] < 3 {
+		t.Fatalf("the fixture's largest household has %d people", size[best])
+	}
+	var hh []register.Citizen
+	for i := range f.cs {
+		if c := &f.cs[i]; c.Household == best {
+			c.Email, c.Address, c.Postcode = "", "Via Manin 7", "20099"
+			hh = append(hh, *c)
+		}
+	}
+	if _, err := f.st.ImportCitizens(context.Background(), f.cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return hh
 }
 
 // TestReminderLetters: the letter channel's reminder follows the e-mail schedule. No
