@@ -61,11 +61,41 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg, "field": field}})
 		return
 	}
-	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": msg})
+	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": errorText(langOf(r), msg)})
 }
 
+// notFound answers every path no route takes, under /op/ and the citizen pages as
+// anywhere: the error page in the page's language (Italian unless asked), JSON under
+// /api/, never the standard library's bare English text.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, model.Errorf(model.ENOTFOUND, "page not found"))
+	s.fail(w, r, errPageNotFound)
+}
+
+var errPageNotFound = model.Errorf(model.ENOTFOUND, "page not found")
+
+// errorIT translates, for Italian pages, the messages fail shows that the web layer
+// itself writes; the domain's go through bookingIT. The API keeps them in English.
+var errorIT = map[string]string{
+	"page not found":               "la pagina richiesta non esiste: controlli l'indirizzo",
+	"internal error":               "si è verificato un errore interno: riprovi più tardi",
+	"not found":                    "non trovato",
+	"login required":               "accesso richiesto",
+	"cross-origin request refused": "richiesta da un altro sito rifiutata",
+}
+
+// errorText is msg in lang: Italian unless the page is in English; a message without
+// a translation stays in English rather than disappear.
+func errorText(lang, msg string) string {
+	if lang == "en" {
+		return msg
+	}
+	if it, ok := errorIT[msg]; ok {
+		return it
+	}
+	if it, ok := bookingIT[msg]; ok {
+		return it
+	}
+	return msg
 }
 
 // writeJSON is the one JSON response helper.
