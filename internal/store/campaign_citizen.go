@@ -14,8 +14,10 @@ import (
 	"github.com/sportello/sportello/internal/model"
 )
 
-// Campaign citizen states. An import sets new (or has_cie) on insert only; every later
-// state comes from the campaign itself or from an operator.
+// Campaign citizen states. An import sets new (or has_cie) on insert; on a re-import it
+// changes a state only where the register settles it (importReconcile: a CIE now
+// held, a move before the proposal was sent); every other state comes from the
+// campaign itself or from an operator.
 const (
 	CitizenNew         = "new"      // imported, no proposal yet (or its proposal expired)
 	CitizenHasCIE      = "has_cie"  // already holds a CIE: not part of the campaign
@@ -39,134 +41,6 @@ type CampaignCitizen struct {
 	State    string
 	EmailBad bool
 	VisitDay string
-}
-
-// ImportResult counts what an import did.
-type ImportResult struct {
-	Added, Updated, Unchanged int
-}
-
-// importChunk is how many rows one staging transaction writes: SQLite's single
-// writer is held for a fraction of a second, so bookings are not kept waiting.
-var importChunk = 5000
-
-// importTiming says how long an import held the write lock: its longest staging
-// transaction and the transaction that applies the batch.
-type importTiming struct {
-	Stage, LongestStage, Apply time.Duration
-}
-
-// ImportCitizens upserts the extract: new codes are added, rows whose content changed
-// are updated, identical rows are left alone, and the campaign state is never written
-// for an existing row. progress, when set, gets the rows done so far.
-//
-// It is all-or-nothing without one long transaction: the new and changed rows are
-// staged in chunks under a batch id, invisible to everything else, and one
-// set-based statement applies the batch at the end. An import that stops half-way
-// leaves only staged rows, which the next import clears; an unchanged file writes
-// nothing at all.
-func (s *Store) ImportCitizens(ctx context.Context, cs []register.Citizen, progress func(done int)) (ImportResult, error) {
-	return s.importCitizens(ctx, cs, progress, &importTiming{})
-}
-
-func (s *Store) importCitizens(ctx context.Context, cs []register.Citizen, progress func(done int), tm *importTiming) (ImportResult, error) {
-	var res ImportResult
-	hashes, err := s.citizenHashes(ctx)
-	if err != nil {
-		return res, err
-	}
-	var todo []*register.Citizen
-	for i := range cs {
-		c := &cs[i]
-		switch old, exists := hashes[c.CF]; {
-		case !exists:
-			res.Added++
-			todo = append(todo, c)
-		case old != c.Hash():
-			res.Updated++
-			todo = append(todo, c)
-		default:
-			res.Unchanged++
-		}
-	}
-	if len(todo) == 0 {
-		if progress != nil {
-			progress(len(cs))
-		}
-		return res, nil
-	}
-	now := s.Now()
-	batch := newImportBatch()
-	stage := func(fn func(tx *Tx) error) error {
-		t := time.Now()
-		err := s.InTx(ctx, fn)
-		d := time.Since(t)
-		tm.Stage += d
-		tm.LongestStage = max(tm.LongestStage, d)
-		return err
-	}
-	// batches older than a day are imports that stopped half-way
-	if err := stage(func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM campaign_import_rows WHERE staged_at < ?`, Micros(now.Add(-24*time.Hour)))
-		return err
-	}); err != nil {
-		return res, err
-	}
-	done := len(cs) - len(todo)
-	for i := 0; i < len(todo); i += importChunk {
-		chunk := todo[i:min(i+importChunk, len(todo))]
-		if err := stage(func(tx *Tx) error { return s.stageCitizens(ctx, tx, batch, Micros(now), chunk) }); err != nil {
-			return res, err
-		}
-		if progress != nil {
-			progress(done + i + len(chunk))
-		}
-	}
-	t := time.Now()
-	err = s.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO campaign_citizens (cf, family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
-			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, state, imported_at, updated_at)
-			SELECT cf, family_name, given_names, sex, birth_date, household, address, postcode, lat, lon,
-			card_type, card_number, card_expiry, email, phone, due_date, frail, row_hash, state, ?, ?
-			FROM campaign_import_rows WHERE batch = ?
-			ON CONFLICT (cf) DO UPDATE SET family_name = excluded.family_name, given_names = excluded.given_names, sex = excluded.sex,
-			birth_date = excluded.birth_date, household = excluded.household, address = excluded.address, postcode = excluded.postcode,
-			lat = excluded.lat, lon = excluded.lon, card_type = excluded.card_type, card_number = excluded.card_number,
-			card_expiry = excluded.card_expiry, email = excluded.email, phone = excluded.phone, due_date = excluded.due_date,
-			frail = excluded.frail, row_hash = excluded.row_hash,
-			email_bad = CASE WHEN campaign_citizens.email = excluded.email THEN campaign_citizens.email_bad ELSE 0 END,
-			updated_at = excluded.updated_at
-			WHERE campaign_citizens.row_hash <> excluded.row_hash`, Micros(now), Micros(now), batch)
-		return err
-	})
-	tm.Apply = time.Since(t)
-	if err != nil {
-		return res, fmt.Errorf("import: %w", err)
-	}
-	// the applied batch's staging rows go in their own statement: if it fails, the
-	// next import clears them
-	if _, err := s.Exec(ctx, `DELETE FROM campaign_import_rows WHERE batch = ?`, batch); err != nil {
-		return res, err
-	}
-	return res, nil
-}
-
-// citizenHashes maps every imported code to its row hash.
-func (s *Store) citizenHashes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.Query(ctx, `SELECT cf, row_hash FROM campaign_citizens`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	hashes := map[string]string{}
-	for rows.Next() {
-		var cf, h string
-		if err := rows.Scan(&cf, &h); err != nil {
-			return nil, err
-		}
-		hashes[cf] = h
-	}
-	return hashes, rows.Err()
 }
 
 // stageRows is how many rows one staging INSERT carries (21 values each).
@@ -341,8 +215,10 @@ func (s *Store) SetCitizenState(ctx context.Context, q Querier, cf, state, visit
 }
 
 // MarkEmailBad records a permanent bounce, so the citizen gets letters from now on.
+// updated_at is when the state last changed (IssuedSince counts by it), so a bounce,
+// which changes no state, leaves it alone.
 func (s *Store) MarkEmailBad(ctx context.Context, cf string) error {
-	_, err := s.Exec(ctx, `UPDATE campaign_citizens SET email_bad = 1, updated_at = ? WHERE cf = ?`, Micros(s.Now()), cf)
+	_, err := s.Exec(ctx, `UPDATE campaign_citizens SET email_bad = 1 WHERE cf = ?`, cf)
 	return err
 }
 

@@ -14,8 +14,11 @@ var ImportChunk = &importChunk
 // its longest staging transaction and the one that applies the batch.
 func (s *Store) ImportCitizensTimed(ctx context.Context, cs []register.Citizen) (ImportResult, time.Duration, time.Duration, error) {
 	var tm importTiming
-	res, err := s.importCitizens(ctx, cs, nil, &tm)
-	return res, tm.LongestStage, tm.Apply, err
+	rep, err := s.importCitizens(ctx, cs, nil, &tm)
+	if err != nil {
+		return ImportResult{}, 0, 0, err
+	}
+	return rep.ImportResult, tm.LongestStage, tm.Apply, nil
 }
 
 // ProposalInsertRows is how many proposals one INSERT statement carries.
