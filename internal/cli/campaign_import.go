@@ -30,8 +30,21 @@ func runCampaignImport(ctx context.Context, stdio Stdio, args []string) int {
 		return usageError(stdio, name, "%v", err)
 	}
 	defer f.Close()
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stdio.Err, "sportello %s: %v\n", name, err)
+		return ExitFail
+	}
+	defer st.Close()
+	// due dates the extract leaves empty follow the campaign's paper-invalid day, the
+	// one letters and e-mails quote (register.Policy)
+	set, err := st.CampaignSettings(ctx)
+	if err != nil {
+		fmt.Fprintf(stdio.Err, "sportello %s: %v\n", name, err)
+		return ExitFail
+	}
 	start := time.Now()
-	cs, err := register.Read(f, register.Options{Policy: register.DefaultPolicy(), ProgressEvery: 20000, Progress: func(p register.Progress) {
+	cs, err := register.Read(f, register.Options{Policy: register.PolicyFor(set.PaperInvalidDay()), ProgressEvery: 20000, Progress: func(p register.Progress) {
 		fmt.Fprintf(stdio.Err, "read %d rows (%d%%)\n", p.Rows, 100*p.Bytes/max(p.Total, 1))
 	}})
 	var bad *register.Errors
@@ -46,12 +59,6 @@ func runCampaignImport(ctx context.Context, stdio Stdio, args []string) int {
 		fmt.Fprintf(stdio.Err, "sportello %s: %v\n", name, err)
 		return ExitFail
 	}
-	st, _, err := openStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(stdio.Err, "sportello %s: %v\n", name, err)
-		return ExitFail
-	}
-	defer st.Close()
 	res, err := st.ImportCitizens(ctx, cs, func(done int) {
 		fmt.Fprintf(stdio.Err, "stored %d of %d\n", done, len(cs))
 	})

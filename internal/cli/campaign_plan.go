@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/campaign/plan"
+	"github.com/sportello/sportello/internal/campaign/register"
 )
 
 // weightFlags registers the objective's weights, shared by plan and bench.
@@ -33,6 +35,9 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	unplannedOut := fs.String("unplanned", "", "where to write the people left out with the reason (default: next to --out, only when there are any)")
 	k := fs.Int("k", 0, "nearest offices per household before pricing adds more (0: default)")
 	elderly := fs.Int("elderly-age", 75, "age at --start from which a household is served first in the morning (as are those with frail=yes)")
+	paperInvalid := fs.String("paper-invalid", "", "day paper cards stop being valid, YYYY-MM-DD, as the campaign setting \"Carte cartacee non valide dal\" (default: the campaign's end, --start + --weeks, as the setting defaults to the deadline)")
+	leadDays := fs.Int("due-lead-days", int(register.DefaultLead/(24*time.Hour)), "a card without due_date is due this many days before it stops being valid (its expiry or --paper-invalid)")
+	patron := fs.String("patron-day", "", "the comune's patron saint's day as MM-DD (Milan: 12-07), closed like the public holidays, as the server's --patron-day")
 	w := weightFlags(fs)
 	if code, ok := parseFlags(fs, args, stdio); !ok {
 		return code
@@ -50,13 +55,28 @@ func runCampaignPlan(ctx context.Context, stdio Stdio, args []string) int {
 	if err != nil {
 		return usageError(stdio, name, "--start %q: want YYYY-MM-DD", *start)
 	}
-	params := plan.Params{Start: day, Weeks: *weeks, Weights: *w, K: *k, ElderlyAge: *elderly}
+	if err := booking.ParsePatron(*patron); err != nil {
+		return usageError(stdio, name, "--patron-day: %v", err)
+	}
+	if *leadDays < 0 || *leadDays > 3650 {
+		return usageError(stdio, name, "--due-lead-days %d: want 0-3650", *leadDays)
+	}
+	// the due date rule of the import (register.Policy), so a file plans here as it
+	// does once imported with the same paper-invalid day
+	policy := register.PolicyFor(day.AddDate(0, 0, 7**weeks))
+	if *paperInvalid != "" {
+		if policy.PaperCutoff, err = time.Parse(time.DateOnly, *paperInvalid); err != nil {
+			return usageError(stdio, name, "--paper-invalid %q: want YYYY-MM-DD", *paperInvalid)
+		}
+	}
+	policy.Lead = time.Duration(*leadDays) * 24 * time.Hour
+	params := plan.Params{Start: day, Weeks: *weeks, Weights: *w, K: *k, ElderlyAge: *elderly, Holidays: booking.Holidays{Patron: *patron}}
 
 	offs, err := readWith(*offices, func(r io.Reader) ([]plan.Office, error) { return plan.ReadOffices(r, *offices) })
 	if err != nil {
 		return usageError(stdio, name, "%v", err)
 	}
-	people, err := readWith(*citizens, func(r io.Reader) ([]plan.Person, error) { return plan.ReadCitizens(r, *citizens, day) })
+	people, err := readWith(*citizens, func(r io.Reader) ([]plan.Person, error) { return plan.ReadCitizens(r, *citizens, day, policy) })
 	if err != nil {
 		return usageError(stdio, name, "%v", err)
 	}

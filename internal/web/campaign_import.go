@@ -93,7 +93,17 @@ func (s *Server) campaignImportStart(w http.ResponseWriter, r *http.Request) {
 func (s *Server) runCampaignImport(ci *campaignImport, raw []byte, actor string) {
 	ctx := context.Background()
 	id := ci.snapshot().ID
-	cs, err := register.Parse(raw, register.Options{Policy: register.DefaultPolicy(), ProgressEvery: 2000, Progress: func(p register.Progress) {
+	// due dates the extract leaves empty follow the campaign's paper-invalid day, the
+	// one letters and e-mails quote (register.Policy)
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		s.Log.Error("campaign import failed", "import", id, "error", err)
+		ci.update(func(ci *campaignImportView) {
+			ci.Phase, ci.Err, ci.Finished = "failed", model.ErrorMessage(err), s.Store.Now()
+		})
+		return
+	}
+	cs, err := register.Parse(raw, register.Options{Policy: register.PolicyFor(set.PaperInvalidDay()), ProgressEvery: 2000, Progress: func(p register.Progress) {
 		ci.update(func(ci *campaignImportView) { ci.Rows, ci.Percent = p.Rows, int(100*p.Bytes/max(p.Total, 1)) })
 	}})
 	var bad *register.Errors

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/sportello/sportello/internal/booking"
 )
 
 // larga is a calendar like Via Larga's in the booking calendar: 20-minute starts,
@@ -157,5 +159,80 @@ func TestDefaultCalendarSkipsHolidays(t *testing.T) {
 	}
 	if len(days) != 4 {
 		t.Fatalf("people on days %v, want the week's 4 working days", days)
+	}
+}
+
+// TestFillKeepsEachDaysShare gives an office twelve counters on Monday and four on
+// Tuesday, the same starts, and a week's capacity of half the counter time (the
+// campaign's share): a full week puts at most half of each day's counters on the
+// campaign at any start, so the four-counter day takes a quarter of the people, not
+// half of them at every counter it has.
+func TestFillKeepsEachDaysShare(t *testing.T) {
+	start := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) // a Monday
+	cal := Calendar{}
+	room := 0
+	for d, counters := range map[string]int{"2026-11-30": 12, "2026-12-01": 4} {
+		for m := 9 * 60; m < 9*60+16*20; m += 20 {
+			cal[d] = append(cal[d], Slot{Minute: m, Capacity: counters})
+			room += counters
+		}
+	}
+	share := room / 2
+	var people []Person
+	for i := 0; i < share; i++ {
+		people = append(people, Person{CF: fmt.Sprintf("P%05d", i), Household: fmt.Sprintf("H%d", i/2), Lat: 45.46, Lon: 9.19, Due: start})
+	}
+	res, err := Run(people, []Office{{ID: "o", Lat: 45.46, Lon: 9.19, Capacity: share, Calendar: cal}}, Params{Start: start, Weeks: 1, Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Unplanned) > 0 {
+		t.Fatalf("%d unplanned: %s", len(res.Unplanned), res.Unplanned[0].Reason)
+	}
+	perDay, perStart := map[string]int{}, map[string]int{}
+	for _, a := range res.Assignments {
+		day := a.Date.Format(time.DateOnly)
+		perDay[day]++
+		perStart[fmt.Sprint(day, " ", a.Minute)]++
+	}
+	if perDay["2026-11-30"] > 16*6 || perDay["2026-12-01"] > 16*2 {
+		t.Fatalf("people per day %v, want at most 96 and 32 (half the counters at 16 starts)", perDay)
+	}
+	for k, n := range perStart {
+		if limit := map[bool]int{true: 6, false: 2}[k[:10] == "2026-11-30"]; n > limit {
+			t.Fatalf("%d people at %s, over half its counters (%d)", n, k, limit)
+		}
+	}
+}
+
+// TestDefaultCalendarHolidayWeek plans an office without a calendar, 500 people a week,
+// over the week of Sant'Ambrogio (Monday 7 December 2026, the patron day given in
+// Params) and the Immacolata (Tuesday 8): three days open, so the week takes three
+// fifths of its capacity, and no day more than a normal day's 100.
+func TestDefaultCalendarHolidayWeek(t *testing.T) {
+	start := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	var people []Person
+	for i := 0; i < 500; i++ {
+		people = append(people, Person{CF: fmt.Sprintf("P%05d", i), Household: fmt.Sprintf("H%d", i), Lat: 45.46, Lon: 9.19, Due: start})
+	}
+	p := Params{Start: start, Weeks: 1, Weights: DefaultWeights(), Holidays: booking.Holidays{Patron: "12-07"}}
+	res, err := Run(people, []Office{{ID: "o", Lat: 45.46, Lon: 9.19, Capacity: 500}}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[string]int{}
+	for _, a := range res.Assignments {
+		days[a.Date.Format(time.DateOnly)]++
+	}
+	if days["2026-12-07"] > 0 || days["2026-12-08"] > 0 {
+		t.Fatalf("people on the holidays: %v", days)
+	}
+	if len(res.Assignments) != 300 || len(res.Unplanned) != 200 {
+		t.Fatalf("planned %d, unplanned %d; want 300 and 200 (three days of a five-day week of 500)", len(res.Assignments), len(res.Unplanned))
+	}
+	for d, n := range days {
+		if n > 100 {
+			t.Fatalf("%d people on %s, over a normal day's 100", n, d)
+		}
 	}
 }

@@ -6,16 +6,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/codicefiscale"
 )
 
 // ReadCitizens reads the planning fields of CITIZENS.csv: codice_fiscale,
-// household_id, lat, lon, due_date (or card_expiry when due_date is empty),
-// birth_date, card_type and an optional frail column. Rows of card_type "cie"
-// already hold the new card and are skipped. Every bad row is reported with its
-// line number; nothing is returned unless the whole file is good. ref is the
-// date used to pick the century of birth dates decoded from the codice fiscale.
-func ReadCitizens(r io.Reader, file string, ref time.Time) ([]Person, error) {
+// household_id, lat, lon, due_date (or, when it is empty, the due date policy gives
+// from card_expiry and card_type, as the import derives it), birth_date, card_type
+// and an optional frail column. Rows of card_type "cie" already hold the new card and
+// are skipped. Every bad row is reported with its line number; nothing is returned
+// unless the whole file is good. ref is the date used to pick the century of birth
+// dates decoded from the codice fiscale.
+func ReadCitizens(r io.Reader, file string, ref time.Time, policy register.Policy) ([]Person, error) {
 	t, err := newTable(r, file, "codice_fiscale", "household_id", "lat", "lon")
 	if err != nil {
 		return nil, err
@@ -29,7 +31,7 @@ func ReadCitizens(r io.Reader, file string, ref time.Time) ([]Person, error) {
 	seen := map[string]int{}
 	var people []Person
 	err = t.each(bad, func() {
-		p, reason := citizenRow(t, ref)
+		p, reason := citizenRow(t, ref, policy)
 		switch {
 		case reason != "":
 			bad.add(t.line, "%s", reason)
@@ -51,7 +53,7 @@ func ReadCitizens(r io.Reader, file string, ref time.Time) ([]Person, error) {
 }
 
 // citizenRow parses one row; it returns nil and no reason for rows to skip.
-func citizenRow(t *table, ref time.Time) (*Person, string) {
+func citizenRow(t *table, ref time.Time, policy register.Policy) (*Person, string) {
 	switch ct := strings.ToLower(t.get("card_type")); ct {
 	case "", "paper":
 	case "cie":
@@ -79,10 +81,11 @@ func citizenRow(t *table, ref time.Time) (*Person, string) {
 			return nil, "due_date: " + err.Error()
 		}
 	} else if s := t.get("card_expiry"); s != "" {
-		// The policy for a missing due date: the card is due when it expires.
-		if p.Due, err = parseDate(s); err != nil {
+		expiry, err := parseDate(s)
+		if err != nil {
 			return nil, "card_expiry: " + err.Error()
 		}
+		p.Due = policy.Due(register.CardPaper, expiry) // a cie row was skipped above
 	} else {
 		return nil, "due_date and card_expiry both empty"
 	}

@@ -7,12 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/codicefiscale"
 )
 
 const citizensHeader = "codice_fiscale,family_name,given_names,sex,birth_date,household_id,address,postcode,lat,lon,card_type,card_number,card_expiry,email,phone,due_date\n"
 
 var refDate = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
+// policy is a campaign whose paper cards stop being valid on 1 June 2027.
+var policy = register.PolicyFor(time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC))
 
 func TestReadCitizens(t *testing.T) {
 	tests := []struct {
@@ -23,14 +27,16 @@ func TestReadCitizens(t *testing.T) {
 		checkFn func(t *testing.T, ps []Person)
 	}{
 		{
-			name: "good rows, bom, cie skipped, expiry as due date, birth from the code",
+			name: "good rows, bom, cie skipped, due date from the expiry by the policy, birth from the code",
 			in: "\xef\xbb\xbf" + citizensHeader +
 				"RSSMRA85T10A562S,Rossi,Mario,M,1985-12-10,H1,Via Roma 1,20100,45.46,9.19,paper,AA1,2026-09-01,,,2026-03-10\n" +
 				"bnclra90a41f205i,Bianchi,Lara,F,,H1,Via Roma 1,20100,45.46,9.19,paper,AA2,2026-09-01,,,\n" +
 				"PLLGNN60D45H501M,Pellegrini,Giovanna,F,1960-04-05,H2,Via Po 2,20100,45.47,9.18,cie,CA1,2031-01-01,,,\n",
 			want: 2,
 			checkFn: func(t *testing.T, ps []Person) {
-				if ps[1].CF != "BNCLRA90A41F205I" || ps[1].Due.Format("2006-01-02") != "2026-09-01" ||
+				// the card expires on 1 Sep 2026, before the paper cards' 1 Jun 2027: due
+				// a month before its expiry, as the import derives it
+				if ps[1].CF != "BNCLRA90A41F205I" || ps[1].Due.Format("2006-01-02") != "2026-08-02" ||
 					ps[1].Birth.Format("2006-01-02") != "1990-01-01" || ps[1].Line != 3 {
 					t.Fatalf("second person: %+v", ps[1])
 				}
@@ -40,9 +46,32 @@ func TestReadCitizens(t *testing.T) {
 			},
 		},
 		{
+			name: "paper card past the paper-invalid day: due a month before that day",
+			in: citizensHeader +
+				"RSSMRA85T10A562S,Rossi,Mario,M,1985-12-10,H1,Via Roma 1,20100,45.46,9.19,paper,AA1,2031-01-01,,,\n",
+			want: 1,
+			checkFn: func(t *testing.T, ps []Person) {
+				if got, want := ps[0].Due, policy.Due(register.CardPaper, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)); !got.Equal(want) || got.Format(time.DateOnly) != "2027-05-02" {
+					t.Fatalf("due %v, want %v (2027-05-02)", got, want)
+				}
+			},
+		},
+		{
+			// what an Italian spreadsheet saves, and campaign import takes
+			name: "semicolons, decimal commas, latin-1",
+			in: strings.ReplaceAll(citizensHeader, ",", ";") +
+				"RSSMRA85T10A562S;Rossi;Mario;M;10/12/1985;H1;Citt\xe0 Studi;20100;45,46;9,19;paper;AA1;01/09/2026;;;\n",
+			want: 1,
+			checkFn: func(t *testing.T, ps []Person) {
+				if ps[0].Lat != 45.46 || ps[0].Lon != 9.19 || ps[0].Due.Format(time.DateOnly) != "2026-08-02" || ps[0].Birth.Format(time.DateOnly) != "1985-12-10" {
+					t.Fatalf("got %+v", ps[0])
+				}
+			},
+		},
+		{
 			name: "latin-1 household id and a frail column",
 			in: "codice_fiscale,household_id,lat,lon,due_date,frail\n" +
-				"RSSMRA85T10A562S,Famiglia N\xfa 1,45.4,9.1,10/03/2026,sì\n",
+				"RSSMRA85T10A562S,Famiglia N\xfa 1,45.4,9.1,10/03/2026,s\xec\n", // all Latin-1, as a file is in one encoding
 			want: 1,
 			checkFn: func(t *testing.T, ps []Person) {
 				if ps[0].Household != "Famiglia Nú 1" || !ps[0].Frail || ps[0].Due.Format("2006-01-02") != "2026-03-10" {
@@ -97,7 +126,7 @@ func TestReadCitizens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps, err := ReadCitizens(strings.NewReader(tt.in), "CITIZENS.csv", refDate)
+			ps, err := ReadCitizens(strings.NewReader(tt.in), "CITIZENS.csv", refDate, policy)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("no error, read %d people", len(ps))
@@ -142,6 +171,7 @@ func TestReadOffices(t *testing.T) {
 		{"no capacity column", "office_id,lat,lon\nA,45,9\n", 0, "missing column(s) capacity_per_week"},
 		{"no rows", "office_id,lat,lon,capacity_per_week\n", 0, "no offices"},
 		{"empty id", "office_id,lat,lon,capacity_per_week\n,45,9,10\n", 0, "line 2: office_id: empty"},
+		{"semicolons and decimal commas", "office_id;name;address;lat;lon;capacity_per_week\nA;Centro;Via Larga 12;45,46;9,19;400\n", 1, ""},
 		{"weekly capacities", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,10;0; 8\nB,45,9,10,\n", 2, ""},
 		{"bad weekly capacity", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,10;x\n", 0, `line 2: capacity_weeks: week 1: "x"`},
 		{"negative weekly capacity", "office_id,lat,lon,capacity_per_week,capacity_weeks\nA,45,9,10,-1\n", 0, "line 2: capacity_weeks: week 0"},
@@ -158,6 +188,9 @@ func TestReadOffices(t *testing.T) {
 			if err != nil || len(os) != tt.want {
 				t.Fatalf("got %d offices, %v", len(os), err)
 			}
+			if tt.name == "semicolons and decimal commas" && (os[0].Lat != 45.46 || os[0].Lon != 9.19 || os[0].Capacity != 400) {
+				t.Fatalf("office %+v", os[0])
+			}
 			if tt.name == "weekly capacities" && (fmt.Sprint(os[0].Weekly) != "[10 0 8]" || os[1].Weekly != nil || os[0].CapacityAt(3) != 10) {
 				t.Fatalf("weekly capacities %v %v", os[0].Weekly, os[1].Weekly)
 			}
@@ -170,7 +203,7 @@ func FuzzReadCitizens(f *testing.F) {
 	f.Add([]byte("codice_fiscale,household_id,lat,lon,card_expiry,frail\n01234567897,,45,9,01/02/2026,1\n"))
 	f.Add([]byte("codice_fiscale,household_id,lat,lon,due_date\n\"a\"\"b\",x,1,2,2026-01-01\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ps, err := ReadCitizens(strings.NewReader(string(data)), "f.csv", refDate)
+		ps, err := ReadCitizens(strings.NewReader(string(data)), "f.csv", refDate, policy)
 		if err != nil {
 			var re *RowErrors
 			if errors.As(err, &re) && (re.Total == 0 || len(re.Rows) == 0) {
@@ -204,4 +237,30 @@ func FuzzReadOffices(f *testing.F) {
 			ids[o.ID] = true
 		}
 	})
+}
+
+// TestReadCitizensDueAsImport reads one file with the plan's reader and the import's
+// (register.Parse) under the same policy: every person gets the same due date, so a
+// file plans the same from the CLI as once imported.
+func TestReadCitizensDueAsImport(t *testing.T) {
+	in := citizensHeader +
+		"RSSMRA85T10A562S,Rossi,Mario,M,1985-12-10,H1,Via Roma 1,20100,45.46,9.19,paper,AA1,2031-01-01,,,\n" +
+		"BNCLRA90A41F205I,Bianchi,Lara,F,1990-01-01,H1,Via Roma 1,20100,45.46,9.19,paper,AA2,2026-09-01,,,\n" +
+		"PLLGNN60D45H501M,Pellegrini,Giovanna,F,1960-04-05,H2,Via Po 2,20100,45.47,9.18,paper,AA3,2030-01-01,,,2027-02-03\n"
+	ps, err := ReadCitizens(strings.NewReader(in), "CITIZENS.csv", refDate, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := register.Parse([]byte(in), register.Options{Policy: policy, Ref: refDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != len(cs) {
+		t.Fatalf("plan read %d, import %d", len(ps), len(cs))
+	}
+	for i := range ps {
+		if ps[i].CF != cs[i].CF || !ps[i].Due.Equal(cs[i].Due) {
+			t.Errorf("%s: plan due %v, import due %v", ps[i].CF, ps[i].Due.Format(time.DateOnly), cs[i].Due.Format(time.DateOnly))
+		}
+	}
 }

@@ -1,16 +1,14 @@
 package plan
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/sportello/sportello/internal/campaign/register"
 )
 
 // maxReported caps how many bad rows an error lists, so a wholly wrong file
@@ -60,16 +58,16 @@ type table struct {
 	line int
 }
 
-// newTable reads the header; required columns must be present. A UTF-8 byte order
-// mark is skipped, because spreadsheet exports add one.
+// newTable reads the header; required columns must be present. The file is read as
+// the import reads it (register.NewCSV): UTF-8 or Latin-1, a byte order mark skipped,
+// ',' or ';' between fields, so a file the import takes plans too.
 func newTable(rd io.Reader, file string, required ...string) (*table, error) {
-	br := bufio.NewReaderSize(rd, 1<<16)
-	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3)
+	raw, err := register.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	r := csv.NewReader(br)
-	r.ReuseRecord = true
-	r.FieldsPerRecord = 0
+	r, _ := register.NewCSV(raw)
+	r.FieldsPerRecord = 0 // every record as wide as the header
 	head, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -79,7 +77,7 @@ func newTable(rd io.Reader, file string, required ...string) (*table, error) {
 	}
 	t := &table{r: r, cols: map[string]int{}}
 	for i, h := range head {
-		name := strings.ToLower(strings.TrimSpace(latin1(h)))
+		name := strings.ToLower(strings.TrimSpace(h))
 		if _, dup := t.cols[name]; dup {
 			return nil, fmt.Errorf("%s: line 1: column %q appears twice", file, name)
 		}
@@ -149,28 +147,17 @@ func (t *table) get(col string) string {
 	if !ok {
 		return ""
 	}
-	return strings.TrimSpace(latin1(t.rec[i]))
+	return strings.TrimSpace(t.rec[i])
 }
 
-// latin1 keeps UTF-8 as is and reads anything else as Latin-1, the other encoding
-// demographic software exports.
-func latin1(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	r := make([]rune, len(s))
-	for i := 0; i < len(s); i++ {
-		r[i] = rune(s[i])
-	}
-	return string(r)
-}
-
+// parseCoord reads a coordinate as the import does (register.Number: a decimal point
+// or comma).
 func parseCoord(s string, limit float64) (float64, error) {
 	if s == "" {
 		return 0, errors.New("empty")
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	v, ok := register.Number(s)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
 	if v < -limit || v > limit {
@@ -179,14 +166,12 @@ func parseCoord(s string, limit float64) (float64, error) {
 	return v, nil
 }
 
-// parseDate accepts ISO dates and the dd/mm/yyyy the register software prints.
+// parseDate reads a date as the import does (register.Day).
 func parseDate(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", "02/01/2006"} {
-		if d, err := time.Parse(layout, s); err == nil {
-			return d, nil
-		}
+	if s == "" {
+		return time.Time{}, errors.New("empty")
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", s)
+	return register.Day(s)
 }
 
 func parseBool(s string) (bool, error) {

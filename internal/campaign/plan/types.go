@@ -1,6 +1,10 @@
 package plan
 
-import "time"
+import (
+	"time"
+
+	"github.com/sportello/sportello/internal/booking"
+)
 
 // Person is one row of CITIZENS.csv reduced to what planning needs.
 type Person struct {
@@ -60,4 +64,7 @@ type Params struct {
 	// ElderlyAge is the age at Start from which a person is served first in the
 	// morning; 0 means 75.
 	ElderlyAge int
+	// Holidays close days of the offices without a Calendar (whose calendar has its
+	// closed days already): the national holidays and the comune's patron saint's day.
+	Holidays booking.Holidays
 }

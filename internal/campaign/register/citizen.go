@@ -58,21 +58,42 @@ func day(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// Policy derives a due date when the extract leaves it empty.
+// Policy derives a due date when the extract leaves due_date empty. It is the one rule
+// the import (CLI and web) and the CLI plan apply, so the same file plans the same
+// everywhere; the web plan uses the due date the import stored with it.
+//
+// PRODUCT.md §5 ("Assignment as a min-cost flow"): the due week is "set by priority
+// (age, expiry)". Expiry sets it here: a card is due Lead before the day it stops
+// being valid, the earlier of its own expiry and, for a paper card, the day paper
+// cards stop being valid (the campaign setting "Carte cartacee non valide dal", which
+// letters and e-mails quote). Age is the planner's other priority: the elderly and
+// frail are served first within a week (plan.Params.ElderlyAge), not earlier weeks.
 type Policy struct {
-	// PaperCutoff is the day paper cards stop being valid (EU Regulation 2019/1157:
-	// 3 August 2026); a paper card is due before the earlier of its expiry and this.
+	// PaperCutoff is the day paper cards stop being valid; zero means only the card's
+	// own expiry counts.
 	PaperCutoff time.Time
 	// Lead is how long before that day the citizen should come.
 	Lead time.Duration
 }
 
-// DefaultPolicy is Milan's: paper cards invalid from 3 Aug 2026, due 30 days before.
-func DefaultPolicy() Policy {
-	return Policy{PaperCutoff: time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC), Lead: 30 * 24 * time.Hour}
+// DefaultLead is how long before its card stops being valid a citizen is due: a month
+// leaves room to move the appointment and for the card to be made and delivered.
+const DefaultLead = 30 * 24 * time.Hour
+
+// PolicyFor is the policy of a campaign whose paper cards stop being valid on
+// paperInvalid (store.CampaignSettings.PaperInvalidDay, or the CLI's --paper-invalid).
+func PolicyFor(paperInvalid time.Time) Policy {
+	return Policy{PaperCutoff: paperInvalid, Lead: DefaultLead}
 }
 
-// Due is the policy's due date for a card expiring on expiry.
+// EUCutoff is the day EU Regulation 2019/1157 ends the paper cards' validity.
+var EUCutoff = time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)
+
+// DefaultPolicy is PolicyFor(EUCutoff), for tests and tools without campaign settings.
+func DefaultPolicy() Policy { return PolicyFor(EUCutoff) }
+
+// Due is the policy's due date for a card of cardType expiring on expiry (zero when
+// unknown); zero when neither date is known.
 func (p Policy) Due(cardType string, expiry time.Time) time.Time {
 	end := expiry
 	if cardType == CardPaper && !p.PaperCutoff.IsZero() && (end.IsZero() || p.PaperCutoff.Before(end)) {

@@ -1,20 +1,15 @@
 package register
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/sportello/sportello/internal/codicefiscale"
 )
@@ -55,33 +50,15 @@ func Read(r io.Reader, opt Options) ([]Citizen, error) {
 	return Parse(raw, opt)
 }
 
-// Decode returns the extract as UTF-8: demographic software still exports Latin-1,
-// and a byte sequence that is not valid UTF-8 can only be that.
-func Decode(raw []byte) []byte {
-	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
-	if utf8.Valid(raw) {
-		return raw
-	}
-	out, err := charmap.ISO8859_1.NewDecoder().Bytes(raw)
-	if err != nil { // cannot happen: every byte is a Latin-1 character
-		return raw
-	}
-	return out
-}
-
 // Parse is Read on bytes already in memory.
 func Parse(raw []byte, opt Options) ([]Citizen, error) {
-	data := Decode(raw)
+	cr, data := NewCSV(raw)
 	if opt.Ref.IsZero() {
 		opt.Ref = time.Now()
 	}
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 5000
 	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = delimiter(data)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -161,15 +138,6 @@ func Parse(raw []byte, opt Options) ([]Citizen, error) {
 	return out, nil
 }
 
-// delimiter is ';' when the header uses it: Italian spreadsheets save CSV that way.
-func delimiter(data []byte) rune {
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		return ';'
-	}
-	return ','
-}
-
 func csvReason(err error) string {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -220,7 +188,7 @@ func parseRow(rec []string, frailCol bool, opt Options) (Citizen, []string) {
 	default:
 		why = append(why, fmt.Sprintf("sex %q: want M or F", clip(f(3))))
 	}
-	if c.Birth, err = date(f(4)); err != nil || c.Birth.IsZero() {
+	if c.Birth, err = Day(f(4)); err != nil || c.Birth.IsZero() {
 		why = append(why, fmt.Sprintf("birth_date %q: want YYYY-MM-DD", clip(f(4))))
 	} else if c.Birth.After(opt.Ref) || c.Birth.Year() < 1900 {
 		why = append(why, "birth_date out of range")
@@ -267,7 +235,7 @@ func parseRow(rec []string, frailCol bool, opt Options) (Citizen, []string) {
 	if r := text(c.CardNumber, 32, false); r != "" {
 		why = append(why, "card_number: "+r)
 	}
-	if c.CardExpiry, err = date(f(12)); err != nil {
+	if c.CardExpiry, err = Day(f(12)); err != nil {
 		why = append(why, fmt.Sprintf("card_expiry %q: want YYYY-MM-DD", clip(f(12))))
 	} else if c.CardExpiry.IsZero() && c.CardType == CardPaper && f(15) == "" {
 		why = append(why, "card_expiry is required for a paper card without due_date")
@@ -282,7 +250,7 @@ func parseRow(rec []string, frailCol bool, opt Options) (Citizen, []string) {
 	if c.Phone != "" && !phone(c.Phone) {
 		why = append(why, "phone: want digits, optionally with + and spaces")
 	}
-	if c.Due, err = date(f(15)); err != nil {
+	if c.Due, err = Day(f(15)); err != nil {
 		why = append(why, fmt.Sprintf("due_date %q: want YYYY-MM-DD or empty", clip(f(15))))
 	} else if c.Due.IsZero() {
 		c.Due = opt.Policy.Due(c.CardType, c.CardExpiry)
@@ -299,19 +267,9 @@ func parseRow(rec []string, frailCol bool, opt Options) (Citizen, []string) {
 	return c, why
 }
 
-func date(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(time.DateOnly, s)
-}
-
 func coord(s string, limit float64) (float64, bool) {
-	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < -limit || v > limit {
-		return 0, false
-	}
-	return v, true
+	v, ok := Number(s)
+	return v, ok && v >= -limit && v <= limit
 }
 
 func text(s string, maxLen int, required bool) string {

@@ -39,7 +39,7 @@ func TestParseRejects(t *testing.T) {
 		{"check character", repl("A562S", "A562T"), "codice_fiscale"},
 		{"birth mismatch", repl("1985-12-10", "1985-12-11"), "does not match"},
 		{"sex mismatch", repl(",M,", ",F,"), "sex does not match"},
-		{"bad date", repl("1985-12-10", "10/12/1985"), "birth_date"},
+		{"bad date", repl("1985-12-10", "10.12.1985"), "birth_date"},
 		{"no household", repl("H1", ""), "household_id: required"},
 		{"postcode", repl("20122", "2012"), "postcode"},
 		{"latitude", repl("45.46", "95"), "lat"},
@@ -99,6 +99,8 @@ func TestHeaderAndEncodings(t *testing.T) {
 		{"utf-8 with BOM", "\ufeff" + header + good, "", "Via Larga 12"},
 		{"latin-1", latin1, "", "Città Studi"},
 		{"semicolons", strings.ReplaceAll(header+good, ",", ";"), "", "Via Larga 12"},
+		// an Italian spreadsheet: ';' between fields, decimal commas, dates as DD/MM/YYYY
+		{"spreadsheet", strings.ReplaceAll(header, ",", ";") + "RSSMRA85T10A562S;Rossi;Mario;M;10/12/1985;H1;Via Larga 12;20122;45,46;9,19;paper;AX1234567;01/03/2027;;;\n", "", "Via Larga 12"},
 		{"crlf", strings.ReplaceAll(header+good, "\n", "\r\n"), "", "Via Larga 12"},
 		{"wrong header", strings.Replace(header, "family_name", "surname", 1) + good, "header column 2", ""},
 		{"empty", "", "empty file", ""},
@@ -140,5 +142,35 @@ func TestProgressAndHashStable(t *testing.T) {
 	changed, _ := Parse([]byte(header+strings.Replace(good, "Via Larga 12", "Via Larga 14", 1)), Options{Ref: ref})
 	if cs[0].Hash() == changed[0].Hash() {
 		t.Fatal("hash equal for a changed row")
+	}
+}
+
+// TestPolicyFollowsPaperCutoff: a paper card is due a month before the campaign's
+// paper-invalid day, or before its own expiry when that comes first; a CIE only by its
+// expiry. The import takes the day from the campaign settings, not a fixed date.
+func TestPolicyFollowsPaperCutoff(t *testing.T) {
+	cutoff := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+	cs, err := Parse([]byte(header+good), Options{Policy: PolicyFor(cutoff), Ref: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the card expires 2027-03-01, before the cutoff: due 30 days before its expiry
+	if got := cs[0].Due.Format(time.DateOnly); got != "2027-01-30" {
+		t.Errorf("due = %s, want 2027-01-30", got)
+	}
+	p := PolicyFor(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	for _, tt := range []struct {
+		card, expiry, want string
+	}{
+		{CardPaper, "2030-01-01", "2026-11-01"},
+		{CardPaper, "2026-11-15", "2026-10-16"},
+		{CardCIE, "2030-01-01", "2029-12-02"},
+		{CardCIE, "", ""},
+	} {
+		exp, _ := Day(tt.expiry)
+		got := p.Due(tt.card, exp)
+		if s := map[bool]string{true: "", false: got.Format(time.DateOnly)}[got.IsZero()]; s != tt.want {
+			t.Errorf("%s expiring %q: due %q, want %q", tt.card, tt.expiry, s, tt.want)
+		}
 	}
 }
