@@ -174,16 +174,18 @@ func (s *Store) moveCitizens(ctx context.Context, tx *Tx, cfs []string, from, to
 
 // DueProposal is a proposal past its deadline, about to expire.
 type DueProposal struct {
-	CF       string
-	OfficeID int64
-	Week     int
-	Day      string // YYYY-MM-DD
-	Minute   int
+	ID        int64
+	CF        string
+	Household string
+	OfficeID  int64
+	Week      int
+	Day       string // YYYY-MM-DD
+	Minute    int
 }
 
 // DueCampaignProposals lists the proposals still unanswered at now, past their deadline.
 func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueProposal, error) {
-	rows, err := s.Query(ctx, `SELECT cf, office_id, week, day, minute FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now))
+	rows, err := s.Query(ctx, `SELECT id, cf, household, office_id, week, day, minute FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now))
 	if err != nil {
 		return nil, err
 	}
@@ -191,12 +193,56 @@ func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueP
 	var out []DueProposal
 	for rows.Next() {
 		var d DueProposal
-		if err := rows.Scan(&d.CF, &d.OfficeID, &d.Week, &d.Day, &d.Minute); err != nil {
+		if err := rows.Scan(&d.ID, &d.CF, &d.Household, &d.OfficeID, &d.Week, &d.Day, &d.Minute); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// CountDueCampaignProposals counts the proposals still unanswered at now, past their
+// deadline (from the state index alone).
+func (s *Store) CountDueCampaignProposals(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now)).Scan(&n)
+	return n, s.translate(err)
+}
+
+// DuePlanCitizens lists the proposals still unanswered at now, past their deadline,
+// with their citizens as the re-plan reads them (PlanCitizens' fields), in one query
+// and one snapshot: cs[i] is due[i]'s citizen, nil when the citizen is no longer
+// proposed (an operator closed the case): that proposal only expires.
+func (s *Store) DuePlanCitizens(ctx context.Context, now time.Time) ([]DueProposal, []*CampaignCitizen, error) {
+	rows, err := s.Query(ctx, `SELECT p.id, p.household, p.office_id, p.week, p.day, p.minute,
+		c.cf, c.household, c.lat, c.lon, c.birth_date, c.due_date, c.frail, c.email, c.email_bad, c.state
+		FROM campaign_proposals p JOIN campaign_citizens c ON c.cf = p.cf
+		WHERE p.state = ? AND p.deadline <= ?`, ProposalProposed, Micros(now))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var due []DueProposal
+	var cs []*CampaignCitizen
+	for rows.Next() {
+		var d DueProposal
+		var c CampaignCitizen
+		var birth, dueDay string
+		var frail, bad int
+		if err := rows.Scan(&d.ID, &d.Household, &d.OfficeID, &d.Week, &d.Day, &d.Minute,
+			&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &dueDay, &frail, &c.Email, &bad, &c.State); err != nil {
+			return nil, nil, err
+		}
+		d.CF = c.CF
+		c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(dueDay)
+		c.Frail, c.EmailBad = frail != 0, bad != 0
+		if c.State != CitizenProposed {
+			due, cs = append(due, d), append(cs, nil)
+			continue
+		}
+		due, cs = append(due, d), append(cs, &c)
+	}
+	return due, cs, rows.Err()
 }
 
 // ExpireDueProposals ends the proposals unanswered at now, leaving their citizens to

@@ -38,6 +38,9 @@ type View struct {
 // members still awaiting an answer and the alternatives with free capacity.
 func (s *Service) Open(ctx context.Context, token string) (*View, error) {
 	p, err := s.verify(token, func(id int64) (*store.CampaignProposal, error) { return s.Store.CampaignProposal(ctx, nil, id) })
+	if err == errBadLink && s.superseded(ctx, token) {
+		return nil, errSuperseded
+	}
 	if err != nil {
 		return nil, err
 	}

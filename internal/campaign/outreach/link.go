@@ -1,6 +1,7 @@
 package outreach
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -38,6 +39,32 @@ func (s *Service) mac(msg []byte, nonce string) []byte {
 }
 
 var errBadLink = model.Errorf(model.EUNAUTHORIZED, "this link is not valid: it was already used, has expired or was mistyped")
+
+// errSuperseded answers an old link of a proposal that expired unanswered and was
+// re-proposed in place: the citizen has a newer message or letter to use.
+var errSuperseded = model.Errorf(model.EUNAUTHORIZED, "this proposal expired without an answer and the comune has sent you a new one: use the link or the code in the newer e-mail or letter")
+
+// superseded says whether token was a valid link to an earlier attempt of its
+// proposal, one that expired and was re-proposed (store.ProposalAttempt): signed
+// with that attempt's nonce and naming its deadline.
+func (s *Service) superseded(ctx context.Context, token string) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) != 32 {
+		return false
+	}
+	id := int64(binary.BigEndian.Uint64(raw[:8]))
+	exp := int64(binary.BigEndian.Uint64(raw[8:16]))
+	attempts, err := s.Store.CampaignProposalAttempts(ctx, nil, id)
+	if err != nil {
+		return false
+	}
+	for _, a := range attempts {
+		if a.Deadline.Unix() == exp && hmac.Equal(raw[16:], s.mac(raw[:16], a.Nonce)) {
+			return true
+		}
+	}
+	return false
+}
 
 // verify returns the proposal a token names, if the signature holds with the
 // proposal's current nonce and the link has not expired.

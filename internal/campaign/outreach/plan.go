@@ -41,7 +41,7 @@ const planAttempts = 3
 // a first plan, up to every citizen of the comune, in chunks of planChunk, invisible
 // to Send until the run is marked done.
 func (s *Service) Plan(ctx context.Context, kind string) (*store.CampaignRun, error) {
-	run, _, _, err := s.plan(ctx, kind, nil, time.Time{})
+	run, _, _, err := s.plan(ctx, kind, time.Time{})
 	return run, err
 }
 
@@ -53,21 +53,16 @@ type PlanTiming struct {
 	Attempts                    int
 }
 
-// plan plans with retries. due, for a re-plan at an expiry, are the proposals past
-// their deadline at now: they expire in the re-plan's own transaction and their
+// plan plans with retries. With expireAt set (a re-plan at an expiry) the proposals
+// past their deadline at expireAt end in the re-plan's own transaction and their
 // citizens are planned again in it, so a crash between the two cannot leave them
-// waiting for the next expiry, and a citizen re-proposed keeps its state.
-func (s *Service) plan(ctx context.Context, kind string, due []store.DueProposal, now time.Time) (*store.CampaignRun, PlanTiming, int, error) {
+// waiting for the next expiry, and a citizen re-proposed keeps its state and its
+// proposal (re-proposed in place). It also returns how many proposals expired.
+func (s *Service) plan(ctx context.Context, kind string, expireAt time.Time) (*store.CampaignRun, PlanTiming, int, error) {
 	var tm PlanTiming
 	for attempt := 1; ; attempt++ {
 		tm.Attempts = attempt
-		if attempt > 1 && due != nil {
-			var err error
-			if due, err = s.Store.DueCampaignProposals(ctx, now); err != nil {
-				return nil, tm, 0, err
-			}
-		}
-		run, err := s.planOnce(ctx, kind, due, now, &tm)
+		run, expired, err := s.planOnce(ctx, kind, expireAt, &tm)
 		if errors.Is(err, model.ErrConflict) && attempt < planAttempts {
 			s.Log.Info("campaign data changed while planning: planning again", "kind", kind, "attempt", attempt, "err", err)
 			continue
@@ -77,23 +72,23 @@ func (s *Service) plan(ctx context.Context, kind string, due []store.DueProposal
 		}
 		s.Log.Info("campaign planned", "kind", kind, "people", run.People, "planned", run.Planned, "unplanned", run.Unplanned, "gap", run.Gap,
 			"millis", run.Millis, "read", tm.Read, "write", tm.Write, "longest_tx", tm.Longest)
-		return run, tm, len(due), nil
+		return run, tm, expired, nil
 	}
 }
 
-// planOnce is one read, solve and write.
-func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProposal, now time.Time, tm *PlanTiming) (*store.CampaignRun, error) {
+// planOnce is one read, solve and write; it returns how many proposals expired.
+func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *PlanTiming) (*store.CampaignRun, int, error) {
 	tRead := time.Now()
 	set, err := s.Store.CampaignSettings(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	caps, err := s.Capacities(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(caps) == 0 {
-		return nil, model.Errorf(model.EINVALID, "no active office to plan into")
+		return nil, 0, model.Errorf(model.EINVALID, "no active office to plan into")
 	}
 	// A first plan replaces the planned proposals: their citizens are planned again
 	// and their capacity is free for it.
@@ -101,26 +96,44 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	if kind == KindPlan {
 		states, holding = []string{store.CitizenNew, store.CitizenPlanned}, holding[1:]
 	}
-	dueCFs := make([]string, len(due))
-	for i, d := range due {
-		dueCFs[i] = d.CF
-	}
-	citizens, err := s.Store.PlanCitizens(ctx, states, dueCFs)
+	citizens, err := s.Store.PlanCitizens(ctx, states, nil)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	var due []store.DueProposal
+	var closedDue []int64
+	if !now.IsZero() {
+		var dueCitizens []*store.CampaignCitizen
+		if due, dueCitizens, err = s.Store.DuePlanCitizens(ctx, now); err != nil {
+			return nil, 0, err
+		}
+		for i, c := range dueCitizens {
+			if c == nil { // a case closed meanwhile: its proposal only expires
+				closedDue = append(closedDue, due[i].ID)
+				continue
+			}
+			citizens = append(citizens, c)
+		}
+		// households together, in a stable order, as PlanCitizens gives them
+		sort.Slice(citizens, func(i, j int) bool {
+			if citizens[i].Household != citizens[j].Household {
+				return citizens[i].Household < citizens[j].Household
+			}
+			return citizens[i].CF < citizens[j].CF
+		})
 	}
 	if len(citizens) == 0 {
-		return nil, model.Errorf(model.EINVALID, "no citizen is waiting for a proposal")
+		return nil, 0, model.Errorf(model.EINVALID, "no citizen is waiting for a proposal")
 	}
 	usage, err := s.Store.CampaignWeekUsageIn(ctx, nil, holding...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	dueCF := make(map[string]bool, len(due))
+	dueOf := make(map[string]*store.DueProposal, len(due)) // by citizen
 	freed := map[int64]map[string]map[int]int{} // office → day → minute → places the expiry frees
-	for _, d := range due {
+	for i, d := range due {
 		usage[store.CellKey{Office: d.OfficeID, Week: d.Week}]-- // its place comes back
-		dueCF[d.CF] = true
+		dueOf[d.CF] = &due[i]
 		if freed[d.OfficeID] == nil {
 			freed[d.OfficeID] = map[string]map[int]int{}
 		}
@@ -139,12 +152,12 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	}
 	weeks := set.Weeks - first
 	if weeks < 1 {
-		return nil, model.Errorf(model.EINVALID, "the campaign has no week left to plan into; extend it in the settings")
+		return nil, 0, model.Errorf(model.EINVALID, "the campaign has no week left to plan into; extend it in the settings")
 	}
 	// each office's real appointment starts (booking calendar), see calendars
 	cals, err := s.calendars(ctx, set, caps, set.Start.AddDate(0, 0, 7*first), weeks, holding, freed)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	offices := make([]plan.Office, len(caps))
 	for i, c := range caps {
@@ -165,35 +178,43 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	res, err := plan.RunContext(pctx, people, offices, plan.Params{Start: start, Weeks: weeks, Weights: plan.DefaultWeights()})
 	cancel()
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, 0, fmt.Errorf("plan: %w", err)
 	}
 	run := &store.CampaignRun{CreatedAt: s.now(), Kind: kind, People: len(people), Planned: len(res.Assignments), Unplanned: len(res.Unplanned),
 		Cost: res.Stats.Cost, Bound: res.Stats.Bound, Gap: res.Stats.Gap, Millis: time.Since(t0).Milliseconds()}
 	tm.Solve = time.Since(t0)
 	t1 := time.Now()
-	taken, err := s.Store.CampaignLetterCodes(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
 	state := store.ProposalPlanned
 	var deadline, sent time.Time
 	if kind == KindReplan {
 		state = store.ProposalProposed
 		sent, deadline = s.now(), s.deadline(set)
 	}
+	// a citizen whose proposal expires here and is planned again keeps its row, and
+	// so its letter code: it is re-proposed in place (again); the others get a new
+	// proposal (ps)
 	ps := make([]*store.CampaignProposal, 0, len(res.Assignments))
+	var again []*store.CampaignProposal
 	for _, a := range res.Assignments {
 		c := citizens[a.Person]
 		p := &store.CampaignProposal{
 			CF: c.CF, Household: c.Household, OfficeID: caps[a.Office].Office.ID,
 			Day: a.Date.Format(time.DateOnly), Minute: a.Minute, Week: weekOf(set.Start, a.Date),
-			State: state, Channel: channelOf(c), LetterCode: newLetterCode(taken), Nonce: newNonce(),
+			State: state, Channel: channelOf(c), Nonce: newNonce(),
 			CreatedAt: s.now(), SentAt: sent,
 		}
 		if kind == KindReplan {
 			p.Deadline = s.answerBy(deadline, p)
 		}
+		if d := dueOf[c.CF]; d != nil {
+			p.ID = d.ID
+			again = append(again, p)
+			continue
+		}
 		ps = append(ps, p)
+	}
+	if err := s.letterCodes(ctx, ps); err != nil {
+		return nil, 0, err
 	}
 	capOf := func(k store.CellKey) int {
 		for _, c := range caps {
@@ -206,32 +227,22 @@ func (s *Service) planOnce(ctx context.Context, kind string, due []store.DueProp
 	tm.Read += time.Since(t1)
 	if kind == KindReplan {
 		var back []string // expired and not planned again: new until the next re-plan
+		ended := closedDue
 		for _, u := range res.Unplanned {
-			if c := citizens[u.Person]; dueCF[c.CF] {
-				back = append(back, c.CF)
+			if d := dueOf[citizens[u.Person].CF]; d != nil {
+				back, ended = append(back, d.CF), append(ended, d.ID)
 			}
 		}
 		t2 := time.Now()
 		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-			if len(due) > 0 {
-				n, err := s.Store.ExpireDueProposals(ctx, tx, now)
-				if err != nil {
-					return err
-				}
-				if n != len(due) {
-					return fmt.Errorf("%d proposals past their deadline, %d when read: %w", n, len(due), model.ErrConflict)
-				}
-				if err := s.Store.MoveCampaignCitizens(ctx, tx, back, store.CitizenProposed, store.CitizenNew); err != nil {
-					return err
-				}
-			}
-			return s.writeChunk(ctx, tx, run, ps, capOf, dueCF, true)
+			run.ID = 0 // InTx may retry
+			return s.writeReplan(ctx, tx, run, now, due, ended, back, again, ps, capOf)
 		})
 		tm.Write = time.Since(t2)
 		tm.Longest = tm.Write
-		return run, err
+		return run, len(due), err
 	}
-	return run, s.writePlan(ctx, run, ps, capOf, tm)
+	return run, 0, s.writePlan(ctx, run, ps, capOf, tm)
 }
 
 // writePlan writes a first plan: the old planned proposals are cancelled, the run
@@ -270,7 +281,7 @@ func (s *Service) writePlan(ctx context.Context, run *store.CampaignRun, ps []*s
 		}
 		chunk, last := ps[i:end], end == len(ps)
 		err := timed(func(tx *store.Tx) error {
-			return s.writeChunk(ctx, tx, run, chunk, capOf, nil, last)
+			return s.writeChunk(ctx, tx, run, chunk, capOf, last)
 		})
 		if err != nil {
 			return err
@@ -283,10 +294,10 @@ func (s *Service) writePlan(ctx context.Context, run *store.CampaignRun, ps []*s
 	return nil
 }
 
-// writeChunk checks that the office-weeks chunk fills still have room, writes its
-// proposals, moves their citizens from new (those in due keep their state, proposed),
-// and when last, marks the run done and queues the e-mails of a re-plan.
-func (s *Service) writeChunk(ctx context.Context, tx *store.Tx, run *store.CampaignRun, chunk []*store.CampaignProposal, capOf func(store.CellKey) int, due map[string]bool, last bool) error {
+// writeChunk checks that the office-weeks a first plan's chunk fills still have room,
+// writes its proposals, moves their citizens from new to planned, and when last,
+// marks the run done.
+func (s *Service) writeChunk(ctx context.Context, tx *store.Tx, run *store.CampaignRun, chunk []*store.CampaignProposal, capOf func(store.CellKey) int, last bool) error {
 	add := map[store.CellKey]int{}
 	for _, p := range chunk {
 		add[store.CellKey{Office: p.OfficeID, Week: p.Week}]++
@@ -310,25 +321,116 @@ func (s *Service) writeChunk(ctx context.Context, tx *store.Tx, run *store.Campa
 			return err
 		}
 	}
-	citizenState := store.CitizenPlanned
-	if run.Kind == KindReplan {
-		citizenState = store.CitizenProposed
-	}
-	cfs := make([]string, 0, len(chunk))
-	for _, p := range chunk {
+	cfs := make([]string, len(chunk))
+	for i, p := range chunk {
 		p.RunID = run.ID
-		if !due[p.CF] {
-			cfs = append(cfs, p.CF)
-		}
+		cfs[i] = p.CF
 	}
 	if err := s.Store.InsertCampaignProposals(ctx, tx, chunk, ""); err != nil {
 		return err
 	}
-	if err := s.Store.MoveCampaignCitizens(ctx, tx, cfs, store.CitizenNew, citizenState); err != nil {
+	return s.Store.MoveCampaignCitizens(ctx, tx, cfs, store.CitizenNew, store.CitizenPlanned)
+}
+
+// writeReplan writes a re-plan in one transaction: the proposals past their deadline
+// that it could not place expire (ended; their citizens, back, return to new), those
+// it placed (again) are re-proposed in place with their expired attempt kept as
+// history, the citizens who were new get new proposals (ps), and the e-mails are
+// queued. Any office-week it fills past its capacity, or a due proposal answered or
+// ended meanwhile, is model.ErrConflict: the caller plans again.
+func (s *Service) writeReplan(ctx context.Context, tx *store.Tx, run *store.CampaignRun, now time.Time, due []store.DueProposal, ended []int64, back []string,
+	again, ps []*store.CampaignProposal, capOf func(store.CellKey) int) error {
+	if len(due) > 0 {
+		n, err := s.Store.ExpireCampaignProposalsByID(ctx, tx, now, ended)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.MoveCampaignCitizens(ctx, tx, back, store.CitizenProposed, store.CitizenNew); err != nil {
+			return err
+		}
+		// every other due proposal is one placed again: its attempt goes to the history
+		m, err := s.Store.RetireDueAttempts(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		if n != len(ended) || m != len(again) {
+			return fmt.Errorf("%d proposals past their deadline, %d when read: %w", n+m, len(due), model.ErrConflict)
+		}
+	}
+	run.Done = true
+	if err := s.Store.InsertCampaignRun(ctx, tx, run); err != nil {
 		return err
 	}
-	if run.Kind == KindReplan && last {
-		return s.queueMail(ctx, tx, fanout{Kind: mailProposal, Run: run.ID})
+	for _, p := range again {
+		p.RunID = run.ID
+	}
+	if err := s.Store.ReproposeCampaignProposals(ctx, tx, now, s.now(), again); err != nil {
+		return err
+	}
+	dueOf := make(map[int64]*store.DueProposal, len(due))
+	for i := range due {
+		dueOf[due[i].ID] = &due[i]
+	}
+	for _, p := range again {
+		if d := dueOf[p.ID]; d != nil && d.Household != p.Household {
+			if err := s.Store.SetCampaignProposalHousehold(ctx, tx, p.ID, p.Household); err != nil {
+				return err
+			}
+		}
+	}
+	cfs := make([]string, len(ps))
+	for i, p := range ps {
+		p.RunID = run.ID
+		cfs[i] = p.CF
+	}
+	if err := s.Store.InsertCampaignProposals(ctx, tx, ps, ""); err != nil {
+		return err
+	}
+	if err := s.Store.MoveCampaignCitizens(ctx, tx, cfs, store.CitizenNew, store.CitizenProposed); err != nil {
+		return err
+	}
+	// the capacity check, after the write: the office-weeks it fills must not be
+	// over capacity now (a booking or an answer may have taken places meanwhile)
+	usage, err := s.Store.CampaignWeekUsage(ctx, tx)
+	if err != nil {
+		return err
+	}
+	filled := map[store.CellKey]bool{}
+	for _, list := range [][]*store.CampaignProposal{again, ps} {
+		for _, p := range list {
+			filled[store.CellKey{Office: p.OfficeID, Week: p.Week}] = true
+		}
+	}
+	for k := range filled {
+		if usage[k] > capOf(k) {
+			return fmt.Errorf("office %d week %d would have %d of %d places taken: %w", k.Office, k.Week, usage[k], capOf(k), model.ErrConflict)
+		}
+	}
+	return s.queueMail(ctx, tx, fanout{Kind: mailProposal, Run: run.ID})
+}
+
+// letterCodes gives each of ps a letter code no proposal has: random, checked
+// against the codes in use by lookup rather than by reading them all.
+func (s *Service) letterCodes(ctx context.Context, ps []*store.CampaignProposal) error {
+	todo := ps
+	mine := make(map[string]bool, len(ps))
+	for len(todo) > 0 {
+		codes := make([]string, len(todo))
+		for i, p := range todo {
+			p.LetterCode = newLetterCode(mine)
+			codes[i] = p.LetterCode
+		}
+		taken, err := s.Store.TakenLetterCodes(ctx, codes)
+		if err != nil {
+			return err
+		}
+		var left []*store.CampaignProposal
+		for _, p := range todo {
+			if taken[p.LetterCode] {
+				left = append(left, p)
+			}
+		}
+		todo = left
 	}
 	return nil
 }

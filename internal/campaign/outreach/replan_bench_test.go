@@ -32,7 +32,7 @@ func BenchmarkReplanMilan(b *testing.B) {
 		b.StopTimer()
 		f := newFixtureB(b, 82142, 82142*11/10/26/11+1)
 		t0 := time.Now()
-		_, tm, _, err := f.svc.plan(ctx, KindPlan, nil, time.Time{})
+		_, tm, _, err := f.svc.plan(ctx, KindPlan, time.Time{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,8 +6,64 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
+
+// expiredAttempts is every proposal that expired unanswered: the rows left expired
+// and the attempts of those re-proposed in place, as proposals (slot, deadline, nonce).
+func expiredAttempts(t *testing.T, f *fixture) []*store.CampaignProposal {
+	t.Helper()
+	out := f.proposals(t, "state = ?", store.ProposalExpired)
+	for _, p := range f.proposals(t, "id IN (SELECT proposal_id FROM campaign_proposal_attempts)") {
+		as, err := f.st.CampaignProposalAttempts(context.Background(), nil, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			out = append(out, &store.CampaignProposal{ID: p.ID, CF: p.CF, RunID: a.RunID, OfficeID: a.OfficeID, Day: a.Day, Minute: a.Minute,
+				State: store.ProposalExpired, Channel: a.Channel, LetterCode: p.LetterCode, Nonce: a.Nonce, Deadline: a.Deadline, SentAt: a.SentAt})
+		}
+	}
+	return out
+}
+
+// checkSupersededLinks: for the proposals re-proposed in place by run, the link of
+// the expired attempt is refused with errSuperseded (not the generic "not valid"),
+// the current link opens, and the letter code is the one the citizen had.
+func checkSupersededLinks(t *testing.T, f *fixture, run int64) {
+	t.Helper()
+	ctx := context.Background()
+	checked := 0
+	for _, old := range expiredAttempts(t, f) {
+		cur, err := f.st.CampaignProposal(ctx, nil, old.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur.RunID != run || cur.State != store.ProposalProposed {
+			continue
+		}
+		if cur.Nonce == old.Nonce || cur.LetterCode != old.LetterCode {
+			t.Fatalf("re-proposed %+v from %+v: want a new nonce and the same letter code", cur, old)
+		}
+		if _, err := f.svc.Open(ctx, f.svc.Token(old)); err != errSuperseded {
+			t.Fatalf("old link of a re-proposed proposal: %v, want %v", err, errSuperseded)
+		}
+		if _, err := f.svc.Open(ctx, f.svc.Token(cur)); err != nil {
+			t.Fatalf("new link: %v", err)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no proposal re-proposed in place")
+	}
+	// a forged link and a link of a proposal expired for good are not "superseded"
+	for _, p := range f.proposals(t, "state = ?", store.ProposalExpired) {
+		if _, err := f.svc.Open(ctx, f.svc.Token(p)); err == errSuperseded || model.ErrorCode(err) != model.EUNAUTHORIZED {
+			t.Fatalf("link of an expired proposal: %v", err)
+		}
+	}
+}
 
 // checkCitizenStates: every citizen with an open proposal has exactly one and is in
 // the state it implies; every citizen in new has none.
@@ -68,9 +124,18 @@ func TestExpireReplanShortCapacity(t *testing.T) {
 	if res.Expired != 60 || res.Run == nil || res.Run.Planned == 0 || res.Run.Unplanned == 0 {
 		t.Fatalf("expire %+v run %+v: want 60 expired, some re-planned and some not", res, res.Run)
 	}
-	if n := len(f.proposals(t, "state = ?", store.ProposalExpired)); n != 60 {
-		t.Fatalf("%d expired proposals, want 60", n)
+	if n := len(expiredAttempts(t, f)); n != 60 {
+		t.Fatalf("%d expired proposals and attempts, want 60", n)
 	}
+	// a re-planned citizen keeps its proposal, and so its letter code; one not placed
+	// has its proposal expired
+	if n := len(f.proposals(t, "state = ?", store.ProposalExpired)); n != res.Run.Unplanned {
+		t.Fatalf("%d proposals expired, %d citizens not re-planned", n, res.Run.Unplanned)
+	}
+	if n := len(f.proposals(t, "run_id = ?", res.Run.ID)); n != res.Run.Planned {
+		t.Fatalf("%d proposals of the re-plan, %d planned", n, res.Run.Planned)
+	}
+	checkSupersededLinks(t, f, res.Run.ID)
 	checkCitizenStates(t, f)
 	news, _ := f.st.CampaignCitizens(ctx, nil, store.CitizenNew)
 	if len(news) != res.Run.Unplanned {

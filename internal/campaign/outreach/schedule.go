@@ -52,13 +52,13 @@ type ExpireResult struct {
 // capacity, and re-plans their citizens at once on what is left.
 func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
 	now := s.now()
-	due, err := s.Store.DueCampaignProposals(ctx, now)
-	if err != nil || len(due) == 0 {
+	due, err := s.Store.CountDueCampaignProposals(ctx, now)
+	if err != nil || due == 0 {
 		return ExpireResult{}, err
 	}
-	s.Log.Info("campaign proposals past their deadline", "count", len(due))
+	s.Log.Info("campaign proposals past their deadline", "count", due)
 	var res ExpireResult
-	res.Run, res.Plan, res.Expired, err = s.plan(ctx, KindReplan, due, now)
+	res.Run, res.Plan, res.Expired, err = s.plan(ctx, KindReplan, now)
 	if err == nil {
 		return res, nil
 	}

@@ -109,6 +109,13 @@ func Compute(ctx context.Context, st *store.Store, caps OfficeCaps, now time.Tim
 	if err != nil {
 		return nil, err
 	}
+	// a proposal expired and re-proposed in place keeps its expired attempt apart:
+	// it was sent and expired all the same
+	attempts, err := st.ExpiredAttemptsByChannel(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byChannel = append(byChannel, attempts...)
 	chans := map[string]*Channel{}
 	for _, ch := range []string{store.ChannelEmail, store.ChannelLetter} {
 		chans[ch] = &Channel{Channel: ch}

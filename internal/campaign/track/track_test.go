@@ -204,3 +204,65 @@ func TestForecastEarlyCampaign(t *testing.T) {
 		t.Fatalf("e-mail channel %+v", email)
 	}
 }
+
+// TestAttemptsCount: a proposal that expired and was re-proposed in place counts
+// twice by its channel: once sent and expired (its attempt), once as sent now.
+func TestAttemptsCount(t *testing.T) {
+	ctx := context.Background()
+	st := testdb.Open(t)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	now := at.AddDate(0, 0, 10)
+	if err := st.SaveCampaignSettings(ctx, store.DefaultCampaignSettings(at)); err != nil {
+		t.Fatal(err)
+	}
+	cs := []register.Citizen{{CF: "X000000000000001", Household: "h1", CardType: "paper", Lat: 45, Lon: 9},
+		{CF: "X000000000000002", Household: "h2", CardType: "paper", Lat: 45, Lon: 9}}
+	if _, err := st.ImportCitizens(ctx, cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	office := &model.Office{Code: "a", Name: "A", Active: true, Counters: 1}
+	if err := st.CreateOffice(ctx, st.Writer(), office); err != nil {
+		t.Fatal(err)
+	}
+	var ps []*store.CampaignProposal
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		run := &store.CampaignRun{CreatedAt: at, Kind: "plan", Done: true}
+		if err := st.InsertCampaignRun(ctx, tx, run); err != nil {
+			return err
+		}
+		for i, c := range cs {
+			ps = append(ps, &store.CampaignProposal{CF: c.CF, Household: c.Household, RunID: run.ID, OfficeID: office.ID, Day: "2026-03-20", Minute: 540,
+				State: store.ProposalProposed, Channel: store.ChannelEmail, LetterCode: fmt.Sprintf("1000000%d", i), Nonce: "n",
+				Deadline: at.AddDate(0, 0, 7), CreatedAt: at, SentAt: at})
+		}
+		if err := st.InsertCampaignProposals(ctx, tx, ps, store.CitizenProposed); err != nil {
+			return err
+		}
+		// the first is re-proposed in place, the second expires for good
+		written, err := st.CampaignProposals(ctx, tx, `run_id = ?`, run.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExpireCampaignProposalsByID(ctx, tx, now, []int64{written[1].ID}); err != nil {
+			return err
+		}
+		if _, err := st.RetireDueAttempts(ctx, tx, now); err != nil {
+			return err
+		}
+		again := *written[0]
+		again.Day, again.Nonce, again.Deadline = "2026-03-27", "m", now.AddDate(0, 0, 7)
+		return st.ReproposeCampaignProposals(ctx, tx, now, now, []*store.CampaignProposal{&again})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Compute(ctx, st, OfficeCaps{office.ID: {Name: "A", PerWeek: 10}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range d.Channels {
+		if ch.Channel == store.ChannelEmail && (ch.Sent != 3 || ch.Expired != 2 || ch.Pending != 1 || ch.Confirmed != 0) {
+			t.Fatalf("e-mail channel %+v: want 3 sent, 2 expired, 1 pending", ch)
+		}
+	}
+}
