@@ -16,13 +16,15 @@ type SyncResult struct {
 	Moved     int // proposals set to their booking's new time
 	Replan    int // citizens whose booking a clerk cancelled, back for the next re-plan
 	Withdrawn int // bookings cancelled because their proposal no longer holds its time
+	NoShow    int // citizens who missed their appointment, back for the next re-plan
 }
 
 // SyncBookings brings the campaign in line with the booking calendar, where a clerk
 // may cancel or move a campaign citizen's booking (the citizen phoned, the counter
 // closed a day): a moved booking is the proposal's new time, so letters, the
 // dashboard and the phone line say the same as the agenda; a cancelled or expired one
-// puts the citizen back for the next re-plan (the proposal is cancelled). The other
+// puts the citizen back for the next re-plan (the proposal is cancelled), and so does
+// a no-show once its day is over (noshow.go: cancelled via no_show). The other
 // way round, bookings of proposals that no longer hold their time are cancelled
 // (ReleaseWithdrawn). The hourly JobSync runs it.
 func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
@@ -40,6 +42,13 @@ func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
 			return err
 		}
 		for _, r := range rows {
+			if s.noShowStands(r) {
+				if err := s.noShow(ctx, tx, r); err != nil {
+					return err
+				}
+				res.NoShow++
+				continue
+			}
 			if err := s.syncRow(ctx, tx, set, r, &res); err != nil {
 				return err
 			}
@@ -51,13 +60,15 @@ func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
 	}
 	res.Withdrawn, err = s.ReleaseWithdrawn(ctx)
 	if res != (SyncResult{}) {
-		s.Log.Info("campaign bookings synced", "moved", res.Moved, "replan", res.Replan, "withdrawn", res.Withdrawn)
+		s.Log.Info("campaign bookings synced", "moved", res.Moved, "replan", res.Replan, "withdrawn", res.Withdrawn, "no_show", res.NoShow)
 	}
 	return res, err
 }
 
 // syncRow follows one confirmed proposal's booking r: cancelled or expired puts the
-// citizen back for the re-plan, moved moves the proposal.
+// citizen back for the re-plan, moved moves the proposal. A no-show still counts as
+// active here: during its day the clerk may correct it, and SyncBookings settles it
+// after (noShowStands).
 func (s *Service) syncRow(ctx context.Context, tx *store.Tx, set *store.CampaignSettings, r store.CampaignBookingRow, res *SyncResult) error {
 	active := r.State == booking.StateConfirmed || r.State == booking.StateArrived || r.State == booking.StateDone || r.State == booking.StateNoShow
 	start := store.FromMicros(r.Start).In(s.Loc)
