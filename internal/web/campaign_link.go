@@ -113,6 +113,19 @@ type campaignLinkPage struct {
 	Error string
 }
 
+// campaignDays is one list of alternatives as the link page draws it: day by day, a
+// few times each; Prefix keeps the radio ids of the page's two lists apart.
+type campaignDays struct {
+	Page   page
+	Days   []outreach.Day
+	Prefix string
+}
+
+// Choice hands a list of days, with the page's language, to the template that draws it.
+func (campaignLinkPage) Choice(p page, days []outreach.Day, prefix string) campaignDays {
+	return campaignDays{Page: p, Days: days, Prefix: prefix}
+}
+
 // campaignAnswer records confirm, confirm for the household, change or decline, and
 // shows the outcome at once: the link is spent, so there is nothing to redirect to.
 func (s *Server) campaignAnswer(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +153,13 @@ func (s *Server) campaignAnswer(w http.ResponseWriter, r *http.Request) {
 		// each member reopening their own e-mail sees the appointment too
 		others = s.campaignHouseholdLinks(r.Context(), token)
 		res, err = s.Campaign.Confirm(r.Context(), token, true)
+	case "change_household":
+		if r.PostForm.Get("slot") == "" {
+			err = model.FieldError("slot", "choose one of the times offered")
+		} else {
+			others = s.campaignHouseholdLinks(r.Context(), token)
+			res, err = s.Campaign.ChangeHousehold(r.Context(), token, r.PostForm.Get("slot"))
+		}
 	case "decline":
 		res, err = s.Campaign.Decline(r.Context(), token)
 	case "change":

@@ -17,10 +17,11 @@ const (
 	ViaPhone = "phone"
 )
 
-// Member is another person of the household with a proposal awaiting an answer.
+// Member is another person of the household with an open proposal.
 type Member struct {
 	Name     string
 	Proposal *store.CampaignProposal
+	At       time.Time // the proposal's start
 }
 
 // View is what the personal link page shows.
@@ -31,7 +32,12 @@ type View struct {
 	Office    *model.Office
 	At        time.Time
 	Household []Member // the others, awaiting an answer
-	Slots     []Slot
+	// Group is the others who come with this person (see group): a change offers to
+	// move them all, to GroupDays, where they fit together.
+	Group     []Member
+	GroupDays []Day
+	Days      []Day  // the alternatives for this person alone
+	Slots     []Slot // Days' times in one list
 }
 
 // Open checks a personal link and gathers the page: the proposal, the household
@@ -72,10 +78,25 @@ func (s *Service) view(ctx context.Context, p *store.CampaignProposal, token str
 		if err != nil {
 			return nil, err
 		}
-		v.Household = append(v.Household, Member{Name: mc.GivenNames + " " + mc.FamilyName, Proposal: m})
+		v.Household = append(v.Household, Member{Name: mc.GivenNames + " " + mc.FamilyName, Proposal: m, At: s.At(m.Day, m.Minute)})
 	}
-	if v.Slots, err = s.Alternatives(ctx, p, 12); err != nil {
+	group, err := s.group(ctx, nil, p)
+	if err != nil {
 		return nil, err
+	}
+	if v.Group, err = s.members(ctx, group); err != nil {
+		return nil, err
+	}
+	if v.Days, err = s.Choices(ctx, p, 1); err != nil {
+		return nil, err
+	}
+	for _, d := range v.Days {
+		v.Slots = append(v.Slots, d.Times...)
+	}
+	if len(group) > 0 {
+		if v.GroupDays, err = s.Choices(ctx, p, 1+len(group)); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -88,6 +109,7 @@ type Result struct {
 	Count    int // proposals decided, more than one for a household
 	Citizen  *store.CampaignCitizen
 	Proposal *store.CampaignProposal
+	Moved    []Member // the household members moved with the citizen, at their new times
 }
 
 // Confirm accepts the proposal, and with household set every household proposal
@@ -200,6 +222,23 @@ type Slot struct {
 	Address  string
 	At       time.Time
 	Same     bool // at the proposal's own office
+	// Each is, for a household's choice, every member's start (the first is At):
+	// side by side at the counters or one right after the other.
+	Each []time.Time
+}
+
+// Afternoon says whether the slot starts after midday, for the page's wording.
+func (sl Slot) Afternoon() bool { return sl.At.Hour() >= 13 }
+
+// Together says whether a household's choice puts everyone at the same time, side by
+// side at the counters.
+func (sl Slot) Together() bool {
+	for _, t := range sl.Each {
+		if !t.Equal(sl.At) {
+			return false
+		}
+	}
+	return true
 }
 
 func slotID(office int64, day string, minute int) string {

@@ -1,0 +1,133 @@
+package outreach
+
+import (
+	"context"
+	"time"
+
+	"github.com/sportello/sportello/internal/model"
+	"github.com/sportello/sportello/internal/store"
+)
+
+// group is the household members who come to p's appointment with p: an open
+// proposal (awaiting an answer in time, or confirmed) at the same office on the same
+// day. A member who already moved alone to another day is not in it.
+func (s *Service) group(ctx context.Context, q store.Querier, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+	hh, err := s.Store.HouseholdProposals(ctx, q, p.Household)
+	if err != nil {
+		return nil, err
+	}
+	var out []*store.CampaignProposal
+	for _, m := range hh {
+		if m.ID == p.ID || m.OfficeID != p.OfficeID || m.Day != p.Day {
+			continue
+		}
+		if m.State == store.ProposalConfirmed || m.State == store.ProposalProposed && s.now().Before(m.Deadline) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// members names the people of ps, for the pages.
+func (s *Service) members(ctx context.Context, ps []*store.CampaignProposal) ([]Member, error) {
+	out := make([]Member, 0, len(ps))
+	for _, m := range ps {
+		c, err := s.Store.CampaignCitizen(ctx, m.CF)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Member{Name: c.GivenNames + " " + c.FamilyName, Proposal: m, At: s.At(m.Day, m.Minute)})
+	}
+	return out, nil
+}
+
+// ChangeHousehold moves the proposal and its group (the household members coming
+// with it, confirmed ones included) to the office day of slot, together from its
+// time on, and confirms them all there, in one transaction: when any of them does
+// not fit, nobody moves. Each gets the confirmation e-mail of the new time.
+func (s *Service) ChangeHousehold(ctx context.Context, token, slot string) (*Result, error) {
+	var moved []*store.CampaignProposal
+	res, err := s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+		group, err := s.group(ctx, tx, p)
+		if err != nil {
+			return nil, err
+		}
+		office, day, minute, err := parseSlotID(slot)
+		if err != nil {
+			return nil, err
+		}
+		all := append([]*store.CampaignProposal{p}, group...)
+		at, err := s.place(ctx, tx, office, day, minute, len(all))
+		if err != nil {
+			return nil, err
+		}
+		for i, m := range all {
+			// move checks each place against the counters again, with the members
+			// moved before it counted; the booking engine checks the calendar's
+			if err := s.move(ctx, tx, m, slotID(office, day, at[i])); err != nil {
+				return nil, err
+			}
+			if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
+				return nil, err
+			}
+		}
+		moved = group
+		return all, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Moved, err = s.members(ctx, moved); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// place finds where people fit together from minute on office's day (see fit), from
+// the counts of tx with the office locked as move locks it: each one's start, or
+// errTaken when the day no longer has room for them all from that time.
+func (s *Service) place(ctx context.Context, tx *store.Tx, office int64, day string, minute, people int) ([]int, error) {
+	if err := s.Store.LockOffice(ctx, tx, office); err != nil {
+		return nil, err
+	}
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.gridOf(ctx, office, set)
+	if err != nil {
+		return nil, err
+	}
+	caps, err := s.capacityOf(ctx, office)
+	if err != nil {
+		return nil, err
+	}
+	d, _ := time.Parse(time.DateOnly, day)
+	if g.closedOn(d) {
+		return nil, errClosed
+	}
+	times := g.day(d)
+	k := -1
+	for i, t := range times {
+		if t.Minute == minute {
+			k = i
+		}
+	}
+	if k < 0 {
+		return nil, model.FieldError("slot", "that time is not in the office's opening hours: please choose another")
+	}
+	slots, err := s.Store.CampaignSlotUsage(ctx, tx, office, day)
+	if err != nil {
+		return nil, err
+	}
+	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
+	booked, err := s.Store.SlotUsage(ctx, office, midnight, midnight.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	at := fit(times, freeAt(times, slots, booked, g.parallel(caps), func(m int) int64 { return s.At(day, m).UnixMicro() }), k, people, g.minutes)
+	if at == nil {
+		return nil, errTaken
+	}
+	return at, nil
+}
