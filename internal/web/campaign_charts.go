@@ -28,6 +28,9 @@ var stateLabels = map[string][2]string{
 	"confirmed": {"confermati", "confirmed"}, "issued": {"CIE emesse", "issued"}, "declined": {"rinunce", "declined"},
 	"deceased": {"deceduti", "deceased"}, "emigrated": {"emigrati", "emigrated"}, "untraceable": {"irreperibili", "untraceable"},
 	"home_visit": {"visita a domicilio", "home visit"}, "email": {"e-mail", "e-mail"}, "letter": {"lettera", "letter"},
+	"has_cie": {"hanno già la CIE", "already hold a CIE"}, "expired": {"scaduta", "expired"}, "cancelled": {"annullata", "cancelled"},
+	// the kinds of planning run, as the dashboard's "last run" names them
+	"run:plan": {"piano", "plan"}, "run:replan": {"ripianificazione", "re-plan"},
 }
 
 func stateLabel(lang, s string) string {

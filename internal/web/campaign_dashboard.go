@@ -19,7 +19,10 @@ type campaignDashboardData struct {
 	Settings   *store.CampaignSettings
 	Capacities []outreach.OfficeCapacity
 	Dash       *track.Dashboard
-	HomeVisits []*store.CampaignCitizen
+	HomeVisits []*store.CampaignCitizen // the first homeVisitsShown; the CSV has all
+	HomeMore   int                      // candidates beyond HomeVisits
+	Unplanned  int                      // citizens waiting in state new (unplannable.csv)
+	Notice     *citizenNotice           // after an outcome: whether the citizen was told
 	States     []string
 	Labels     map[string]string // state names in the page's language
 	Done       string
@@ -44,9 +47,22 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 	if d.Dash, err = track.Compute(ctx, s.Store, officeCaps(d.Capacities), s.Campaign.Now()); err != nil {
 		return nil, err
 	}
-	if d.HomeVisits, err = s.Store.HomeVisitCandidates(ctx, 200); err != nil {
+	if d.HomeVisits, err = s.Store.HomeVisitCandidates(ctx, homeVisitsShown); err != nil {
 		return nil, err
 	}
+	if len(d.HomeVisits) == homeVisitsShown {
+		n, err := s.Store.CountHomeVisitCandidates(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d.HomeMore = n - len(d.HomeVisits)
+	}
+	for _, c := range d.Dash.States {
+		if c.Key == store.CitizenNew {
+			d.Unplanned = c.Count
+		}
+	}
+	d.Notice = s.citizenNoticeOf(r)
 	d.Charts = chartsFor(d.Dash, langOf(r))
 	d.Labels = map[string]string{}
 	for _, st := range store.CitizenStates {
@@ -55,6 +71,9 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 	for _, c := range d.Dash.Channels {
 		d.Labels[c.Channel] = stateLabel(langOf(r), c.Channel)
 	}
+	for _, k := range []string{outreach.KindPlan, outreach.KindReplan} {
+		d.Labels["run:"+k] = stateLabel(langOf(r), "run:"+k)
+	}
 	if d.Dash.Run != nil {
 		d.GapPct = 100 * d.Dash.Run.Gap
 	}
@@ -62,6 +81,10 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 	d.Form, d.FieldErrs = settingsForm(d.Settings), map[string]string{}
 	return d, nil
 }
+
+// homeVisitsShown is how many home-visit candidates the page lists; it says how many
+// more there are and links the CSV, which has them all.
+const homeVisitsShown = 200
 
 func officeCaps(cs []outreach.OfficeCapacity) track.OfficeCaps {
 	out := track.OfficeCaps{}
@@ -319,7 +342,7 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 	if visit != "" {
 		d, err := time.Parse(time.DateOnly, visit)
 		if err != nil || state != store.CitizenHomeVisit {
-			s.campaignRedisplay(w, r, model.FieldError("visit_day", "a visit day (YYYY-MM-DD) goes with the home-visit state only"))
+			s.campaignRedisplay(w, r, model.FieldError("visit_day", "%s", msgVisitDayHomeOnly))
 			return
 		}
 		if msg := s.visitDayProblem(d); msg != "" {
@@ -327,20 +350,44 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.Campaign.SetOutcome(r.Context(), cf, state, visit); err != nil {
+	ctx := r.Context()
+	booked, err := s.confirmedBookings(ctx, cf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Campaign.SetOutcome(ctx, cf, state, visit); err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			err = model.Errorf(model.ENOTFOUND, "no citizen with that codice fiscale in the campaign")
 		}
 		s.campaignRedisplay(w, r, err)
 		return
 	}
-	// the audit names the change, never the codice fiscale in clear
-	if err := s.audit(r, "campaign.citizen_state", "campaign_citizen", state); err != nil {
+	// the audit names the citizen by the store's pseudonym, never the codice fiscale
+	// in clear (store.CitizenRef): an auditor resolves it, the log alone names nobody
+	ref, err := s.Store.CitizenRef(ctx, cf)
+	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit(r, "campaign.citizen_state", "campaign_citizen:"+ref, state); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	notice, err := s.notifyCancelled(ctx, state, booked)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if notice != "" {
+		http.Redirect(w, r, "/op/campagna?done="+notice+"&c="+ref, http.StatusSeeOther)
 		return
 	}
 	s.campaignDone(w, r, "citizen")
 }
+
+// msgVisitDayHomeOnly is the outcome form's error for a visit day with another state.
+const msgVisitDayHomeOnly = "a visit day (YYYY-MM-DD) goes with the home-visit state only"
 
 // visitDayProblem says why a home visit cannot be planned on d (a UTC midnight, as
 // typed): a frail citizen must not be promised a visit on a day already gone, a

@@ -30,7 +30,9 @@ func TestCampaignExportNeutralisesFormulas(t *testing.T) {
 	if !strings.HasPrefix(body, "\uFEFF") {
 		t.Fatalf("no UTF-8 byte-order mark: %q", body[:min(len(body), 20)])
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF")))
+	cr.Comma = ';' // Italian Excel's separator, the exports' default
+	rows, err := cr.ReadAll()
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("%d rows, %v:\n%s", len(rows), err, body)
 	}
@@ -45,7 +47,7 @@ func TestCampaignExportNeutralisesFormulas(t *testing.T) {
 		}
 	}
 	// the numbers the export computes itself stay numbers
-	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/states.csv", http.StatusOK); !strings.Contains(p, "\nnew,1\n") {
+	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/states.csv", http.StatusOK); !strings.Contains(p, "\nnew;1\n") {
 		t.Fatalf("states.csv:\n%s", p)
 	}
 }

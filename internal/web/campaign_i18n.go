@@ -61,6 +61,8 @@ var campaignIT = map[string]string{
 	"no active office to plan into":                                         "nessun ufficio attivo in cui pianificare",
 	"no citizen is waiting for a proposal":                                  "nessun cittadino attende una proposta",
 	"the campaign has no week left to plan into; extend it in the settings": "la campagna non ha più settimane in cui pianificare: la estenda nelle impostazioni",
+	// the outcome form and the citizen lookup
+	msgVisitDayHomeOnly: "il giorno della visita (AAAA-MM-GG) si indica solo con lo stato «visita a domicilio»",
 }
 
 // campaignMsg returns err's user-facing message in lang.
@@ -191,6 +193,14 @@ var cfDetails = []pattern{
 	pat(`an 11-digit code carries no birth date`, "un codice di 11 cifre non contiene la data di nascita"),
 }
 
+// csvErrs are encoding/csv's parse errors, as the import quotes them.
+var csvErrs = []pattern{
+	pat(`bare " in non-quoted-field`, `virgolette (") dentro un campo che non è tra virgolette`),
+	pat(`extraneous or missing " in quoted-field`, `virgolette (") in più o mancanti in un campo tra virgolette`),
+	pat(`wrong number of fields`, "numero di campi errato"),
+	pat(`extra delimiter at end of line`, "separatore in più a fine riga"),
+}
+
 // campaignPatterns are the register import's row reasons (internal/campaign/register,
 // read.go) and the admin form's field messages. Column names stay as in the file.
 var campaignPatterns = []pattern{
@@ -221,6 +231,7 @@ var campaignPatterns = []pattern{
 	pat(`phone: want digits, optionally with \+ and spaces`, "phone: servono cifre, eventualmente con + e spazi"),
 	pat(`frail (".*"): want 1 or 0`, "frail $1: indichi 1 o 0"),
 	pat(`(\d+) columns, want (\d+)`, "$1 colonne, ne servono $2"),
+	{re: regexp.MustCompile(`^(header: )?malformed CSV: (.+)$`), it: "$1CSV non valido: $2", sub: map[int][]pattern{1: {pat(`header: `, "intestazione: ")}, 2: csvErrs}},
 	pat(`malformed CSV: (.*)`, "CSV non valido: $1"),
 	pat(`header: malformed CSV: (.*)`, "intestazione: CSV non valido: $1"),
 	pat(`empty file: the header is missing`, "file vuoto: manca l'intestazione"),

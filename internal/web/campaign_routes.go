@@ -42,6 +42,9 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /op/campagna/lettere.zip", admin(s.campaignLetters))
 	mux.Handle("GET /op/campagna/lettere-promemoria.zip", admin(s.campaignReminderLetters))
 	mux.Handle("GET /op/campagna/export/{table}", admin(s.campaignExport))
+	// any member of staff answers a citizen's call, as with booking search
+	mux.Handle("GET /op/campagna/cittadini", s.requireRole("", s.campaignCitizenSearch))
+	mux.Handle("GET /op/campagna/cittadini/{ref}", s.requireRole("", s.campaignCitizenRecord))
 
 	// The personal link: no login, the signed token is the credential. A letter's
 	// code and the birth year lead to it too, for those who cannot scan the QR.

@@ -217,9 +217,9 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		{Name: "letters", Method: "GET", Path: "/op/campagna/lettere.zip", As: admin, Status: http.StatusOK, Contain: []string{"PK", "lettere-001.pdf"}},
 		{Name: "operators cannot print reminder letters", Method: "GET", Path: "/op/campagna/lettere-promemoria.zip", As: clerk, Status: http.StatusForbidden},
 		{Name: "no reminder letter due on the day of the send", Method: "GET", Path: "/op/campagna/lettere-promemoria.zip", As: admin, Status: http.StatusNotFound, Contain: []string{"nessuna lettera di promemoria da stampare"}},
-		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state,citizens\n", "proposed,45"}},
-		{Name: "capacity csv", Method: "GET", Path: "/op/campagna/export/capacity.csv", As: admin, Status: http.StatusOK, Contain: []string{"office,derived_per_week,per_week,typed\n", "Anagrafe centrale"}},
-		{Name: "forecast csv", Method: "GET", Path: "/op/campagna/export/forecast.csv", As: admin, Status: http.StatusOK, Contain: []string{"remaining,per_week"}},
+		{Name: "csv", Method: "GET", Path: "/op/campagna/export/states.csv", As: admin, Status: http.StatusOK, Contain: []string{"state;citizens\n", "proposed;45"}},
+		{Name: "capacity csv", Method: "GET", Path: "/op/campagna/export/capacity.csv", As: admin, Status: http.StatusOK, Contain: []string{"office;derived_per_week;per_week;typed\n", "Anagrafe centrale"}},
+		{Name: "forecast csv", Method: "GET", Path: "/op/campagna/export/forecast.csv", As: admin, Status: http.StatusOK, Contain: []string{"remaining;per_week"}},
 		{Name: "unknown table", Method: "GET", Path: "/op/campagna/export/users.csv", As: admin, Status: http.StatusNotFound},
 		{Name: "bad capacity", Method: "POST", Path: "/op/campagna/capacita", Body: "office_id=1&per_week=-3", As: admin, Status: http.StatusUnprocessableEntity},
 	})
@@ -265,7 +265,7 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 		t.Fatalf("wrong year page:\n%s", p)
 	}
 	campaignPost(t, anon, a.URL+link, "action=decline", http.StatusUnauthorized)
-	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/channels.csv", http.StatusOK); !strings.Contains(p, "email,30,1,0,0,29,") {
+	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/channels.csv", http.StatusOK); !strings.Contains(p, "email;30;1;0;0;29;") {
 		t.Fatalf("channels.csv:\n%s", p)
 	}
 	// an outcome recorded by the counter

@@ -218,3 +218,25 @@ func (e *Engine) CampaignDone(officeIDs ...int64) {
 		e.avail.invalidate(id)
 	}
 }
+
+// NotifyCampaignCancelled queues the booking's usual cancellation e-mail for campaign
+// booking id when an operator's outcome (a home visit, back to planning) cancelled
+// it: CancelCampaign sends nothing, as a citizen's own decline already gets the
+// campaign's answer page. mailed is false when the booking has no e-mail address, for
+// the office to phone; cancelled is false when the booking is still active.
+func (e *Engine) NotifyCampaignCancelled(ctx context.Context, id int64) (cancelled, mailed bool, err error) {
+	err = e.Store.InTx(ctx, func(tx *store.Tx) error {
+		cancelled, mailed = false, false // InTx may retry
+		b, err := e.Store.BookingByID(ctx, tx, id)
+		if err != nil || b.State != booking.StateCancelled {
+			return err
+		}
+		cancelled = true
+		if b.Email == "" {
+			return nil
+		}
+		mailed = true
+		return e.enqueueMail(ctx, tx, b, mailCancelled, e.now())
+	})
+	return cancelled, mailed, err
+}
