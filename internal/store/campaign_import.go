@@ -17,7 +17,8 @@ type ImportResult struct {
 // the cases the new extract settled (and how) and those it only flags.
 type ImportReport struct {
 	ImportResult
-	Reviews []ImportReview
+	Reviews  []ImportReview
+	AddedCFs []string // the codes new to the campaign (for outreach.JoinHouseholds)
 }
 
 // Count is how many reviews of kind the report has.
@@ -81,6 +82,7 @@ func (s *Store) importCitizens(ctx context.Context, cs []register.Citizen, progr
 		switch old, exists := prior[c.CF]; {
 		case !exists:
 			rep.Added++
+			rep.AddedCFs = append(rep.AddedCFs, c.CF)
 			todo = append(todo, c)
 		case old.hash != c.Hash():
 			rep.Updated++

@@ -215,3 +215,28 @@ func greatCircle(lat1, lon1, lat2, lon2 float64) float64 {
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
 	return 2 * r * math.Asin(math.Sqrt(a))
 }
+
+// HouseholdNewcomers are those of cfs still without a proposal (state new) whose
+// household has proposals sent (awaiting an answer or confirmed): who
+// outreach.JoinHouseholds places next to their household.
+func (s *Store) HouseholdNewcomers(ctx context.Context, cfs []string) ([]string, error) {
+	var out []string
+	err := inChunks(cfs, func(chunk []any) error {
+		rows, err := s.Query(ctx, `SELECT c.cf FROM campaign_citizens c WHERE c.state = ? AND c.cf IN (`+campaignPlaceholders(len(chunk))+`)
+			AND EXISTS (SELECT 1 FROM campaign_proposals p WHERE p.household = c.household AND p.state IN (?, ?))`,
+			append(append([]any{CitizenNew}, chunk...), ProposalProposed, ProposalConfirmed)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cf string
+			if err := rows.Scan(&cf); err != nil {
+				return err
+			}
+			out = append(out, cf)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/campaign/register"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
@@ -25,17 +26,21 @@ type campaignImport struct {
 
 // campaignImportView is an import's state as its page shows it.
 type campaignImportView struct {
-	ID       string
-	Phase    string // reading, storing, done, failed
-	Rows     int
-	Percent  int
-	Stored   int
-	Total    int
-	Result   store.ImportResult
-	Bad      []register.RowError
-	Err      string
-	Started  time.Time
-	Finished time.Time
+	ID         string
+	Phase      string // reading, storing, done, failed
+	Rows       int
+	Percent    int
+	Stored     int
+	Total      int
+	Result     store.ImportResult
+	Reviews    []store.ImportReview // what the office should know (the page shows the first reviewsShown)
+	Counts     map[string]int       // reviews by kind
+	Join       outreach.JoinResult  // newcomers placed beside their household, or not
+	JoinFailed bool
+	Bad        []register.RowError
+	Err        string
+	Started    time.Time
+	Finished   time.Time
 }
 
 func (ci *campaignImport) snapshot() campaignImportView {
@@ -112,7 +117,7 @@ func (s *Server) runCampaignImport(ci *campaignImport, raw []byte, actor string)
 		return
 	}
 	ci.update(func(ci *campaignImportView) { ci.Phase, ci.Total = "storing", len(cs) })
-	res, err := s.Store.ImportCitizens(ctx, cs, func(done int) { ci.update(func(ci *campaignImportView) { ci.Stored = done }) })
+	rep, err := s.Store.ImportCitizensReport(ctx, cs, func(done int) { ci.update(func(ci *campaignImportView) { ci.Stored = done }) })
 	if err != nil {
 		s.Log.Error("campaign import failed", "import", id, "error", err)
 		ci.update(func(ci *campaignImportView) {
@@ -120,12 +125,28 @@ func (s *Server) runCampaignImport(ci *campaignImport, raw []byte, actor string)
 		})
 		return
 	}
-	detail := fmt.Sprintf("%d added, %d updated, %d unchanged", res.Added, res.Updated, res.Unchanged)
+	// a newcomer to a household whose proposals are out joins it now, before a plan
+	// would place them alone; the import stands if this fails, the page says so
+	join, joinErr := s.Campaign.JoinHouseholds(ctx, rep.AddedCFs)
+	if joinErr != nil {
+		s.Log.Error("campaign household join", "import", id, "error", joinErr)
+	}
+	res := rep.ImportResult
+	counts := map[string]int{}
+	for _, v := range rep.Reviews {
+		counts[v.Kind]++
+	}
+	detail := fmt.Sprintf("%d added, %d updated, %d unchanged; has_cie %d, moved %d, flagged %d, absent %d; household joins %d, not placed %d",
+		res.Added, res.Updated, res.Unchanged, counts[store.ReviewHasCIE], counts[store.ReviewMovedReplan],
+		counts[store.ReviewHasCIEBooked]+counts[store.ReviewMovedSent], counts[store.ReviewAbsent], len(join.Joined), len(join.Unplaced))
 	if err := s.Store.Audit(ctx, &model.AuditEntry{Actor: actor, Action: "campaign.import.done", Object: "campaign_import:" + id, Detail: detail}); err != nil {
 		s.Log.Error("campaign import audit", "error", err)
 	}
 	s.Log.Info("campaign import done", "import", id, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
-	ci.update(func(ci *campaignImportView) { ci.Phase, ci.Result, ci.Finished = "done", res, s.Store.Now() })
+	ci.update(func(ci *campaignImportView) {
+		ci.Phase, ci.Result, ci.Reviews, ci.Counts, ci.Join, ci.Finished = "done", res, rep.Reviews, counts, join, s.Store.Now()
+		ci.JoinFailed = joinErr != nil
+	})
 }
 
 // campaignImportStatus shows progress; the Refresh header reloads the page each second
@@ -145,5 +166,8 @@ func (s *Server) campaignImportStatus(w http.ResponseWriter, r *http.Request) {
 	if snap.Phase == "reading" || snap.Phase == "storing" {
 		w.Header().Set("Refresh", "1")
 	}
-	s.render(w, r, http.StatusOK, "campaign_import.html", snap)
+	if len(snap.Reviews) > reviewsShown {
+		snap.Reviews = snap.Reviews[:reviewsShown]
+	}
+	s.render(w, r, http.StatusOK, "campaign_import.html", campaignImportPage{snap, reviewLabels(langOf(r))})
 }

@@ -31,6 +31,7 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /op/campagna", admin(s.campaignDashboard))
 	mux.Handle("POST /op/campagna/import", admin(s.campaignImportStart))
 	mux.Handle("GET /op/campagna/import/{id}", admin(s.campaignImportStatus))
+	mux.Handle("GET /op/campagna/import/{id}/revisione.csv", admin(s.campaignImportReview))
 	mux.Handle("GET /op/campagna/attivita/{id}", admin(s.campaignTaskStatus))
 	mux.Handle("POST /op/campagna/impostazioni", admin(s.campaignSettingsSave))
 	mux.Handle("POST /op/campagna/capacita", admin(s.campaignCapacitySave))
@@ -42,6 +43,10 @@ func (s *Server) campaignRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /op/campagna/lettere.zip", admin(s.campaignLetters))
 	mux.Handle("GET /op/campagna/lettere-promemoria.zip", admin(s.campaignReminderLetters))
 	mux.Handle("GET /op/campagna/export/{table}", admin(s.campaignExport))
+	// registry clerks record outcomes (campaign_outcomes.go); the campaign itself is the admin's
+	mux.Handle("GET /op/campagna/esiti", s.requireRole("", s.campaignOutcomes))
+	mux.Handle("POST /op/campagna/esiti", s.requireRole("", s.campaignOutcomesUpload))
+	mux.Handle("POST /op/campagna/esiti/cittadino", s.requireRole("", s.campaignOutcomeOne))
 	// any member of staff answers a citizen's call, as with booking search
 	mux.Handle("GET /op/campagna/cittadini", s.requireRole("", s.campaignCitizenSearch))
 	mux.Handle("GET /op/campagna/cittadini/{ref}", s.requireRole("", s.campaignCitizenRecord))

@@ -52,6 +52,10 @@ const (
 // Where there is no room the newcomer is reported, not proposed elsewhere.
 func (s *Service) JoinHouseholds(ctx context.Context, cfs []string) (JoinResult, error) {
 	var res JoinResult
+	cfs, err := s.Store.HouseholdNewcomers(ctx, cfs)
+	if err != nil || len(cfs) == 0 {
+		return res, err
+	}
 	set, err := s.Store.CampaignSettings(ctx)
 	if err != nil {
 		return res, err
