@@ -19,6 +19,7 @@ type CampaignSettings struct {
 	SharePct      int       // share of counter time given to the campaign
 	MinutesPerApp int       // counter minutes per application (PRODUCT.md §7: 20)
 	MailPerMinute int       // proposal e-mails per minute, to stay under the relay's limits
+	PostalDays    int       // days a letter takes to reach the citizen, before its answer window starts
 	// PaperInvalidFrom is the day paper cards stop being valid, as letters and e-mails
 	// state it; zero means the deadline. Use PaperInvalidDay.
 	PaperInvalidFrom time.Time
@@ -39,7 +40,7 @@ func DefaultCampaignSettings(now time.Time) *CampaignSettings {
 	for d.Weekday() != time.Monday {
 		d = d.AddDate(0, 0, 1)
 	}
-	return &CampaignSettings{Start: d, Weeks: 26, Deadline: d.AddDate(0, 0, 26*7), ConfirmDays: 20, ReminderDays: 10, SharePct: 50, MinutesPerApp: 20, MailPerMinute: 600}
+	return &CampaignSettings{Start: d, Weeks: 26, Deadline: d.AddDate(0, 0, 26*7), ConfirmDays: 20, ReminderDays: 10, SharePct: 50, MinutesPerApp: 20, MailPerMinute: 600, PostalDays: 5}
 }
 
 // Validate checks settings as an admin types them and returns every field's error at
@@ -94,6 +95,9 @@ func (c *CampaignSettings) FieldErrors() []error {
 	if c.MailPerMinute < 1 {
 		bad("mail_per_minute", "at least one e-mail per minute")
 	}
+	if c.PostalDays < 0 || c.PostalDays > 30 {
+		bad("postal_days", "postal delivery days must be 0-30")
+	}
 	if !c.PaperInvalidFrom.IsZero() && (c.PaperInvalidFrom.Year() < 2000 || c.PaperInvalidFrom.Year() > 2100) {
 		bad("paper_invalid_from", "the day paper cards stop being valid must be a date between 2000 and 2100")
 	}
@@ -104,8 +108,8 @@ func (c *CampaignSettings) FieldErrors() []error {
 func (s *Store) CampaignSettings(ctx context.Context) (*CampaignSettings, error) {
 	var c CampaignSettings
 	var start, deadline, paper string
-	err := s.QueryRow(ctx, `SELECT start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day
-		FROM campaign_settings WHERE id = 1`).Scan(&start, &c.Weeks, &deadline, &c.ConfirmDays, &c.ReminderDays, &c.SharePct, &c.MinutesPerApp, &c.MailPerMinute, &paper)
+	err := s.QueryRow(ctx, `SELECT start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day, postal_days
+		FROM campaign_settings WHERE id = 1`).Scan(&start, &c.Weeks, &deadline, &c.ConfirmDays, &c.ReminderDays, &c.SharePct, &c.MinutesPerApp, &c.MailPerMinute, &paper, &c.PostalDays)
 	if errors.Is(s.translate(err), model.ErrNotFound) {
 		return DefaultCampaignSettings(s.Now()), nil
 	}
@@ -121,12 +125,12 @@ func (s *Store) SaveCampaignSettings(ctx context.Context, c *CampaignSettings) e
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	_, err := s.Exec(ctx, `INSERT INTO campaign_settings (id, start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day)
-		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.Exec(ctx, `INSERT INTO campaign_settings (id, start_day, weeks, deadline_day, confirm_days, reminder_days, share_pct, minutes_per_app, mail_per_minute, paper_invalid_day, postal_days)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET start_day = excluded.start_day, weeks = excluded.weeks, deadline_day = excluded.deadline_day,
 		confirm_days = excluded.confirm_days, reminder_days = excluded.reminder_days, share_pct = excluded.share_pct,
-		minutes_per_app = excluded.minutes_per_app, mail_per_minute = excluded.mail_per_minute, paper_invalid_day = excluded.paper_invalid_day`,
-		campaignDay(c.Start), c.Weeks, campaignDay(c.Deadline), c.ConfirmDays, c.ReminderDays, c.SharePct, c.MinutesPerApp, c.MailPerMinute, campaignDay(c.PaperInvalidFrom))
+		minutes_per_app = excluded.minutes_per_app, mail_per_minute = excluded.mail_per_minute, paper_invalid_day = excluded.paper_invalid_day, postal_days = excluded.postal_days`,
+		campaignDay(c.Start), c.Weeks, campaignDay(c.Deadline), c.ConfirmDays, c.ReminderDays, c.SharePct, c.MinutesPerApp, c.MailPerMinute, campaignDay(c.PaperInvalidFrom), c.PostalDays)
 	return err
 }
 

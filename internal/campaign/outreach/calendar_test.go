@@ -330,6 +330,10 @@ func TestExceptionalOpeningOffered(t *testing.T) {
 	}
 	p := f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelEmail)[0]
 	set, _ := f.st.CampaignSettings(ctx)
+	// a week on, the first day a change may go to is a Saturday: the Sunday after it
+	// is among the few days offered (the proposal itself is weeks later, as its
+	// answer window asks)
+	f.clock.Add(7 * 24 * time.Hour)
 	sunday := f.svc.today().AddDate(0, 0, minNoticeDays)
 	if sunday.Before(set.Start) {
 		sunday = set.Start

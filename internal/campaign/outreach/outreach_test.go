@@ -88,7 +88,9 @@ func newFixtureB(t testing.TB, n int, perWeek int) *fixture {
 	svc.Now = clk.Now
 	svc.Register(q)
 	set := store.DefaultCampaignSettings(clk.Now())
-	set.Weeks = 8
+	// 12 weeks: a proposal leaves its citizen the answer window, the 72 hours and
+	// the post (earliest), so a plan made today starts in week 3 or 4
+	set.Weeks = 12
 	if n > 10000 {
 		set.Weeks = 26
 	}

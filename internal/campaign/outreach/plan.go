@@ -142,13 +142,21 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 		}
 		freed[d.OfficeID][d.Day][d.Minute]++
 	}
-	// The first week planned starts after today + 3 days, so every appointment
-	// leaves the citizen time to answer before the 72-hour confirmation limit; a
-	// re-plan never plans into the past.
-	soon := s.today().AddDate(0, 0, 3)
-	first := max(0, weekOf(set.Start, soon)+1)
-	if soon.Before(set.Start) {
-		first = 0
+	// Every appointment leaves its citizen the whole answer window and then the 72
+	// hours of the confirmation rule, a letter's also the post (earliest). The plan
+	// is in whole weeks: it starts at the first week that begins no earlier than
+	// that, for the slowest channel among the people planned. A first plan is
+	// reviewed before it is sent: Send checks the window again on the day it sends.
+	from := s.earliest(set, store.ChannelEmail)
+	for _, c := range citizens {
+		if channelOf(c) == store.ChannelLetter {
+			from = s.earliest(set, store.ChannelLetter)
+			break
+		}
+	}
+	first := max(0, weekOf(set.Start, from))
+	if set.Start.AddDate(0, 0, 7*first).Before(from) {
+		first++
 	}
 	weeks := set.Weeks - first
 	if weeks < 1 {
@@ -185,10 +193,10 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 	tm.Solve = time.Since(t0)
 	t1 := time.Now()
 	state := store.ProposalPlanned
-	var deadline, sent time.Time
+	var sent time.Time
 	if kind == KindReplan {
 		state = store.ProposalProposed
-		sent, deadline = s.now(), s.deadline(set)
+		sent = s.now()
 	}
 	// a citizen whose proposal expires here and is planned again keeps its row, and
 	// so its letter code: it is re-proposed in place (again); the others get a new
@@ -204,7 +212,7 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 			CreatedAt: s.now(), SentAt: sent,
 		}
 		if kind == KindReplan {
-			p.Deadline = s.answerBy(deadline, p)
+			p.Deadline = s.answerBy(s.deadlineFor(set, p.Channel), p)
 		}
 		if d := dueOf[c.CF]; d != nil {
 			p.ID = d.ID
@@ -452,10 +460,30 @@ func (s *Service) answerBy(window time.Time, p *store.CampaignProposal) time.Tim
 	return window
 }
 
-// deadline is the end of the comune's day ConfirmDays from now.
+// deadline is the end of the comune's day ConfirmDays from now: an e-mail's answer
+// deadline.
 func (s *Service) deadline(set *store.CampaignSettings) time.Time {
-	d := s.now().In(s.Loc).AddDate(0, 0, set.ConfirmDays)
+	return s.deadlineFor(set, store.ChannelEmail)
+}
+
+// deadlineFor is the answer deadline of a proposal sent now by channel: the end of
+// the comune's day ConfirmDays from now, and for a letter PostalDays later, as its
+// window starts when it arrives.
+func (s *Service) deadlineFor(set *store.CampaignSettings, channel string) time.Time {
+	days := set.ConfirmDays
+	if channel == store.ChannelLetter {
+		days += set.PostalDays
+	}
+	d := s.now().In(s.Loc).AddDate(0, 0, days)
 	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, s.Loc)
+}
+
+// earliest is the first day (midnight UTC, as proposals' days) an appointment
+// proposed now by channel may fall on so that it leaves the whole answer window and
+// then the 72 hours of the confirmation rule: the day after deadlineFor + 72 hours.
+func (s *Service) earliest(set *store.CampaignSettings, channel string) time.Time {
+	d := s.deadlineFor(set, channel).Add(72 * time.Hour)
+	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, time.UTC)
 }
 
 // SendResult counts a send.
@@ -478,10 +506,21 @@ func (s *Service) Send(ctx context.Context) (SendResult, error) {
 		return SendResult{}, model.Errorf(model.EINVALID, "nothing to send: run the plan first")
 	}
 	now := s.now()
-	window := s.deadline(set)
+	// a plan reviewed for days may have proposals that no longer leave the answer
+	// window if sent today: nothing is sent, the plan is made again
+	tooSoon := 0
+	for _, p := range ps {
+		if day, _ := time.Parse(time.DateOnly, p.Day); day.Before(s.earliest(set, p.Channel)) {
+			tooSoon++
+		}
+	}
+	if tooSoon > 0 {
+		return SendResult{}, model.Errorf(model.EINVALID, "%d planned proposals are too soon to leave the answer window if sent today (appointments from %s for e-mails, %s for letters): run the plan again",
+			tooSoon, s.earliest(set, store.ChannelEmail).Format(time.DateOnly), s.earliest(set, store.ChannelLetter).Format(time.DateOnly))
+	}
 	var res SendResult
 	for _, p := range ps {
-		p.Deadline = s.answerBy(window, p)
+		p.Deadline = s.answerBy(s.deadlineFor(set, p.Channel), p)
 		if p.Channel == store.ChannelEmail {
 			res.Emails++
 		} else {

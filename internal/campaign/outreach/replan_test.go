@@ -3,6 +3,7 @@ package outreach
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,7 +117,7 @@ func TestExpireReplanShortCapacity(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f.clock.Add(21 * 24 * time.Hour)
+	f.clock.Add(26 * 24 * time.Hour) // past the letters' deadline too (post and answer window)
 	res, err := f.svc.Expire(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +173,7 @@ func TestExpireWithNoWeekLeft(t *testing.T) {
 	if _, err := f.svc.Send(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.Add(9 * 7 * 24 * time.Hour) // the campaign has 8 weeks
+	f.clock.Add(13 * 7 * 24 * time.Hour) // the campaign has 12 weeks
 	res, err := f.svc.Expire(ctx)
 	if err != nil || res.Expired != 20 || res.Run != nil {
 		t.Fatalf("expire %+v %v, want 20 expired and no re-plan", res, err)
@@ -278,4 +279,63 @@ func TestReplanReusesExpiredTimes(t *testing.T) {
 	if gained != len(due) {
 		t.Fatalf("expiring %d proposals freed %d places in the calendar", len(due), gained)
 	}
+}
+
+// checkAnswerWindow: every proposal sent gives its citizen the whole answer window
+// (ConfirmDays, a letter PostalDays more) and then 72 hours before its appointment.
+func checkAnswerWindow(t *testing.T, f *fixture, ps []*store.CampaignProposal) {
+	t.Helper()
+	set, err := f.st.CampaignSettings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		t.Fatal("no proposal to check")
+	}
+	for _, p := range ps {
+		days := set.ConfirmDays
+		if p.Channel == store.ChannelLetter {
+			days += set.PostalDays
+		}
+		if p.Deadline.Before(p.SentAt.AddDate(0, 0, days)) {
+			t.Fatalf("%s proposal sent %v answers by %v: under %d days", p.Channel, p.SentAt, p.Deadline, days)
+		}
+		if at := f.svc.At(p.Day, p.Minute); at.Sub(p.Deadline) < 72*time.Hour {
+			t.Fatalf("%s proposal answered by %v for %v: under 72 hours", p.Channel, p.Deadline, at)
+		}
+	}
+}
+
+// TestAnswerWindow: a plan sent the day it is made, and a re-plan at the expiry, give
+// every citizen the whole answer window; a plan reviewed for so long that some of its
+// appointments would no longer leave it is refused at the send, which sends nothing,
+// and once planned again goes out.
+func TestAnswerWindow(t *testing.T) {
+	f := newFixture(t, 40, 200)
+	ctx := context.Background()
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(8 * 24 * time.Hour) // a week and more of review
+	_, err := f.svc.Send(ctx)
+	if model.ErrorCode(err) != model.EINVALID || !strings.Contains(model.ErrorMessage(err), "too soon to leave the answer window") {
+		t.Fatalf("send of a stale plan: %v", err)
+	}
+	if n := len(f.proposals(t, "state <> ?", store.ProposalPlanned)); n != 0 {
+		t.Fatalf("%d proposals sent or changed by a refused send", n)
+	}
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := f.svc.Send(ctx)
+	if err != nil || sent.Emails == 0 || sent.Letters == 0 {
+		t.Fatalf("send %+v %v: want e-mails and letters", sent, err)
+	}
+	checkAnswerWindow(t, f, f.proposals(t, "state = ?", store.ProposalProposed))
+	f.clock.Add(26 * 24 * time.Hour)
+	res, err := f.svc.Expire(ctx)
+	if err != nil || res.Run == nil || res.Run.Planned == 0 {
+		t.Fatalf("expire %+v %v", res, err)
+	}
+	checkAnswerWindow(t, f, f.proposals(t, "run_id = ?", res.Run.ID))
 }

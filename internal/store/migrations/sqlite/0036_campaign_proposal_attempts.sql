@@ -19,3 +19,7 @@ CREATE TABLE campaign_proposal_attempts (
     ended_at    BIGINT NOT NULL
 );
 CREATE INDEX campaign_proposal_attempts_proposal ON campaign_proposal_attempts(proposal_id);
+
+-- The days a letter takes to arrive: a letter's answer window starts after them, and
+-- its appointment leaves the whole window and the 72-hour confirmation rule after it.
+ALTER TABLE campaign_settings ADD COLUMN postal_days INTEGER NOT NULL DEFAULT 5;
