@@ -39,8 +39,10 @@ type Engine struct {
 	Organizer booking.Party
 	// CalendarUID names the calendar event of a booking another module made and
 	// already told the citizen about (a campaign appointment's event has its
-	// proposal's UID); "" keeps the booking's own. nil: every booking its own.
-	CalendarUID func(ctx context.Context, b *booking.Booking) (string, error)
+	// proposal's UID), and the sequence that event had before the booking (added to
+	// the booking's version, so every change still outranks the last); "" keeps the
+	// booking's own. nil: every booking its own.
+	CalendarUID func(ctx context.Context, b *booking.Booking) (uid string, seqBase int, err error)
 
 	avail *availCache
 	cat   catalog

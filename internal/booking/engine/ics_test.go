@@ -91,11 +91,11 @@ func TestBookingCalendarUpdates(t *testing.T) {
 	has(t, "content type", ms[0].Attachments[0].ContentType, "method=CANCEL")
 
 	// the campaign's hook names another module's event: its cancellation goes there
-	f.e.CalendarUID = func(_ context.Context, bk *booking.Booking) (string, error) {
+	f.e.CalendarUID = func(_ context.Context, bk *booking.Booking) (string, int, error) {
 		if bk.ID == b.ID {
-			return "campaign-7@sportello", nil
+			return "campaign-7@sportello", 5, nil
 		}
-		return "", nil
+		return "", 5, nil
 	}
 	c := f.book(t, at(4, 9, 0), 2)
 	if _, err := f.e.Cancel(ctx, c.ID, 0, "clerk"); err != nil {
@@ -103,18 +103,18 @@ func TestBookingCalendarUpdates(t *testing.T) {
 	}
 	f.drain(t)
 	for _, m := range km.take() {
-		if cal := calOf(t, m); !strings.Contains(cal, "UID:booking-"+c.Code+"@sportello") {
+		if cal := calOf(t, m); !strings.Contains(cal, "UID:booking-"+c.Code+"@sportello") || strings.Contains(cal, "SEQUENCE:7") {
 			t.Fatalf("a booking the hook does not name lost its UID:\n%s", cal)
 		}
 	}
-	f.e.CalendarUID = func(context.Context, *booking.Booking) (string, error) { return "campaign-7@sportello", nil }
+	f.e.CalendarUID = func(context.Context, *booking.Booking) (string, int, error) { return "campaign-7@sportello", 5, nil }
 	d := f.book(t, at(4, 10, 0), 3)
 	f.drain(t)
 	ms = km.take()
 	if len(ms) != 1 {
 		t.Fatalf("%d mails", len(ms))
 	}
-	has(t, "hooked ICS", calOf(t, ms[0]), "UID:campaign-7@sportello")
+	has(t, "hooked ICS", calOf(t, ms[0]), "UID:campaign-7@sportello", "SEQUENCE:6") // the hook's base + version 1
 	if strings.Contains(calOf(t, ms[0]), d.Code+"@sportello") {
 		t.Fatal("booking UID kept despite the hook")
 	}

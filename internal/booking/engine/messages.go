@@ -87,14 +87,14 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 		fmt.Fprintf(&body, "\n%s %s/prenota\n", t("Per prenotare di nuovo:", "To book again:"), e.BaseURL)
 	}
 	fmt.Fprintf(&body, "\n%s\n", t("Questo messaggio è stato inviato automaticamente dal servizio prenotazioni del Comune.", "This message was sent automatically by the comune's booking service."))
-	uid := "booking-" + b.Code + "@sportello"
+	uid, seq := "booking-"+b.Code+"@sportello", b.Version
 	if e.CalendarUID != nil {
-		other, err := e.CalendarUID(ctx, b)
+		other, base, err := e.CalendarUID(ctx, b)
 		if err != nil {
 			return nil, err
 		}
 		if other != "" {
-			uid = other
+			uid, seq = other, base+b.Version
 		}
 	}
 	var attendee booking.Party
@@ -105,7 +105,7 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 	// the version rises with every move and cancellation: the sequence calendars
 	// compare to replace the event they hold
 	ics := booking.ICS(booking.Event{
-		UID: uid, Sequence: b.Version, Start: b.Start, End: b.End,
+		UID: uid, Sequence: seq, Start: b.Start, End: b.End,
 		Summary: svc.Name(b.Lang) + " – " + o.Name, Location: o.Name + ", " + o.Address,
 		Description: t("Codice prenotazione", "Booking reference") + " " + b.Code, URL: e.ManageURL(b),
 		Lat: o.Lat, Lon: o.Lon, Cancelled: !active, Request: active, Organizer: e.Organizer, Attendee: attendee, Stamp: e.now(),

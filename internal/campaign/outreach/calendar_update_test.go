@@ -85,3 +85,60 @@ func TestClerkChangesUpdateCampaignEvent(t *testing.T) {
 	}
 	wantLines(t, "cancel ICS", icsOf(t, ms[0]), uid, "SEQUENCE:3", "METHOD:CANCEL", "STATUS:CANCELLED")
 }
+
+// TestReproposalRaisesSequence: a proposal that expired and was re-proposed in place
+// keeps its row and so its calendar UID; the new proposal e-mail moves the event the
+// first one created, so its sequence is above the first's (one per earlier attempt),
+// and the confirmation's above that.
+func TestReproposalRaisesSequence(t *testing.T) {
+	f := newFixture(t, 60, 200)
+	ctx := context.Background()
+	withEngine(t, f)
+	if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.mail.mu.Lock()
+	f.mail.sent = nil
+	f.mail.mu.Unlock()
+	f.clock.Add(26 * 24 * time.Hour) // past every deadline
+	if _, err := f.svc.Expire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var p *store.CampaignProposal
+	for _, q := range f.proposals(t, "state = ? AND channel = ?", store.ProposalProposed, store.ChannelEmail) {
+		if as, _ := f.st.CampaignProposalAttempts(ctx, nil, q.ID); len(as) == 1 {
+			p = q
+			break
+		}
+	}
+	if p == nil {
+		t.Fatal("no e-mailed proposal re-proposed in place")
+	}
+	c, _ := f.st.CampaignCitizen(ctx, p.CF)
+	uid := "UID:campaign-" + strconv.FormatInt(p.ID, 10) + "@sportello"
+	ms := f.mailsTo(c.Email)
+	if len(ms) != 1 {
+		t.Fatalf("%d mails for the re-proposal", len(ms))
+	}
+	wantLines(t, "re-proposal ICS", icsOf(t, ms[0]), uid, "SEQUENCE:1", "STATUS:TENTATIVE")
+	if _, err := f.svc.Confirm(ctx, f.svc.Token(p), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms = f.mailsTo(c.Email)
+	if len(ms) != 1 {
+		t.Fatalf("%d mails for the confirmation", len(ms))
+	}
+	wantLines(t, "confirmation ICS", icsOf(t, ms[0]), uid, "SEQUENCE:2", "METHOD:REQUEST")
+}

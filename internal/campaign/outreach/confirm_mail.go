@@ -86,20 +86,24 @@ func (s *Service) confirmedJob(ctx context.Context, p *store.CampaignProposal) e
 
 // bookingCode is the code the citizen quotes to change or cancel: the booking's, or
 // the proposal's phone code where the office keeps no booking calendar; and the
-// sequence of the event (the booking's version, see seqConfirmed).
+// sequence of the event (seqBase plus the booking's version, or plus 1).
 func (s *Service) bookingCode(ctx context.Context, p *store.CampaignProposal) (string, int, error) {
+	base, err := s.seqBase(ctx, p)
+	if err != nil {
+		return "", 0, err
+	}
 	id, err := s.Store.CampaignBookingID(ctx, nil, p.ID)
 	if err != nil {
 		return "", 0, err
 	}
 	if id == 0 {
-		return FormatCode(p.LetterCode), seqConfirmed, nil
+		return FormatCode(p.LetterCode), base + 1, nil
 	}
 	b, err := s.Store.BookingByID(ctx, s.Store.Reader(), id)
 	if err != nil {
 		return "", 0, err
 	}
-	return b.Code, max(b.Version, seqConfirmed), nil
+	return b.Code, base + max(b.Version, 1), nil
 }
 
 // confirmedMessage is the confirmation e-mail. Its calendar file is a request from
@@ -154,6 +158,10 @@ func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) er
 	if err != nil {
 		return jobs.Permanent(err)
 	}
+	base, err := s.seqBase(ctx, p)
+	if err != nil {
+		return err
+	}
 	at := s.At(p.Day, p.Minute)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gentile %s %s,\n\nabbiamo registrato la sua rinuncia all'appuntamento proposto per %s, ore %s (%s).\n", c.GivenNames, c.FamilyName, itDate(at), at.Format("15:04"), o.Name)
@@ -161,7 +169,7 @@ func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) er
 	fmt.Fprintf(&b, "Dear %s %s,\n\nwe have recorded that you declined the appointment proposed for %s at %s (%s).\n", c.GivenNames, c.FamilyName, at.Format("Monday 2 January 2006"), at.Format("15:04"), o.Name)
 	fmt.Fprintf(&b, "It is removed from your calendar. You can book the electronic identity card whenever you wish at %s/prenota.\n", s.BaseURL)
 	ev := calEvent{
-		ProposalID: p.ID, Sequence: seqProposal + 1, Start: at, End: at.Add(20 * time.Minute), Cancelled: true,
+		ProposalID: p.ID, Sequence: base + 1, Start: at, End: at.Add(20 * time.Minute), Cancelled: true,
 		Summary: "Carta d'identità elettronica", Location: o.Name + ", " + o.Address, Stamp: s.now(),
 		Organizer: s.organizer(), Attendee: attendee(c),
 	}

@@ -70,26 +70,36 @@ func attendee(c *store.CampaignCitizen) booking.Party {
 	return booking.Party{Name: c.GivenNames + " " + c.FamilyName, Email: c.Email}
 }
 
-// Sequences of a proposal's event. The proposal (and its reminders) is 0; from the
-// confirmation on the event follows the booking's version, which the booking engine
-// raises on every move and cancellation and also writes in its own e-mails' calendar
-// files for the same UID (CalendarUID), so each change outranks the one before.
-// Without a booking (an office with no booking calendar) the confirmation is 1.
-const (
-	seqProposal  = 0
-	seqConfirmed = 1
-)
+// Sequences of a proposal's event. A proposal re-proposed in place keeps its row and
+// so its UID, and each attempt before it raised the sequence: base is their number.
+// The proposal (and its reminders) is base; from the confirmation on the event is base
+// plus the booking's version, which the booking engine raises on every move and
+// cancellation and writes, for the same UID, in its own e-mails' calendar files
+// (CalendarUID), so each change outranks the one before. Without a booking (an office
+// with no booking calendar) the confirmation is base+1, as is a decline's cancel.
+func (s *Service) seqBase(ctx context.Context, p *store.CampaignProposal) (int, error) {
+	return s.attempts(ctx, p.ID)
+}
+
+func (s *Service) attempts(ctx context.Context, proposalID int64) (int, error) {
+	as, err := s.Store.CampaignProposalAttempts(ctx, nil, proposalID)
+	return len(as), err
+}
 
 // CalendarUID is the booking engine's engine.Engine.CalendarUID: a campaign
 // appointment's booking e-mails (reminder, a clerk's move or cancellation) update the
 // event of the proposal's UID that the campaign's e-mails put in the calendar.
-func (s *Service) CalendarUID(ctx context.Context, b *booking.Booking) (string, error) {
+func (s *Service) CalendarUID(ctx context.Context, b *booking.Booking) (string, int, error) {
 	if b.CreatedBy != "campaign" { // engine.CampaignCreator; outreach does not import the engine
-		return "", nil
+		return "", 0, nil
 	}
 	id, err := s.Store.CampaignProposalOfBooking(ctx, nil, b.ID)
 	if err != nil || id == 0 {
-		return "", err
+		return "", 0, err
 	}
-	return campaignUID(id), nil
+	base, err := s.attempts(ctx, id)
+	if err != nil {
+		return "", 0, err
+	}
+	return campaignUID(id), base, nil
 }

@@ -128,7 +128,11 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay())
+	seq, err := s.seqBase(ctx, p)
+	if err != nil {
+		return err
+	}
+	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay(), seq)
 	if s.mailPace != nil {
 		if at := s.mailPace.slot(p.ID, s.Now()); !at.IsZero() {
 			return jobs.Later(at)
@@ -177,7 +181,7 @@ func Bounced(err error) bool {
 }
 
 // message is the proposal e-mail; invalid is the day paper cards stop being valid.
-func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time) *mail.Message {
+func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time, seq int) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	link := s.Link(p)
 	dl := p.Deadline.In(s.Loc).Format("02/01/2006")
@@ -198,7 +202,7 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
 	// tentative until the citizen answers; the confirmation mail updates this event
 	ics := calEvent{
-		ProposalID: p.ID, Sequence: seqProposal, Start: at, End: at.Add(20 * time.Minute), Organizer: s.organizer(), Attendee: attendee(c),
+		ProposalID: p.ID, Sequence: seq, Start: at, End: at.Add(20 * time.Minute), Organizer: s.organizer(), Attendee: attendee(c),
 		Summary: "Carta d'identità elettronica", Location: office + ", " + address, URL: link, Lat: lat, Lon: lon, Stamp: s.now(),
 		Description: "Appuntamento proposto: confermi dal link. / Proposed appointment: confirm with the link.",
 	}.ics()
