@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ type campaignDashboardData struct {
 	HomeMore   int                      // candidates beyond HomeVisits
 	Unplanned  int                      // citizens waiting in state new (unplannable.csv)
 	Notice     *citizenNotice           // after an outcome: whether the citizen was told
+	Batches    []*store.LetterBatch     // the letters' print runs, newest first
 	States     []string
 	Labels     map[string]string // state names in the page's language
 	Done       string
@@ -61,6 +63,9 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 		if c.Key == store.CitizenNew {
 			d.Unplanned = c.Count
 		}
+	}
+	if d.Batches, err = s.Store.LetterBatches(ctx); err != nil {
+		return nil, err
 	}
 	d.Notice = s.citizenNoticeOf(r)
 	d.Charts = chartsFor(d.Dash, langOf(r))
@@ -110,7 +115,7 @@ func (s *Server) campaignDashboard(w http.ResponseWriter, r *http.Request) {
 
 // campaignRedisplay shows the dashboard again with a form error in place.
 func (s *Server) campaignRedisplay(w http.ResponseWriter, r *http.Request, err error) {
-	if model.ErrorCode(err) != model.EINVALID && model.ErrorCode(err) != model.ENOTFOUND {
+	if c := model.ErrorCode(err); c != model.EINVALID && c != model.ENOTFOUND && c != model.ECONFLICT {
 		s.campaignFail(w, r, err)
 		return
 	}
@@ -409,19 +414,42 @@ func (s *Server) visitDayProblem(d time.Time) string {
 	return ""
 }
 
+// campaignLetters downloads the next print run of letters: those sent since the last
+// run, each printed once (outreach.Service.Letters records the run). ?lotto=N
+// downloads past run N again, for a run the printer or the post lost, on purpose only.
 func (s *Server) campaignLetters(w http.ResponseWriter, r *http.Request) {
-	var buf strings.Builder
-	n, err := s.Campaign.Letters(r.Context(), &buf)
-	if err != nil {
-		s.campaignRedisplay(w, r, err)
-		return
+	var buf bytes.Buffer
+	name, what := "lettere-campagna-"+s.Campaign.Now().Format("20060102-1504"), ""
+	if v := r.URL.Query().Get("lotto"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.campaignRedisplay(w, r, model.Errorf(model.ENOTFOUND, "no such letter batch"))
+			return
+		}
+		n, err := s.Campaign.LetterBatchAgain(r.Context(), &buf, id)
+		if errors.Is(err, model.ErrNotFound) {
+			err = model.Errorf(model.ENOTFOUND, "no such letter batch")
+		}
+		if err != nil {
+			s.campaignRedisplay(w, r, err)
+			return
+		}
+		name, what = "lettere-campagna-lotto-"+itoa(id)+"-ristampa", fmt.Sprintf("batch %d again: %d letters", id, n)
+	} else {
+		b, err := s.Campaign.Letters(r.Context(), &buf)
+		if err != nil {
+			s.campaignRedisplay(w, r, err)
+			return
+		}
+		name = "lettere-campagna-lotto-" + itoa(b.ID)
+		what = fmt.Sprintf("batch %d: %d letters, %d people", b.ID, b.Letters, b.People)
 	}
-	if err := s.audit(r, "campaign.letters", "campaign", strconv.Itoa(n)+" letters"); err != nil {
+	if err := s.audit(r, "campaign.letters", "campaign", what); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="lettere-campagna-`+s.Campaign.Now().Format("20060102-1504")+`.zip"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(buf.String()))
+	_, _ = w.Write(buf.Bytes())
 }

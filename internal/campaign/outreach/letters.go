@@ -13,18 +13,50 @@ import (
 	"github.com/sportello/sportello/internal/store"
 )
 
-// Letters writes a ZIP of PDFs (pdf.LettersPerFile letters each) with a letter for
-// every household (or person alone) with proposals awaiting an answer on the letter
-// channel, sorted by postcode as a mail house wants them, and returns how many.
-func (s *Service) Letters(ctx context.Context, w io.Writer) (int, error) {
-	ps, err := s.Store.CampaignProposals(ctx, nil, `state = ? AND channel = ?`, store.ProposalProposed, store.ChannelLetter)
+// Letters writes the next print run: a ZIP of PDFs (pdf.LettersPerFile letters each)
+// with a letter for every household (or person alone) whose letter proposals await
+// an answer and are in no earlier run, sorted by postcode as a mail house wants them.
+// Once the ZIP is written the run is recorded, so the next one holds only the letters
+// sent since and a run is printed once; a lost run comes back by LetterBatchAgain.
+// Callers that must not hand out a ZIP the store refused buffer w.
+func (s *Service) Letters(ctx context.Context, w io.Writer) (*store.LetterBatch, error) {
+	ps, err := s.Store.UnprintedLetterProposals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "no new letter to print: every letter sent is in a batch already (send the proposals first, or download a past batch again)")
+	}
+	b := &store.LetterBatch{PrintedAt: s.now()}
+	n, printed, err := s.writeLetters(ctx, w, ps, b.PrintedAt)
+	if err != nil {
+		return nil, err
+	}
+	if len(printed) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "no new letter to print")
+	}
+	b.Letters, b.People = n, len(printed)
+	return b, s.Store.RecordLetterBatch(ctx, b, printed)
+}
+
+// LetterBatchAgain writes past print run id again, for a run the printer or the post
+// lost: the letters of its people who still await an answer on the proposal printed
+// then (whoever answered or got a new proposal since is left out), dated as the run.
+// It returns how many envelopes it holds.
+func (s *Service) LetterBatchAgain(ctx context.Context, w io.Writer, id int64) (int, error) {
+	b, err := s.Store.LetterBatchByID(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	ps, err := s.Store.BatchLetterProposals(ctx, b.ID)
 	if err != nil {
 		return 0, err
 	}
 	if len(ps) == 0 {
-		return 0, model.Errorf(model.ENOTFOUND, "no letter to print: send the proposals first")
+		return 0, model.Errorf(model.ENOTFOUND, "nobody in this batch still awaits an answer to the letter printed then")
 	}
-	return s.writeLetters(ctx, w, ps)
+	n, _, err := s.writeLetters(ctx, w, ps, b.PrintedAt)
+	return n, err
 }
 
 // ReminderLetters is the letter channel's reminder, on the schedule of the e-mail
@@ -45,7 +77,7 @@ func (s *Service) ReminderLetters(ctx context.Context, w io.Writer) (int, error)
 	if len(ps) == 0 {
 		return 0, model.Errorf(model.ENOTFOUND, "no reminder letter is due")
 	}
-	n, err := s.writeLetters(ctx, w, ps)
+	n, _, err := s.writeLetters(ctx, w, ps, now)
 	if err != nil {
 		return n, err
 	}
@@ -56,14 +88,15 @@ func (s *Service) ReminderLetters(ctx context.Context, w io.Writer) (int, error)
 	return n, s.Store.MarkReminded(ctx, ids, now)
 }
 
-// writeLetters writes the letters of ps as a ZIP of PDFs, sorted for the mail house,
-// and returns how many letters (envelopes) it holds: one per household at an address,
-// so a family without e-mail opens one envelope with everyone's appointment, as the
-// plan made them come together.
-func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.CampaignProposal) (int, error) {
+// writeLetters writes the letters of ps as a ZIP of PDFs dated at, sorted for
+// the mail house, and returns how many letters (envelopes) it holds: one per
+// household at an address, so a family without e-mail opens one envelope with
+// everyone's appointment, as the plan made them come together. printed are the
+// proposals it holds (a proposal whose citizen is no longer proposed is left out).
+func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.CampaignProposal, at time.Time) (int, []*store.CampaignProposal, error) {
 	citizens, err := s.Store.CampaignCitizens(ctx, nil, store.CitizenProposed)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	byCF := make(map[string]*store.CampaignCitizen, len(citizens))
 	for _, c := range citizens {
@@ -73,11 +106,12 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 	city := strings.TrimPrefix(s.Comune, "Comune di ")
 	set, err := s.Store.CampaignSettings(ctx)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	batch := pdf.LetterBatch{Comune: s.Comune, City: city, Office: "Servizi Demografici", Phone: s.Phone, Printed: s.now().In(s.Loc),
+	batch := pdf.LetterBatch{Comune: s.Comune, City: city, Office: "Servizi Demografici", Phone: s.Phone, Printed: at.In(s.Loc),
 		PaperInvalid: set.PaperInvalidDay()}
 	var people []*letterPerson
+	var printed []*store.CampaignProposal
 	for _, p := range ps {
 		c := byCF[p.CF]
 		if c == nil {
@@ -86,10 +120,11 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 		o := offices[p.OfficeID]
 		if o == nil {
 			if o, err = s.Store.OfficeByID(ctx, p.OfficeID); err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 			offices[p.OfficeID] = o
 		}
+		printed = append(printed, p)
 		people = append(people, &letterPerson{p: p, c: c, m: pdf.LetterMember{
 			Name: c.GivenNames + " " + c.FamilyName, Office: o.Name, OfficeAddress: o.Address, At: s.At(p.Day, p.Minute), Code: p.LetterCode,
 		}})
@@ -97,7 +132,7 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 	for _, hh := range letterHouseholds(people) {
 		batch.Letters = append(batch.Letters, s.letter(hh, city))
 	}
-	return len(batch.Letters), batch.WriteLetterZip(w, pdf.LettersPerFile)
+	return len(batch.Letters), printed, batch.WriteLetterZip(w, pdf.LettersPerFile)
 }
 
 // letterPerson is one proposal of a letter batch with its citizen.

@@ -389,9 +389,9 @@ func TestLettersPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf strings.Builder
-	n, err := f.svc.Letters(ctx, &buf)
-	if err != nil || n != res.Letters || !strings.HasPrefix(buf.String(), "PK") {
-		t.Fatalf("letters %d of %d, %v", n, res.Letters, err)
+	b, err := f.svc.Letters(ctx, &buf)
+	if err != nil || b.People != res.Letters || !strings.HasPrefix(buf.String(), "PK") {
+		t.Fatalf("letters %+v for %d proposals, %v", b, res.Letters, err)
 	}
 }
 
