@@ -40,9 +40,10 @@ type Event struct {
 	// Request asks calendars to apply the event to the one of the same UID they hold
 	// (iTIP REQUEST), as a campaign confirmation does to its proposal's event.
 	Request bool
-	// Organizer is the comune's sender and Attendee the citizen. Outlook and others
-	// apply a REQUEST or CANCEL to the event they hold only when it names its
-	// organiser (RFC 5546 §3.2); without one they may add a second event instead.
+	// Organizer is the comune's sender and Attendee the citizen (named in a REQUEST
+	// or CANCEL only). Outlook and others apply a REQUEST or CANCEL to the event they
+	// hold only when it names its organiser (RFC 5546 §3.2); without one they may add
+	// a second event instead.
 	Organizer Party
 	Attendee  Party
 	Stamp     time.Time
@@ -78,15 +79,12 @@ func ICS(e Event) string {
 	if e.Organizer.Email != "" {
 		ev.SetOrganizer("mailto:"+e.Organizer.Email, cn(e.Organizer)...)
 	}
-	if e.Attendee.Email != "" {
-		// the comune made the appointment for the citizen: no reply is asked for,
-		// so a calendar does not send one to the (unattended) sender address
-		partstat := ics.ParticipationStatusAccepted
-		if e.Tentative {
-			partstat = ics.ParticipationStatusNeedsAction
-		}
-		ev.AddAttendee("mailto:"+e.Attendee.Email, append(cn(e.Attendee), ics.ParticipationRoleReqParticipant, partstat,
-			&ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}})...)
+	// a PUBLISH names no attendees (RFC 5546 §3.2.1); a REQUEST and a CANCEL name the
+	// citizen. The comune made the appointment for them: no reply is asked for, so a
+	// calendar does not send one to the (unattended) sender address.
+	if e.Attendee.Email != "" && (e.Request || e.Cancelled) {
+		ev.AddAttendee("mailto:"+e.Attendee.Email, append(cn(e.Attendee), ics.ParticipationRoleReqParticipant,
+			ics.ParticipationStatusAccepted, &ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"FALSE"}})...)
 	}
 	switch {
 	case e.Cancelled:

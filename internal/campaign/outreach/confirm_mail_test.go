@@ -117,7 +117,10 @@ func TestConfirmationMail(t *testing.T) {
 	}
 	prop := icsOf(t, ms[0])
 	wantLines(t, "proposal ICS", prop, "STATUS:TENTATIVE", "UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "SEQUENCE:0",
-		organizer, "PARTSTAT=NEEDS-ACTION")
+		organizer)
+	if strings.Contains(prop, "ATTENDEE") { // RFC 5546 §3.2.1: a PUBLISH names no attendees
+		t.Fatalf("proposal ICS names attendees:\n%s", prop)
+	}
 	if strings.Contains(prop, "STATUS:CONFIRMED") {
 		t.Fatalf("proposal ICS confirmed before the answer:\n%s", prop)
 	}
