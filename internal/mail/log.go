@@ -17,3 +17,13 @@ func (l Log) Send(_ context.Context, m *Message) error {
 	l.Logger.Warn("mail not sent: no SMTP server configured", "to", MaskAddress(m.To[0]), "recipients", len(m.To), "attachments", len(m.Attachments))
 	return nil
 }
+
+// Configured reports whether m delivers mail: false for Log, the stand-in of a server
+// started without SMTP, so pages can warn instead of saying a message was sent.
+func Configured(m Mailer) bool {
+	switch m.(type) {
+	case nil, Log, *Log:
+		return false
+	}
+	return true
+}

@@ -331,16 +331,12 @@ func (s *Server) campaignRemind(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignCitizenState records what the counters and the register learn about one
-// citizen: issued, deceased, emigrated, untraceable, or a home visit on a day.
+// citizen: issued, deceased, emigrated, untraceable, or a home visit on a day
+// (recordOutcome, the path every outcome form shares).
 func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
-	cf := strings.ToUpper(strings.TrimSpace(r.PostFormValue("cf")))
 	state := r.PostFormValue("state")
 	visit := strings.TrimSpace(r.PostFormValue("visit_day"))
-	valid := false
-	for _, st := range store.OutcomeStates {
-		valid = valid || st == state
-	}
-	if !valid {
+	if !outcomeStateValid(state, store.OutcomeStates) {
 		s.campaignRedisplay(w, r, model.FieldError("state", "unknown state"))
 		return
 	}
@@ -355,37 +351,13 @@ func (s *Server) campaignCitizenState(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx := r.Context()
-	booked, err := s.confirmedBookings(ctx, cf)
+	done, err := s.recordOutcome(r, r.PostFormValue("cf"), state, visit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.Campaign.SetOutcome(ctx, cf, state, visit); err != nil {
-		if errors.Is(err, model.ErrNotFound) {
-			err = model.Errorf(model.ENOTFOUND, "no citizen with that codice fiscale in the campaign")
-		}
 		s.campaignRedisplay(w, r, err)
 		return
 	}
-	// the audit names the citizen by the store's pseudonym, never the codice fiscale
-	// in clear (store.CitizenRef): an auditor resolves it, the log alone names nobody
-	ref, err := s.Store.CitizenRef(ctx, cf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.audit(r, "campaign.citizen_state", "campaign_citizen:"+ref, state); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	notice, err := s.notifyCancelled(ctx, state, booked)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if notice != "" {
-		http.Redirect(w, r, "/op/campagna?done="+notice+"&c="+ref, http.StatusSeeOther)
+	if done.Notice != "" {
+		http.Redirect(w, r, "/op/campagna?done="+done.Notice+"&c="+done.Ref, http.StatusSeeOther)
 		return
 	}
 	s.campaignDone(w, r, "citizen")

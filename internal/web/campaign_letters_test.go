@@ -104,4 +104,3 @@ func TestCampaignLettersPrintedOnce(t *testing.T) {
 	}
 	campaignGet(t, admin, a.URL+"/op/campagna/lettere.zip?lotto=9999", http.StatusNotFound)
 }
-

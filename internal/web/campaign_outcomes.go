@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,14 @@ type campaignOutcomesData struct {
 	Changed string
 	Error   string
 	Bad     []outcomeRowError
+	// what the citizens of cancelled appointments were told (recordOutcome): one
+	// citizen's notice, or for a list how many were e-mailed, not told, or to phone
+	Notice     string
+	Mailed     string
+	Unnotified string
+	Phone      string
+	PhoneRefs  []string // records of those to phone (the first phoneRefsShown)
+	MailOff    bool     // no mail server: nothing is e-mailed
 }
 
 // outcomeNames are the words an outcome list may use, Italian or English.
@@ -42,6 +52,7 @@ var outcomeNames = map[string]string{
 
 func (s *Server) campaignOutcomesPage(w http.ResponseWriter, r *http.Request, status int, d *campaignOutcomesData) {
 	d.States = store.BulkOutcomeStates
+	d.MailOff = !s.mailConfigured()
 	d.Labels = map[string]string{}
 	for _, st := range store.CitizenStates {
 		d.Labels[st] = stateLabel(langOf(r), st)
@@ -52,20 +63,30 @@ func (s *Server) campaignOutcomesPage(w http.ResponseWriter, r *http.Request, st
 // campaignOutcomes shows the outcome forms: one citizen, or a list.
 func (s *Server) campaignOutcomes(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s.campaignOutcomesPage(w, r, http.StatusOK, &campaignOutcomesData{Done: q.Get("done"), Changed: q.Get("n")})
+	d := &campaignOutcomesData{Done: q.Get("done"), Changed: q.Get("n"), Mailed: q.Get("mailed"), Unnotified: q.Get("unnotified"), Phone: q.Get("phone")}
+	if isNotice(q.Get("notice")) {
+		d.Notice = q.Get("notice")
+	}
+	for _, ref := range strings.Split(q.Get("c"), ",") {
+		if ref != "" {
+			d.PhoneRefs = append(d.PhoneRefs, ref)
+		}
+	}
+	s.campaignOutcomesPage(w, r, http.StatusOK, d)
 }
 
-// campaignOutcomeOne records one citizen's outcome, as the admin dashboard's form
-// does (outreach.Service.SetOutcome: the open proposal ends, its booking is freed).
+// campaignOutcomeOne records one citizen's outcome through recordOutcome, as the
+// admin dashboard's form does: the open proposal ends, its booking is freed, the
+// audit names the citizen by pseudonym, and the page says whether the citizen of a
+// cancelled appointment was e-mailed or must be phoned.
 func (s *Server) campaignOutcomeOne(w http.ResponseWriter, r *http.Request) {
-	cf := strings.ToUpper(strings.TrimSpace(r.PostFormValue("cf")))
 	state := r.PostFormValue("state")
 	if !isBulkOutcome(state) {
 		s.campaignOutcomesFail(w, r, http.StatusUnprocessableEntity, "Esito sconosciuto.", "Unknown outcome.")
 		return
 	}
-	ctx := r.Context()
-	if err := s.Campaign.SetOutcome(ctx, cf, state, ""); err != nil {
+	done, err := s.recordOutcome(r, r.PostFormValue("cf"), state, "")
+	if err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			s.campaignOutcomesFail(w, r, http.StatusNotFound, "Nessun cittadino della campagna con questo codice fiscale.", "No citizen with that codice fiscale in the campaign.")
 			return
@@ -73,16 +94,11 @@ func (s *Server) campaignOutcomeOne(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.Store.CitizenRef(ctx, cf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	to := "/op/campagna/esiti?done=one"
+	if done.Notice != "" {
+		to += "&notice=" + done.Notice + "&c=" + done.Ref
 	}
-	if err := s.audit(r, "campaign.citizen_state", "campaign_citizen:"+ref, state); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/op/campagna/esiti?done=one", http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (s *Server) campaignOutcomesFail(w http.ResponseWriter, r *http.Request, status int, it, en string) {
@@ -93,14 +109,7 @@ func (s *Server) campaignOutcomesFail(w http.ResponseWriter, r *http.Request, st
 	s.campaignOutcomesPage(w, r, status, &campaignOutcomesData{Error: msg})
 }
 
-func isBulkOutcome(state string) bool {
-	for _, st := range store.BulkOutcomeStates {
-		if st == state {
-			return true
-		}
-	}
-	return false
-}
+func isBulkOutcome(state string) bool { return outcomeStateValid(state, store.BulkOutcomeStates) }
 
 // outcomesMaxBytes bounds an outcome list: a city's year of deaths and emigrations
 // is a few hundred kilobytes.
@@ -147,6 +156,17 @@ func (s *Server) campaignOutcomesUpload(w http.ResponseWriter, r *http.Request) 
 		s.campaignOutcomesPage(w, r, http.StatusUnprocessableEntity, &campaignOutcomesData{Bad: bad})
 		return
 	}
+	// the bookings each outcome will cancel, read before the list's one write
+	booked := map[string][]int64{}
+	for _, o := range outs {
+		if before[o.CF] == o.State {
+			continue
+		}
+		if booked[o.CF], err = s.confirmedBookings(ctx, o.CF); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	n, err := s.Store.SetCitizenOutcomes(ctx, outs)
 	if err != nil {
 		s.fail(w, r, err)
@@ -158,27 +178,49 @@ func (s *Server) campaignOutcomesUpload(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	// one entry per citizen changed, by pseudonym, and one for the file
+	// one entry per citizen changed, by pseudonym, with the notice of the appointment
+	// it cancelled (recordOutcome's rule), and one for the file
+	mailed, unnotified := 0, 0
+	var phone []string
 	for _, o := range outs {
 		if before[o.CF] == o.State {
 			continue
 		}
-		ref, err := s.Store.CitizenRef(ctx, o.CF)
+		done, err := s.outcomeRecorded(r, o.CF, o.State, o.State+" (list)", booked[o.CF])
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if err := s.audit(r, "campaign.citizen_state", "campaign_citizen:"+ref, o.State+" (list)"); err != nil {
-			s.fail(w, r, err)
-			return
+		switch done.Notice {
+		case "citizen_mailed":
+			mailed++
+		case "citizen_phone":
+			phone = append(phone, done.Ref)
+		case "citizen_unnotified":
+			unnotified++
 		}
 	}
 	if err := s.audit(r, "campaign.outcomes", "campaign", fmt.Sprintf("%d lines, %d changed", len(outs), n)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/op/campagna/esiti?done=list&n=%d", n), http.StatusSeeOther)
+	q := url.Values{"done": {"list"}, "n": {strconv.Itoa(n)}}
+	if mailed > 0 {
+		q.Set("mailed", strconv.Itoa(mailed))
+	}
+	if unnotified > 0 {
+		q.Set("unnotified", strconv.Itoa(unnotified))
+	}
+	if len(phone) > 0 {
+		q.Set("phone", strconv.Itoa(len(phone)))
+		q.Set("c", strings.Join(phone[:min(len(phone), phoneRefsShown)], ","))
+	}
+	http.Redirect(w, r, "/op/campagna/esiti?"+q.Encode(), http.StatusSeeOther)
 }
+
+// phoneRefsShown is how many citizens to phone the list's page links by record; the
+// rest are in the audit log under campaign.citizen_state.
+const phoneRefsShown = 50
 
 // parseOutcomes reads codice_fiscale;outcome[;date][;…] lines (',' also separates; a
 // header line is skipped; UTF-8 with or without BOM). Dates are YYYY-MM-DD or
