@@ -44,6 +44,8 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 		svc.Holidays = d.Booking.Holidays
 		// its e-mails about campaign bookings update the campaign's calendar event
 		d.Booking.CalendarUID = svc.CalendarUID
+		// a campaign booking marked done at the counter issues its citizen at once
+		d.Booking.StatusChanged = svc.CounterStatus
 	}
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)

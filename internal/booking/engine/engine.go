@@ -43,6 +43,11 @@ type Engine struct {
 	// the booking's version, so every change still outranks the last); "" keeps the
 	// booking's own. nil: every booking its own.
 	CalendarUID func(ctx context.Context, b *booking.Booking) (uid string, seqBase int, err error)
+	// StatusChanged learns, inside SetStatus's transaction, what the clerk recorded at
+	// the counter (b.State, changed from from, by whom), so another module's record
+	// follows it in the same commit or the status is refused with it: a campaign
+	// citizen whose application was taken is issued. nil: nobody follows.
+	StatusChanged func(ctx context.Context, tx *store.Tx, b *booking.Booking, from, by string) error
 
 	avail *availCache
 	cat   catalog

@@ -190,8 +190,15 @@ func (e *Engine) SetStatus(ctx context.Context, id int64, state, by string) (*bo
 		if e.now().Before(booking.Midnight(b.Start, e.Loc)) {
 			return model.Errorf(model.EINVALID, "the appointment is on a later day")
 		}
+		from := b.State
 		b.State = state
-		return e.Store.UpdateBooking(ctx, tx, b, false)
+		if err := e.Store.UpdateBooking(ctx, tx, b, false); err != nil {
+			return err
+		}
+		if e.StatusChanged != nil && from != state {
+			return e.StatusChanged(ctx, tx, b, from, by)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ type SyncResult struct {
 	Replan    int // citizens whose booking a clerk cancelled, back for the next re-plan
 	Withdrawn int // bookings cancelled because their proposal no longer holds its time
 	NoShow    int // citizens who missed their appointment, back for the next re-plan
+	Issued    int // citizens whose done booking the engine's hook had not issued (issued.go)
 }
 
 // SyncBookings brings the campaign in line with the booking calendar, where a clerk
@@ -24,7 +25,8 @@ type SyncResult struct {
 // closed a day): a moved booking is the proposal's new time, so letters, the
 // dashboard and the phone line say the same as the agenda; a cancelled or expired one
 // puts the citizen back for the next re-plan (the proposal is cancelled), and so does
-// a no-show once its day is over (noshow.go: cancelled via no_show). The other
+// a no-show once its day is over (noshow.go: cancelled via no_show); a done booking
+// whose citizen is not issued yet is issued (issued.go). The other
 // way round, bookings of proposals that no longer hold their time are cancelled
 // (ReleaseWithdrawn). The hourly JobSync runs it.
 func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
@@ -53,14 +55,15 @@ func (s *Service) SyncBookings(ctx context.Context) (SyncResult, error) {
 				return err
 			}
 		}
-		return nil
+		res.Issued, err = s.issueDone(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return res, err
 	}
 	res.Withdrawn, err = s.ReleaseWithdrawn(ctx)
 	if res != (SyncResult{}) {
-		s.Log.Info("campaign bookings synced", "moved", res.Moved, "replan", res.Replan, "withdrawn", res.Withdrawn, "no_show", res.NoShow)
+		s.Log.Info("campaign bookings synced", "moved", res.Moved, "replan", res.Replan, "withdrawn", res.Withdrawn, "no_show", res.NoShow, "issued", res.Issued)
 	}
 	return res, err
 }
