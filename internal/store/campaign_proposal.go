@@ -359,8 +359,11 @@ func (s *Store) CampaignWeekUsageIn(ctx context.Context, q Querier, states ...st
 	for i, st := range states {
 		args[i] = st
 	}
+	// "state || ''": one pass over the office-week index, which holds every column
+	// read and is in GROUP BY order, not a row lookup per proposal through the state
+	// index and a sort
 	rows, err := q.QueryContext(ctx, `SELECT office_id, week, COUNT(*) FROM campaign_proposals
-		WHERE state IN (`+campaignPlaceholders(len(states))+`) GROUP BY office_id, week`, args...)
+		WHERE state || '' IN (`+campaignPlaceholders(len(states))+`) GROUP BY office_id, week`, args...)
 	if err != nil {
 		return nil, err
 	}
