@@ -27,6 +27,11 @@ const planTimeout = 5 * time.Minute
 // plan. A variable so tests can make chunks small.
 var planChunk = 4000
 
+// beforeReplanWrite, when set (tests only), runs between a re-plan's read and its
+// write: what an answer or a closure does in that window is what the write's checks
+// must catch.
+var beforeReplanWrite func()
+
 // planAttempts bounds the plans started again because the data changed while the
 // optimiser ran (a citizen answered, an operator closed a case).
 const planAttempts = 3
@@ -240,6 +245,9 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 			if d := dueOf[citizens[u.Person].CF]; d != nil {
 				back, ended = append(back, d.CF), append(ended, d.ID)
 			}
+		}
+		if beforeReplanWrite != nil {
+			beforeReplanWrite()
 		}
 		t2 := time.Now()
 		err := s.Store.InTx(ctx, func(tx *store.Tx) error {

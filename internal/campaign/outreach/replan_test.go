@@ -339,3 +339,64 @@ func TestAnswerWindow(t *testing.T) {
 	}
 	checkAnswerWindow(t, f, f.proposals(t, "run_id = ?", res.Run.ID))
 }
+
+// TestReplanConflictRetries: between the re-plan's read and its write an operator
+// closes a due case. The write finds the due proposals changed, writes nothing, and
+// the plan runs again on the new data: every due proposal ends once, nobody has two
+// open proposals, and no office-week is over its capacity.
+func TestReplanConflictRetries(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		expired int
+		change  func(f *fixture, due []store.DueProposal) error
+	}{
+		{"case closed", 59, func(f *fixture, due []store.DueProposal) error {
+			return f.st.SetCitizenOutcome(context.Background(), due[0].CF, store.CitizenDeceased, "")
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, 60, 200)
+			ctx := context.Background()
+			if _, err := f.svc.Plan(ctx, KindPlan); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.Send(ctx); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Add(26 * 24 * time.Hour)
+			due, err := f.st.DueCampaignProposals(ctx, f.clock.Now())
+			if err != nil || len(due) != 60 {
+				t.Fatalf("%d due %v", len(due), err)
+			}
+			calls := 0
+			beforeReplanWrite = func() {
+				if calls++; calls == 1 {
+					if err := tt.change(f, due); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			defer func() { beforeReplanWrite = nil }()
+			res, err := f.svc.Expire(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Plan.Attempts != 2 || calls != 2 || res.Expired != tt.expired {
+				t.Fatalf("expire %+v after %d writes: want a second attempt expiring %d", res, calls, tt.expired)
+			}
+			if n := len(expiredAttempts(t, f)); n != tt.expired {
+				t.Fatalf("%d expired proposals and attempts, want %d", n, tt.expired)
+			}
+			checkCitizenStates(t, f)
+			caps, _ := f.svc.Capacities(ctx)
+			usage, _ := f.st.CampaignWeekUsage(ctx, nil)
+			for k, n := range usage {
+				for _, c := range caps {
+					if c.Office.ID == k.Office && n > c.At(k.Week) {
+						t.Fatalf("office %d week %d: %d of %d", k.Office, k.Week, n, c.At(k.Week))
+					}
+				}
+			}
+		})
+	}
+}
