@@ -108,6 +108,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, banner io.Wri
 	a.Mailer = mail.Log{Logger: log}
 	if cfg.SMTPAddr != "" {
 		a.Mailer = &mail.SMTP{Addr: cfg.SMTPAddr, From: cfg.MailFrom}
+	} else {
+		log.Warn("no SMTP server configured (--smtp-addr): e-mails are only logged; the campaign refuses to send e-mail proposals and pages say to phone instead")
 	}
 	mail.Register(a.Queue, a.Mailer)
 	a.registerJobs()

@@ -18,6 +18,7 @@ type bookingManageData struct {
 	Cancelled bool // just cancelled
 	Moved     bool
 	Error     string
+	MailOff   bool // no mail server: the page must not say an e-mail was sent
 }
 
 func (s *Server) bookingManage(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +34,7 @@ func (s *Server) bookingManage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	s.render(w, r, http.StatusOK, "booking_manage.html", bookingManageData{Step: 5, Booking: v, Token: token, Done: q.Get("fatto") == "1", Moved: q.Get("spostata") == "1"})
+	s.render(w, r, http.StatusOK, "booking_manage.html", bookingManageData{Step: 5, Booking: v, Token: token, Done: q.Get("fatto") == "1", Moved: q.Get("spostata") == "1", MailOff: !s.mailConfigured()})
 }
 
 func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +62,7 @@ func (s *Server) bookingCancel(w http.ResponseWriter, r *http.Request) {
 		s.bookingFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "booking_manage.html", bookingManageData{Step: 5, Booking: v, Cancelled: true})
+	s.render(w, r, http.StatusOK, "booking_manage.html", bookingManageData{Step: 5, Booking: v, Cancelled: true, MailOff: !s.mailConfigured()})
 }
 
 func (s *Server) bookingReconfirm(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/sportello/sportello/internal/apptest"
 	"github.com/sportello/sportello/internal/booking"
+	"github.com/sportello/sportello/internal/config"
+	"github.com/sportello/sportello/internal/mail/smtptest"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -18,7 +20,8 @@ import (
 // the clerk finds them in the day's agenda, at the proposal's time, and by codice
 // fiscale in the booking search, like any booking.
 func TestCampaignConfirmInClerkAgenda(t *testing.T) {
-	a := apptest.New(t, apptest.Options{})
+	// a mail server: without one the send of e-mail proposals is refused
+	a := apptest.New(t, apptest.Options{Configure: func(c *config.Config) { c.SMTPAddr = smtptest.Start(t).Addr }})
 	a.Web.Campaign.BaseURL = a.URL
 	admin := a.Client(t)
 	a.Login(t, admin, "boss", a.CreateUser(t, "boss", model.RoleAdmin))
@@ -54,7 +57,8 @@ func TestCampaignConfirmInClerkAgenda(t *testing.T) {
 // TestCampaignChangeToClosedDayPage: a day closed after the page offered it is refused
 // on the page, in Italian, with the other times still offered and the link still valid.
 func TestCampaignChangeToClosedDayPage(t *testing.T) {
-	a := apptest.New(t, apptest.Options{})
+	// a mail server: without one the send of e-mail proposals is refused
+	a := apptest.New(t, apptest.Options{Configure: func(c *config.Config) { c.SMTPAddr = smtptest.Start(t).Addr }})
 	a.Web.Campaign.BaseURL = a.URL
 	admin := a.Client(t)
 	a.Login(t, admin, "boss", a.CreateUser(t, "boss", model.RoleAdmin))

@@ -25,6 +25,7 @@ type campaignDashboardData struct {
 	Unplanned  int                      // citizens waiting in state new (unplannable.csv)
 	Notice     *citizenNotice           // after an outcome: whether the citizen was told
 	Batches    []*store.LetterBatch     // the letters' print runs, newest first
+	MailOff    bool                     // no mail server: e-mail proposals are not sent (campaignSend)
 	States     []string
 	Labels     map[string]string // state names in the page's language
 	Done       string
@@ -68,6 +69,7 @@ func (s *Server) campaignDashboardData(r *http.Request) (*campaignDashboardData,
 		return nil, err
 	}
 	d.Notice = s.citizenNoticeOf(r)
+	d.MailOff = !s.mailConfigured()
 	d.Charts = chartsFor(d.Dash, langOf(r))
 	d.Labels = map[string]string{}
 	for _, st := range store.CitizenStates {
@@ -292,7 +294,26 @@ func (s *Server) campaignPlan(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// msgNoMailServer refuses a send with e-mail proposals on a server without SMTP.
+const msgNoMailServer = "no mail server is configured (--smtp-addr): the e-mail proposals would reach nobody while their answer deadlines ran; configure SMTP, restart and send again"
+
 func (s *Server) campaignSend(w http.ResponseWriter, r *http.Request) {
+	// Without a mail server the e-mails would only be logged, yet Send makes their
+	// proposals proposed: the answer window would run out unheard, the slots expire
+	// and the citizens be re-planned as if they had ignored us. Refusing keeps the
+	// plan as it is, to send once SMTP is configured; a plan of letters only goes.
+	if !s.mailConfigured() {
+		ps, err := s.Store.CampaignProposals(r.Context(), nil, `state = ? AND channel = ?`, store.ProposalPlanned, store.ChannelEmail)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(ps) > 0 {
+			s.Log.Warn("campaign send refused: no SMTP server configured", "email_proposals", len(ps))
+			s.campaignRedisplay(w, r, model.Errorf(model.EINVALID, "%s", msgNoMailServer))
+			return
+		}
+	}
 	s.campaignRun(w, r, "send", func(ctx context.Context) (string, error) {
 		res, err := s.Campaign.Send(ctx)
 		if err != nil {

@@ -66,6 +66,7 @@ var campaignIT = map[string]string{
 	"no active office to plan into":                                         "nessun ufficio attivo in cui pianificare",
 	"no citizen is waiting for a proposal":                                  "nessun cittadino attende una proposta",
 	"the campaign has no week left to plan into; extend it in the settings": "la campagna non ha più settimane in cui pianificare: la estenda nelle impostazioni",
+	msgNoMailServer: "nessun server di posta configurato (--smtp-addr): le proposte per e-mail non arriverebbero a nessuno mentre i termini per rispondere scorrono; configuri l'SMTP, riavvii e invii di nuovo",
 	// the outcome form and the citizen lookup
 	msgVisitDayHomeOnly: "il giorno della visita (AAAA-MM-GG) si indica solo con lo stato «visita a domicilio»",
 }
