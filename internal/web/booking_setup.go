@@ -28,6 +28,7 @@ type bookingSetupData struct {
 	// confirm; Cancelled says how many the last closure cancelled.
 	Closing   *bookingClosing
 	Cancelled int
+	MailOff   bool // no mail server: a closure's notices do not leave, everyone is phoned
 }
 
 // bookingRelease is a release instant as the setup page prints it.
@@ -119,6 +120,7 @@ func (s *Server) renderSetupClosing(w http.ResponseWriter, r *http.Request, stat
 	for _, op := range d.Openings {
 		pending("o"+itoa(op.ID), op.VisibleFrom)
 	}
+	d.MailOff = !s.mailConfigured()
 	s.render(w, r, status, "booking_office.html", d)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/internal/apptest"
+	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -86,5 +87,33 @@ func TestCampaignSendLettersWithoutMailServer(t *testing.T) {
 	campaignTask(t, a, admin, "/op/campagna/piano")
 	if p := campaignTask(t, a, admin, "/op/campagna/invio"); !strings.Contains(p, "0 e-mail in coda, 12 lettere da stampare") {
 		t.Fatalf("letters-only send:\n%s", p)
+	}
+}
+
+// TestBookingClosureWithoutMailServer: closing a day with bookings on a server
+// without SMTP tells the clerk to phone everyone, not that those with an e-mail
+// address were notified.
+func TestBookingClosureWithoutMailServer(t *testing.T) {
+	a := apptest.New(t, apptest.Options{})
+	admin := a.Client(t)
+	a.Login(t, admin, "alice", a.CreateUser(t, "alice", model.RoleAdmin))
+	ctx := context.Background()
+	day, times := freeTimes(t, a, "sansovino")
+	_, form := citizenHold(t, a, "sansovino", times[0])
+	if _, err := a.Web.Booking.Confirm(ctx, strings.TrimPrefix(form, "/prenota/dati/"), []booking.Person{{Name: "Anna", Surname: "Verdi", CF: validCF(t, "VRDGPP70B12F205")}},
+		booking.Contact{Email: "citizen@example.it", Phone: "02 1234567"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := post(t, admin, a.URL+"/op/prenotazioni/uffici/sansovino/closure-add", url.Values{"day": {day}, "note": {"sciopero"}})
+	confirm := url.Values{"day": {day}, "note": {"sciopero"}}
+	for _, m := range regexp.MustCompile(`name="cancel" value="(\d+)"`).FindAllStringSubmatch(body, -1) {
+		confirm.Add("cancel", m[1])
+	}
+	st, body, res := post(t, admin, a.URL+"/op/prenotazioni/uffici/sansovino/closure-add", confirm)
+	if st != http.StatusSeeOther {
+		t.Fatalf("confirmed closure: %d %.2000s", st, body)
+	}
+	if _, body, _ = get(t, admin, a.URL+res.Header.Get("Location")); !strings.Contains(body, `data-testid="closure-mail-off"`) || strings.Contains(body, "ricevono l&#39;avviso") {
+		t.Fatalf("the closure page claims notices went by e-mail:\n%.3000s", body)
 	}
 }
