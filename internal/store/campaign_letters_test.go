@@ -20,34 +20,8 @@ func TestLetterBatchOnce(t *testing.T) {
 	ctx := context.Background()
 	st := testdb.Open(t)
 	n := 503
-	cs := syntheticCitizens(n)
-	if _, err := st.ImportCitizens(ctx, cs, nil); err != nil {
-		t.Fatal(err)
-	}
-	office := &model.Office{Code: "larga", Name: "Largo", Active: true, Counters: 2}
-	if err := st.CreateOffice(ctx, st.Writer(), office); err != nil {
-		t.Fatal(err)
-	}
+	letterProposals(t, st, n)
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	run := &store.CampaignRun{CreatedAt: at, Kind: "plan", Done: true}
-	ps := make([]*store.CampaignProposal, n)
-	for i := range ps {
-		ps[i] = &store.CampaignProposal{CF: cs[i].CF, Household: cs[i].Household, OfficeID: office.ID, Day: "2026-03-16", Minute: 540 + i%300,
-			Week: 2, State: store.ProposalProposed, Channel: store.ChannelLetter, LetterCode: fmt.Sprintf("%08d", 20000000+i),
-			Nonce: fmt.Sprintf("n%d", i), Deadline: at.Add(7 * 24 * time.Hour), CreatedAt: at, SentAt: at}
-	}
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		if err := st.InsertCampaignRun(ctx, tx, run); err != nil {
-			return err
-		}
-		for _, p := range ps {
-			p.RunID = run.ID
-		}
-		return st.InsertCampaignProposals(ctx, tx, ps, store.CitizenProposed)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	todo, err := st.UnprintedLetterProposals(ctx)
 	if err != nil || len(todo) != n {
 		t.Fatalf("%d unprinted (%v), want %d", len(todo), err, n)
@@ -79,5 +53,61 @@ func TestLetterBatchOnce(t *testing.T) {
 	}
 	if _, err := st.LetterBatchByID(ctx, first.ID+100); !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("unknown batch: %v", err)
+	}
+}
+
+// letterProposals stores n citizens with a letter proposal each, sent and unanswered.
+func letterProposals(tb testing.TB, st *store.Store, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	cs := syntheticCitizens(n)
+	if _, err := st.ImportCitizens(ctx, cs, nil); err != nil {
+		tb.Fatal(err)
+	}
+	office := &model.Office{Code: "larga", Name: "Largo", Active: true, Counters: 2}
+	if err := st.CreateOffice(ctx, st.Writer(), office); err != nil {
+		tb.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	run := &store.CampaignRun{CreatedAt: at, Kind: "plan", Done: true}
+	ps := make([]*store.CampaignProposal, n)
+	for i := range ps {
+		ps[i] = &store.CampaignProposal{CF: cs[i].CF, Household: cs[i].Household, OfficeID: office.ID, Day: "2026-03-16", Minute: 540 + i%300,
+			Week: 2, State: store.ProposalProposed, Channel: store.ChannelLetter, LetterCode: fmt.Sprintf("%08d", 20000000+i),
+			Nonce: fmt.Sprintf("n%d", i), Deadline: at.Add(7 * 24 * time.Hour), CreatedAt: at, SentAt: at}
+	}
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := st.InsertCampaignRun(ctx, tx, run); err != nil {
+			return err
+		}
+		for _, p := range ps {
+			p.RunID = run.ID
+		}
+		return st.InsertCampaignProposals(ctx, tx, ps, store.CitizenProposed)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkRecordLetterBatch25000 records a print run of issue 5's 25,000 letters and
+// reads what is left to print, as one download does after rendering.
+func BenchmarkRecordLetterBatch25000(b *testing.B) {
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := testdb.Open(b)
+		letterProposals(b, st, 25000)
+		b.StartTimer()
+		todo, err := st.UnprintedLetterProposals(ctx)
+		if err != nil || len(todo) != 25000 {
+			b.Fatal(len(todo), err)
+		}
+		if err := st.RecordLetterBatch(ctx, &store.LetterBatch{PrintedAt: time.Now(), Letters: 12500, People: 25000}, todo); err != nil {
+			b.Fatal(err)
+		}
+		if left, err := st.UnprintedLetterProposals(ctx); err != nil || len(left) != 0 {
+			b.Fatal(len(left), err)
+		}
 	}
 }
