@@ -1,6 +1,7 @@
 // Package sipptest places real SIP calls to the phone line with sipp (Debian's
 // sip-tester) for tests: sipp sends the INVITE, plays one of its recorded RFC 4733
-// keypad pcaps per key, and ends the call as the test asks. It is shared by the
+// keypad pcaps per key, restamped as one phone's stream (presses.go), and ends the
+// call as the test asks. It is shared by the
 // phonebot tests and the whole-app test.
 package sipptest
 
@@ -64,6 +65,7 @@ func Run(tb testing.TB, target string, c Call) (string, error) {
 		c.Wait = 90 * time.Second
 	}
 	var keys []string
+	var err error
 	for _, k := range c.Keys {
 		name := string(k)
 		switch k {
@@ -79,6 +81,9 @@ func Run(tb testing.TB, target string, c Call) (string, error) {
 		keys = append(keys, filepath.Join(dir, "dtmf_2833_"+name+".pcap"))
 	}
 	work := tb.TempDir()
+	if keys, err = pressPcaps(work, keys, c.Gap); err != nil {
+		tb.Fatal(err)
+	}
 	xml := filepath.Join(work, "call.xml")
 	f, err := os.Create(xml)
 	if err != nil {
