@@ -46,6 +46,11 @@ func (s *Service) members(ctx context.Context, ps []*store.CampaignProposal) ([]
 // time on, and confirms them all there, in one transaction: when any of them does
 // not fit, nobody moves. Each gets the confirmation e-mail of the new time.
 func (s *Service) ChangeHousehold(ctx context.Context, token, slot string) (*Result, error) {
+	return s.changeHousehold(ctx, token, slot, ViaLink)
+}
+
+// changeHousehold is ChangeHousehold for the channel via (the link, the phone line).
+func (s *Service) changeHousehold(ctx context.Context, token, slot, via string) (*Result, error) {
 	var moved []*store.CampaignProposal
 	res, err := s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
 		group, err := s.group(ctx, tx, p)
@@ -67,7 +72,7 @@ func (s *Service) ChangeHousehold(ctx context.Context, token, slot string) (*Res
 			if err := s.move(ctx, tx, m, slotID(office, day, at[i])); err != nil {
 				return nil, err
 			}
-			if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
+			if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, via); err != nil {
 				return nil, err
 			}
 		}

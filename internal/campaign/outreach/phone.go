@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/sportello/sportello/internal/campaign/phonebot"
 	"github.com/sportello/sportello/internal/model"
@@ -69,7 +70,10 @@ func (ph Phone) household(ctx context.Context, q store.Querier, p *store.Campaig
 	return out, nil
 }
 
-// Alternatives offers other free slots for the proposal.
+// Alternatives offers other free slots for the proposal: for a household coming
+// together (the link's group), only slots where all of them fit, side by side or one
+// after another, one a day at the time nearest the proposal's, as the link page
+// offers them; for one person, the nearest free time a day.
 func (ph Phone) Alternatives(ctx context.Context, proposalID string, maxSlots int) ([]phonebot.Slot, error) {
 	s := ph.S
 	id, _ := strconv.ParseInt(proposalID, 10, 64)
@@ -81,9 +85,34 @@ func (ph Phone) Alternatives(ctx context.Context, proposalID string, maxSlots in
 	if err != nil {
 		return nil, err
 	}
-	slots, err := s.Alternatives(ctx, p, maxSlots)
+	group, err := s.group(ctx, nil, p)
 	if err != nil {
 		return nil, err
+	}
+	var slots []Slot
+	if len(group) == 0 {
+		if slots, err = s.Alternatives(ctx, p, maxSlots); err != nil {
+			return nil, err
+		}
+	} else {
+		days, err := s.Choices(ctx, p, 1+len(group))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range days {
+			if len(slots) >= maxSlots {
+				break
+			}
+			best := -1
+			for k, t := range d.Times {
+				if best < 0 || abs(minuteOf(t.At)-p.Minute) < abs(minuteOf(d.Times[best].At)-p.Minute) {
+					best = k
+				}
+			}
+			if best >= 0 {
+				slots = append(slots, d.Times[best])
+			}
+		}
 	}
 	out := make([]phonebot.Slot, len(slots))
 	for i, sl := range slots {
@@ -92,16 +121,34 @@ func (ph Phone) Alternatives(ctx context.Context, proposalID string, maxSlots in
 	return out, nil
 }
 
-// Confirm confirms the household at slot (moving them there when it is not the
-// proposal's own); a slot filled meanwhile is ErrSlotTaken. Each confirmed citizen
-// with a working address gets the confirmation e-mail the link sends (booking code,
-// calendar update), queued in the same transaction; those without one heard the
-// details on the line.
+func minuteOf(t time.Time) int { return t.Hour()*60 + t.Minute() }
+
+// Confirm confirms the household at slot; a slot filled meanwhile is ErrSlotTaken.
+// At the proposal's own slot every household proposal awaiting an answer is
+// confirmed, as the letter says; at another, the household coming together moves
+// there as the link moves it (changeHousehold: all of them fit, or nobody moves).
+// Each confirmed citizen with a working address gets the confirmation e-mail the link
+// sends (booking code, calendar update), queued in the same transaction; those without
+// one heard the details on the line.
 func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Slot) error {
 	s := ph.S
 	id, _ := strconv.ParseInt(proposalID, 10, 64)
+	p, err := s.Store.CampaignProposal(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	if p.State != store.ProposalProposed || !s.now().Before(p.Deadline) {
+		return phonebot.ErrNoMatch
+	}
+	if slot.ID != slotID(p.OfficeID, p.Day, p.Minute) {
+		_, err := s.changeHousehold(ctx, s.Token(p), slot.ID, ViaPhone)
+		if model.ErrorCode(err) == model.ECONFLICT {
+			return phonebot.ErrSlotTaken
+		}
+		return err
+	}
 	var offices []int64
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := s.Store.CampaignProposal(ctx, tx, id)
 		if err != nil {
 			return err
@@ -113,38 +160,19 @@ func (ph Phone) Confirm(ctx context.Context, proposalID string, slot phonebot.Sl
 		if err != nil {
 			return err
 		}
-		offices = []int64{p.OfficeID}
-		moving := slot.ID != slotID(p.OfficeID, p.Day, p.Minute)
-		office, day, minute, err := parseSlotID(slot.ID)
-		if err != nil {
-			return err
-		}
-		set, err := s.Store.CampaignSettings(ctx)
-		if err != nil {
-			return err
-		}
-		for i, m := range hh {
-			if moving { // the household comes in consecutive slots
-				at, err := s.consecutive(ctx, set, office, day, minute, i)
-				if err != nil {
-					return err
-				}
-				if err := s.move(ctx, tx, m, slotID(office, day, at)); err != nil {
-					return err
-				}
-			}
+		for _, m := range hh {
 			if err := s.answer(ctx, tx, m, store.ProposalConfirmed, store.CitizenConfirmed, ViaPhone); err != nil {
 				return err
 			}
+			offices = append(offices, m.OfficeID)
 		}
-		offices = append(offices, office)
 		return s.enqueueConfirmed(ctx, tx, hh)
 	})
 	if model.ErrorCode(err) == model.ECONFLICT {
 		return phonebot.ErrSlotTaken
 	}
 	if err == nil {
-		s.booked(offices...) // the slots the household took, as a link decision does
+		s.booked(offices...)
 	}
 	return err
 }
