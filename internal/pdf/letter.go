@@ -16,6 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 	"github.com/signintech/gopdf"
+
+	"github.com/sportello/sportello/internal/campaign/bring"
 )
 
 // Letter is one campaign proposal on paper: for citizens without e-mail, one A4 sheet,
@@ -43,7 +45,7 @@ type LetterBatch struct {
 	Comune  string
 	City    string // printed before the date
 	Office  string // the issuing service, e.g. "Servizi Demografici"
-	Phone   string // the phone line's number
+	Phone   string // the phone line's number; empty when no line runs, and the letters leave the phone out
 	Printed time.Time
 	// PaperInvalid is the day paper cards stop being valid (the campaign's setting);
 	// zero leaves the date out rather than print a wrong one.
@@ -232,12 +234,22 @@ func (l *letterWriter) wrap(s string, width float64) []string {
 	return out
 }
 
-// phone is the phone line's number, or a description when none is configured.
-func (l *letterWriter) phone(none, article string) string {
-	if l.b.Phone == "" {
-		return none
+// phoneLine is the bullet that sends the reader to the phone line, or nothing when
+// the batch has no number: "call the comune's phone line" without one is a dead end
+// for exactly the citizens letters are for (the code still opens /campagna).
+func (l *letterWriter) phoneLine(w float64, s string) {
+	if l.b.Phone != "" {
+		l.para(Sans, 10, w, s, true)
 	}
-	return article + l.b.Phone
+}
+
+// codeLabel names the personal code by what it is for: the phone line when there is
+// one, else just the code the short /campagna address asks for.
+func (l *letterWriter) codeLabel(phone, plain string) string {
+	if l.b.Phone == "" {
+		return plain
+	}
+	return phone
 }
 
 // header starts a page with the comune's heading and the address block; names are
@@ -296,7 +308,7 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 	l.y += 2
 	l.para(Sans, 10.5, a4W-2*letterMargin, "Gentile "+lt.Name+",", false)
 	l.para(Sans, 10.5, a4W-2*letterMargin, l.invalidIT()+" Per evitarle attese abbiamo riservato per lei un appuntamento nell'ufficio più vicino alla sua residenza, insieme ai suoi familiari conviventi.", true)
-	l.box(lt, qrImg, "Il suo appuntamento", letterDate(lt.At, true)+", ore "+lt.At.Format("15:04"), lt.OfficeAddress, "Codice personale per il telefono")
+	l.box(lt, qrImg, "Il suo appuntamento", letterDate(lt.At, true)+", ore "+lt.At.Format("15:04"), lt.OfficeAddress, l.codeLabel("Codice personale per il telefono", "Codice personale"))
 	l.line(letterMargin, SansBold, 11, "Risponda entro il "+letterDate(lt.Deadline, false)+":")
 	w := a4W - 2*letterMargin
 	l.para(Sans, 10, w, "• Inquadri il codice QR con lo smartphone, oppure apra il link qui sotto: può confermare, scegliere un altro giorno o ufficio, rinunciare, e confermare per tutta la famiglia.", true)
@@ -305,11 +317,11 @@ func (l *letterWriter) front(lt *Letter, qrImg gopdf.ImageHolder) {
 	if short := codePage(lt.Link); short != "" {
 		l.para(Sans, 10, w, "• Se il link è troppo lungo da digitare, apra "+short+" e inserisca il codice personale e l'anno di nascita.", true)
 	}
-	l.para(Sans, 10, w, "• Oppure chiami "+l.phone("il servizio telefonico del Comune", "il ")+" (servizio automatico a toni): digiti il codice personale e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.", true)
+	l.phoneLine(w, "• Oppure chiami il "+l.b.Phone+" (servizio automatico a toni): digiti il codice personale e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.")
 	l.para(Sans, 10, w, "• Senza risposta entro la data indicata l'appuntamento viene annullato e le sarà proposto un nuovo orario.", true)
 	l.y += 2
 	l.line(letterMargin, SansBold, 11, "Cosa portare")
-	l.para(Sans, 10, w, "La carta d'identità attuale, la tessera sanitaria e una fototessera recente (oppure il codice della foto scattata in una cabina del Comune). Il costo è indicato sul sito del Comune; si paga allo sportello con carta.", true)
+	l.para(Sans, 10, w, bring.IT, true)
 	l.para(Sans, 9, w, "English instructions are on the back of this sheet.", true)
 }
 
@@ -320,7 +332,7 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	w := a4W - 2*letterMargin
 	l.para(Sans, 10.5, w, "Dear "+lt.Name+",", false)
 	l.para(Sans, 10.5, w, l.invalidEN()+" To spare you a wait we have reserved an appointment at the office nearest to your home, together with the members of your household.", true)
-	l.box(lt, qrImg, "Your appointment", lt.At.Format("Monday 2 January 2006")+" at "+lt.At.Format("15:04"), lt.OfficeAddress, "Personal code for the phone line")
+	l.box(lt, qrImg, "Your appointment", lt.At.Format("Monday 2 January 2006")+" at "+lt.At.Format("15:04"), lt.OfficeAddress, l.codeLabel("Personal code for the phone line", "Personal code"))
 	l.line(letterMargin, SansBold, 11, "Please answer by "+lt.Deadline.Format("2 January 2006")+":")
 	l.para(Sans, 10, w, "• Scan the QR code with your phone or open the link below: you can confirm, pick another day or office, decline, and confirm for your whole household.", true)
 	l.line(letterMargin+3, Sans, 9, lt.Link)
@@ -328,11 +340,11 @@ func (l *letterWriter) back(lt *Letter, qrImg gopdf.ImageHolder) {
 	if short := codePage(lt.Link); short != "" {
 		l.para(Sans, 10, w, "• If the link is too long to type, open "+short+" and enter your personal code and year of birth.", true)
 	}
-	l.para(Sans, 10, w, "• Or call "+l.phone("the comune's phone line", "")+" (automatic keypad line): enter your personal code and year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.", true)
+	l.phoneLine(w, "• Or call "+l.b.Phone+" (automatic keypad line): enter your personal code and year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.")
 	l.para(Sans, 10, w, "• Without an answer by that date the appointment is cancelled and you will be offered a new one.", true)
 	l.y += 2
 	l.line(letterMargin, SansBold, 11, "What to bring")
-	l.para(Sans, 10, w, "Your current identity card, your health card and a recent passport photo (or the code of a photo taken in one of the comune's booths). The fee is shown on the comune's website and is paid at the counter by card.", true)
+	l.para(Sans, 10, w, bring.EN, true)
 }
 
 // invalidIT and invalidEN open the letter with the day paper cards stop being valid.

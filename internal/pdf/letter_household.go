@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/signintech/gopdf"
+
+	"github.com/sportello/sportello/internal/campaign/bring"
 )
 
 // LetterMember is one person on a household's letter.
@@ -162,13 +164,12 @@ func (l *letterWriter) householdFirst(lt *Letter, g lang, part []LetterMember, q
 		l.para(Sans, 10, w, g.pick("• Ciascuno può anche rispondere per sé: aprite "+short+" e inserite il codice personale e l'anno di nascita di chi risponde.",
 			"• Each of you can also answer on their own: open "+short+" and enter that person's personal code and year of birth."), true)
 	}
-	l.para(Sans, 10, w, g.pick("• Oppure chiamate "+l.phone("il servizio telefonico del Comune", "il ")+" (servizio automatico a toni): digitate il codice personale di uno di voi e il suo anno di nascita, poi 1 per confermare per tutto il nucleo, 2 per un altro orario, 3 per parlare con un operatore.",
-		"• Or call "+l.phone("the comune's phone line", "")+" (automatic keypad line): enter one of your personal codes and that person's year of birth, then 1 to confirm for the whole household, 2 for another time, 3 to speak to an operator."), true)
+	l.phoneLine(w, g.pick("• Oppure chiamate il "+l.b.Phone+" (servizio automatico a toni): digitate il codice personale di uno di voi e il suo anno di nascita, poi 1 per confermare per tutto il nucleo, 2 per un altro orario, 3 per parlare con un operatore.",
+		"• Or call "+l.b.Phone+" (automatic keypad line): enter one of your personal codes and that person's year of birth, then 1 to confirm for the whole household, 2 for another time, 3 to speak to an operator."))
 	l.para(Sans, 10, w, g.pick("• Senza risposta entro la data indicata gli appuntamenti vengono annullati e vi sarà proposto un nuovo orario.",
 		"• Without an answer by that date the appointments are cancelled and you will be offered new ones."), true)
 	l.line(letterMargin, SansBold, 11, g.pick("Cosa portare (ciascuno)", "What to bring (each of you)"))
-	l.para(Sans, 10, w, g.pick("La carta d'identità attuale, la tessera sanitaria e una fototessera recente (oppure il codice della foto scattata in una cabina del Comune). Il costo è indicato sul sito del Comune; si paga allo sportello con carta.",
-		"Your current identity card, your health card and a recent passport photo (or the code of a photo taken in one of the comune's booths). The fee is shown on the comune's website and is paid at the counter by card."), true)
+	l.para(Sans, 10, w, g.pick(bring.IT, bring.EN), true)
 	if g.it {
 		l.para(Sans, 9, w, "English instructions are on the back of this sheet.", true)
 	}
