@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/bring"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/store"
@@ -121,12 +122,12 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Codice della prenotazione: %s\n\n", code)
 	fmt.Fprintf(&b, "Per cambiare o annullare l'appuntamento contatti il %s indicando il codice della prenotazione.\n\n", contactIT)
-	b.WriteString("Porti la carta d'identità attuale e la tessera sanitaria.\n\n---\n\n")
+	fmt.Fprintf(&b, "Cosa portare: %s\n\n---\n\n", bring.IT)
 	fmt.Fprintf(&b, "Dear %s %s,\n\nyour appointment for the electronic identity card is confirmed:\n\n", c.GivenNames, c.FamilyName)
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Booking code: %s\n\n", code)
 	fmt.Fprintf(&b, "To change or cancel the appointment, contact the %s and quote the booking code.\n\n", contactEN)
-	b.WriteString("Bring your current identity card and health card.\n")
+	fmt.Fprintf(&b, "What to bring: %s\n", bring.EN)
 	ev := calEvent{
 		ProposalID: p.ID, Sequence: seq, Start: at, End: at.Add(20 * time.Minute), Confirmed: true,
 		Organizer: s.organizer(), Attendee: attendee(c),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/bring"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/model"
@@ -128,11 +129,17 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	seq, err := s.seqBase(ctx, p)
+	// the earlier attempts: their count is the event's sequence base (seqBase), the
+	// last one is the proposal this one replaces
+	as, err := s.Store.CampaignProposalAttempts(ctx, nil, p.ID)
 	if err != nil {
 		return err
 	}
-	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay(), seq)
+	var prev *store.ProposalAttempt
+	if len(as) > 0 {
+		prev = &as[len(as)-1]
+	}
+	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay(), prev, len(as))
 	if s.mailPace != nil {
 		if at := s.mailPace.slot(p.ID, s.Now()); !at.IsZero() {
 			return jobs.Later(at)
@@ -152,8 +159,17 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	return nil
 }
 
+// toLetter moves an e-mail proposal to the letter channel. The e-mail's deadline had
+// no post in it: the letter's window starts when it arrives, so the deadline becomes
+// a letter's sent now; Letters sets it again on the day the letter is printed (or
+// holds the letter for the re-plan when the appointment is too close by then).
 func (s *Service) toLetter(ctx context.Context, p *store.CampaignProposal) error {
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return err
+	}
 	p.Channel = store.ChannelLetter
+	p.Deadline = s.answerBy(s.deadlineFor(set, store.ChannelLetter), p)
 	if err := s.Store.UpdateCampaignProposal(ctx, s.Store.Writer(), p, p.State); err != nil && !errors.Is(err, model.ErrConflict) {
 		return err
 	}
@@ -180,26 +196,65 @@ func Bounced(err error) bool {
 	return false
 }
 
-// message is the proposal e-mail; invalid is the day paper cards stop being valid.
-func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time, seq int) *mail.Message {
+// message is the proposal e-mail, or its reminder; invalid is the day paper cards
+// stop being valid, prev the earlier proposal this one replaces (nil for a first one).
+// A reminder opens with what is new in it (no answer yet, the days left), and a
+// replacement with why it comes: otherwise both read as the first e-mail again.
+func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time, prev *store.ProposalAttempt, seq int) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	link := s.Link(p)
 	dl := p.Deadline.In(s.Loc).Format("02/01/2006")
 	subject := "Carta d'identità elettronica: il suo appuntamento / your appointment"
+	if prev != nil {
+		subject = "Carta d'identità elettronica: nuova proposta di appuntamento / new appointment proposal"
+	}
 	if kind == mailReminder {
 		subject = "Promemoria / Reminder: " + subject
 	}
+	code := FormatCode(p.LetterCode)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Gentile %s %s,\n\n", c.GivenNames, c.FamilyName)
-	fmt.Fprintf(&b, "la carta d'identità cartacea non sarà più valida dal %s. %s le propone un appuntamento per la carta d'identità elettronica:\n\n", itDay(invalid), s.Comune)
+	if kind == mailReminder {
+		fmt.Fprintf(&b, "non abbiamo ancora ricevuto la sua risposta. %s per rispondere, fino al %s: senza risposta l'appuntamento viene annullato.\n\n", s.daysLeftIT(p.Deadline), dl)
+	}
+	if prev != nil {
+		pat := s.At(prev.Day, prev.Minute)
+		fmt.Fprintf(&b, "Nuova proposta: la precedente del %s (appuntamento di %s, ore %s) non è stata confermata ed è stata annullata. Questa la sostituisce.\n\n",
+			itDay(prev.SentAt.In(s.Loc)), itDate(pat), pat.Format("15:04"))
+	}
+	opening := "la carta d'identità cartacea"
+	if kind == mailReminder || prev != nil {
+		opening = "La carta d'identità cartacea" // it no longer follows "Gentile …,"
+	}
+	fmt.Fprintf(&b, "%s non sarà più valida dal %s. %s le propone un appuntamento per la carta d'identità elettronica:\n\n", opening, itDay(invalid), s.Comune)
 	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Confermi, scelga un altro orario o rinunci entro il %s da questo link personale:\n%s\n\n", dl, link)
-	fmt.Fprintf(&b, "Codice per il servizio telefonico: %s\n\n", FormatCode(p.LetterCode))
-	b.WriteString("Porti la carta d'identità attuale e la tessera sanitaria. Senza conferma l'appuntamento viene annullato.\n\n---\n\n")
-	fmt.Fprintf(&b, "Dear %s %s,\n\npaper identity cards stop being valid on %s. %s offers you an appointment for the electronic identity card:\n\n", c.GivenNames, c.FamilyName, invalid.Format("2 January 2006"), s.Comune)
+	fmt.Fprintf(&b, "Se il link non si apre, vada su %s/campagna e inserisca il codice personale %s e l'anno di nascita.\n\n", s.BaseURL, code)
+	if s.Phone != "" {
+		fmt.Fprintf(&b, "Può rispondere anche per telefono: chiami il %s (servizio automatico a toni), digiti il codice personale %s e l'anno di nascita, poi 1 per confermare, 2 per un altro orario, 3 per parlare con un operatore.\n\n", s.Phone, code)
+	}
+	fmt.Fprintf(&b, "Cosa portare: %s\n\nSenza conferma l'appuntamento viene annullato.\n\n---\n\n", bring.IT)
+	fmt.Fprintf(&b, "Dear %s %s,\n\n", c.GivenNames, c.FamilyName)
+	if kind == mailReminder {
+		fmt.Fprintf(&b, "we have not received your answer yet. %s to answer, until %s: without an answer the appointment is cancelled.\n\n", s.daysLeftEN(p.Deadline), p.Deadline.In(s.Loc).Format("2 January 2006"))
+	}
+	if prev != nil {
+		pat := s.At(prev.Day, prev.Minute)
+		fmt.Fprintf(&b, "New proposal: the previous one of %s (appointment on %s at %s) was not confirmed and has been cancelled. This one replaces it.\n\n",
+			prev.SentAt.In(s.Loc).Format("2 January 2006"), pat.Format("Monday 2 January 2006"), pat.Format("15:04"))
+	}
+	opening = "paper identity cards"
+	if kind == mailReminder || prev != nil {
+		opening = "Paper identity cards"
+	}
+	fmt.Fprintf(&b, "%s stop being valid on %s. %s offers you an appointment for the electronic identity card:\n\n", opening, invalid.Format("2 January 2006"), s.Comune)
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Confirm, pick another time or decline by %s with your personal link:\n%s\n\n", dl, link)
-	fmt.Fprintf(&b, "Code for the phone line: %s\n\nBring your current identity card and health card. Without confirmation the appointment is cancelled.\n", FormatCode(p.LetterCode))
+	fmt.Fprintf(&b, "If the link does not open, go to %s/campagna and enter your personal code %s and your year of birth.\n\n", s.BaseURL, code)
+	if s.Phone != "" {
+		fmt.Fprintf(&b, "You can also answer by phone: call %s (automatic keypad line), enter your personal code %s and your year of birth, then 1 to confirm, 2 for another time, 3 to speak to an operator.\n\n", s.Phone, code)
+	}
+	fmt.Fprintf(&b, "What to bring: %s\n\nWithout confirmation the appointment is cancelled.\n", bring.EN)
 	// tentative until the citizen answers; the confirmation mail updates this event
 	ics := calEvent{
 		ProposalID: p.ID, Sequence: seq, Start: at, End: at.Add(20 * time.Minute), Organizer: s.organizer(), Attendee: attendee(c),
@@ -210,6 +265,36 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 		To: []string{c.Email}, Subject: subject, Text: b.String(),
 		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=PUBLISH", Data: []byte(ics)}},
 		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
+	}
+}
+
+// daysLeft counts the comune's calendar days from today to the deadline's day: an
+// answer window ending tonight has 0 left, not "less than one".
+func (s *Service) daysLeft(deadline time.Time) int {
+	d := deadline.In(s.Loc)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	return max(0, int(day.Sub(s.today()).Hours()/24))
+}
+
+func (s *Service) daysLeftIT(deadline time.Time) string {
+	switch n := s.daysLeft(deadline); n {
+	case 0:
+		return "Oggi è l'ultimo giorno"
+	case 1:
+		return "Le resta 1 giorno"
+	default:
+		return fmt.Sprintf("Le restano %d giorni", n)
+	}
+}
+
+func (s *Service) daysLeftEN(deadline time.Time) string {
+	switch n := s.daysLeft(deadline); n {
+	case 0:
+		return "Today is the last day"
+	case 1:
+		return "You have 1 day left"
+	default:
+		return fmt.Sprintf("You have %d days left", n)
 	}
 }
 
