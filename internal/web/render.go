@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/internal/campaign/bring"
 	"github.com/sportello/sportello/internal/model"
 )
 
@@ -101,6 +102,10 @@ func (p page) T(it, en string) string {
 	}
 	return it
 }
+
+// Bring is what to bring to the counter for the CIE, the same words the campaign's
+// letters and e-mails use.
+func (p page) Bring() string { return p.T(bring.IT, bring.EN) }
 
 // Asset returns the versioned URL of an embedded static file.
 func (p page) Asset(name string) string { return p.s.static.url(name) }
