@@ -29,8 +29,13 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 		svc.Comune = name
 	}
 	svc.Organizer = booking.ParseParty(d.Config.MailFrom)
-	if p := d.Config.CampaignPhone; p != "" {
+	// the number goes on letters and e-mails only when a line answers it: a number
+	// that rings nowhere (or, unset, "call the comune's phone line") sends the
+	// citizens without a computer to a dead end
+	if p := d.Config.CampaignPhone; p != "" && (d.Config.CampaignAGI != "" || d.Config.CampaignSIP != "") {
 		svc.Phone = p
+	} else if p != "" {
+		d.Log.Warn("campaign phone number left off letters and e-mails: no phone line runs (--campaign-agi or --campaign-sip)", "number", p)
 	}
 	set, err := d.Store.CampaignSettings(ctx)
 	if err != nil {
