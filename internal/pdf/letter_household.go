@@ -17,6 +17,9 @@ type LetterMember struct {
 	OfficeAddress string
 	At            time.Time // appointment, in the comune's time zone
 	Code          string    // this person's letter code for the phone line
+	// Minor is under 18 on the day printed: named in the appointments, never an
+	// addressee (a comune writes to the parents, as a school does).
+	Minor bool
 }
 
 // Columns of the members' table, in millimetres from the left edge. The code column
@@ -109,18 +112,60 @@ func fitMembers(n int, layout func(k int), l *letterWriter) int {
 	return 1
 }
 
-// addressees are the address block's name lines: everyone up to what a window shows.
+// addressees are the address block's name lines: the adults, in the order given
+// (the oldest first), up to what a window shows; a letter of minors alone goes to
+// their parents. The minors are in the appointments below, not on the envelope.
 func addressees(ms []LetterMember, g lang) []string {
+	names, parents := greeted(ms)
 	var out []string
-	for i, m := range ms {
-		if len(ms) > memberWindow && i == memberWindow-1 {
-			n := len(ms) - i
-			out = append(out, g.pick(fmt.Sprintf("e altri %d familiari", n), fmt.Sprintf("and %d other household members", n)))
+	if parents {
+		out = append(out, g.pick("Ai genitori di", "To the parents of"))
+	}
+	window := memberWindow - len(out)
+	for i, n := range names {
+		if len(names) > window && i == window-1 {
+			k := len(names) - i
+			if parents {
+				out = append(out, g.pick(fmt.Sprintf("e altri %d figli", k), fmt.Sprintf("and %d other children", k)))
+			} else {
+				out = append(out, g.pick(fmt.Sprintf("e altri %d familiari", k), fmt.Sprintf("and %d other household members", k)))
+			}
 			break
 		}
-		out = append(out, m.Name)
+		out = append(out, n)
 	}
 	return out
+}
+
+// greeted are the names a household letter is addressed to: its adults, or when it
+// names only minors, those minors' names for a letter to their parents (parents).
+func greeted(ms []LetterMember) (names []string, parents bool) {
+	for _, m := range ms {
+		if !m.Minor {
+			names = append(names, m.Name)
+		}
+	}
+	if len(names) > 0 {
+		return names, false
+	}
+	for _, m := range ms {
+		names = append(names, m.Name)
+	}
+	return names, true
+}
+
+// salutation is the greeting line: "Gentili Mario Rossi e Anna Bianchi," to the
+// adults, "Gentili genitori di Giulia Rossi," when only minors are named.
+func salutation(ms []LetterMember, g lang) string {
+	names, parents := greeted(ms)
+	list := joinNames(names, g.pick(" e ", " and "))
+	if parents {
+		return g.pick("Gentili genitori di ", "Dear parents of ") + list + ","
+	}
+	if len(names) == 1 {
+		return g.pick("Gentile ", "Dear ") + list + ","
+	}
+	return g.pick("Gentili ", "Dear ") + list + ","
 }
 
 // householdFirst writes the first sheet's side in g: the greeting to everyone, the
@@ -137,11 +182,7 @@ func (l *letterWriter) householdFirst(lt *Letter, g lang, part []LetterMember, q
 	l.line(letterMargin, SansBold, 11, g.pick("Oggetto: appuntamenti per la carta d'identità elettronica (CIE)",
 		"Your household's appointments for the electronic identity card (CIE)"))
 	l.y += 2
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = m.Name
-	}
-	l.para(Sans, 10.5, w, g.pick("Gentili ", "Dear ")+joinNames(names, g.pick(" e ", " and "))+",", false)
+	l.para(Sans, 10.5, w, salutation(ms, g), false)
 	together := g.pick(" Per evitarvi attese abbiamo riservato per ciascuno di voi un appuntamento nell'ufficio più vicino alla vostra residenza, lo stesso giorno e a orari vicini, così potete venire insieme.",
 		" To spare you a wait we have reserved an appointment for each of you at the office nearest to your home, on the same day and at close times, so that you can come together.")
 	if !same {
