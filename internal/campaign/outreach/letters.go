@@ -28,6 +28,19 @@ func (s *Service) Letters(ctx context.Context, w io.Writer) (*store.LetterBatch,
 		return nil, model.Errorf(model.ENOTFOUND, "no new letter to print: every letter sent is in a batch already (send the proposals first, or download a past batch again)")
 	}
 	b := &store.LetterBatch{PrintedAt: s.now()}
+	ps, held, err := s.letterDeadlines(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	if len(held) > 0 {
+		s.Log.Info("campaign letters held for the re-plan: the appointment is too close for the post and the answer window", "people", len(held))
+		if err := s.Store.HoldLetterProposals(ctx, b.PrintedAt, held); err != nil {
+			return nil, err
+		}
+	}
+	if len(ps) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "no new letter to print: the %d letters waiting have appointments too close to leave the post and the answer window; they return to the re-plan, which proposes later ones", len(held))
+	}
 	n, printed, err := s.writeLetters(ctx, w, ps, b.PrintedAt)
 	if err != nil {
 		return nil, err
@@ -36,7 +49,54 @@ func (s *Service) Letters(ctx context.Context, w io.Writer) (*store.LetterBatch,
 		return nil, model.Errorf(model.ENOTFOUND, "no new letter to print")
 	}
 	b.Letters, b.People = n, len(printed)
+	// the deadlines first: a run recorded with the deadlines of the send would let
+	// the expiry end proposals before the date their letters state; a run refused
+	// after them (two downloads racing) printed the same day, so the same date
+	if err := s.Store.SetLetterDeadlines(ctx, printed); err != nil {
+		return nil, err
+	}
 	return b, s.Store.RecordLetterBatch(ctx, b, printed)
+}
+
+// letterDeadlines sets the deadline of the letters printed now: the whole answer
+// window counted from the letter's arrival (the end of the day PostalDays +
+// ConfirmDays from now), never later than the 72 hours before the appointment. The
+// deadline set when the plan was sent has been running while the letter waited for
+// the printer, and an e-mail moved to letters by a bounce had no post in it at all.
+// A household whose appointment is now too close to leave that (before Send's own
+// earliest day for a letter) is held, all of it, as the plan keeps it together: its
+// letter would reach it with days, or no days, to answer. Held, it returns to the
+// re-plan, which gives a later slot in place (same letter code) and the next run
+// prints it; nothing reached the citizen yet, so the change is invisible to them.
+// Listing them for the office to phone instead would leave the office a queue of
+// calls to make before a date the letter channel had already lost.
+func (s *Service) letterDeadlines(ctx context.Context, ps []*store.CampaignProposal) (ok, held []*store.CampaignProposal, err error) {
+	set, err := s.Store.CampaignSettings(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	window, first := s.deadlineFor(set, store.ChannelLetter), s.earliest(set, store.ChannelLetter)
+	tooSoon := map[string]bool{} // by household, or by citizen alone
+	key := func(p *store.CampaignProposal) string {
+		if p.Household == "" {
+			return "\x00" + p.CF
+		}
+		return p.Household
+	}
+	for _, p := range ps {
+		if day, err := time.Parse(time.DateOnly, p.Day); err != nil || day.Before(first) {
+			tooSoon[key(p)] = true
+		}
+	}
+	for _, p := range ps {
+		if tooSoon[key(p)] {
+			held = append(held, p)
+			continue
+		}
+		p.Deadline = s.answerBy(window, p)
+		ok = append(ok, p)
+	}
+	return ok, held, nil
 }
 
 // LetterBatchAgain writes past print run id again, for a run the printer or the post
@@ -127,6 +187,7 @@ func (s *Service) writeLetters(ctx context.Context, w io.Writer, ps []*store.Cam
 		printed = append(printed, p)
 		people = append(people, &letterPerson{p: p, c: c, m: pdf.LetterMember{
 			Name: c.GivenNames + " " + c.FamilyName, Office: o.Name, OfficeAddress: o.Address, At: s.At(p.Day, p.Minute), Code: p.LetterCode,
+			Minor: minorAt(c.Birth, at.In(s.Loc)),
 		}})
 	}
 	for _, hh := range letterHouseholds(people) {
@@ -143,7 +204,9 @@ type letterPerson struct {
 }
 
 // letterHouseholds groups people into letters, in the mail house's order (postcode,
-// then household), each letter's members by appointment time. A household shares a
+// then household), each letter's members as a comune addresses a family: the adults
+// from the oldest, then the minors, who are named in the letter but never its
+// addressees. A household shares a
 // letter only at one address: a register whose household spans two addresses gets
 // a letter at each, never one that misses somebody's letterbox.
 func letterHouseholds(people []*letterPerson) [][]*letterPerson {
@@ -164,6 +227,12 @@ func letterHouseholds(people []*letterPerson) [][]*letterPerson {
 	for _, k := range keys {
 		g := groups[k]
 		sort.Slice(g, func(i, j int) bool {
+			if g[i].m.Minor != g[j].m.Minor {
+				return !g[i].m.Minor
+			}
+			if !g[i].c.Birth.Equal(g[j].c.Birth) {
+				return g[i].c.Birth.Before(g[j].c.Birth)
+			}
 			if !g[i].m.At.Equal(g[j].m.At) {
 				return g[i].m.At.Before(g[j].m.At)
 			}
@@ -184,16 +253,15 @@ func letterHouseholds(people []*letterPerson) [][]*letterPerson {
 	return out
 }
 
-// letter is the letter of one household (or one person). Its QR code carries the
-// link of the member whose proposal answers last, so that it opens as long as anyone
-// in it can still answer, and the link page confirms the whole household at once;
-// the date to answer by is the earliest.
+// letter is the letter of one household (or one person), addressed to its oldest
+// adult (hh is ordered so). The QR code carries that adult's link: the link page
+// confirms the whole household at once, and it is a parent, not a toddler, who
+// answers for the family. A letter naming only minors (their parents hold a CIE
+// already) is the first minor's link, addressed to the parents by the PDF. The date
+// to answer by is the earliest: printed by Letters, all members share it.
 func (s *Service) letter(hh []*letterPerson, city string) pdf.Letter {
 	owner, deadline := hh[0], hh[0].p.Deadline
 	for _, lp := range hh[1:] {
-		if lp.p.Deadline.After(owner.p.Deadline) {
-			owner = lp
-		}
 		if lp.p.Deadline.Before(deadline) {
 			deadline = lp.p.Deadline
 		}
@@ -207,6 +275,15 @@ func (s *Service) letter(hh []*letterPerson, city string) pdf.Letter {
 		}
 	}
 	return l
+}
+
+// minorAt says whether someone born on birth is under 18 on day at.
+func minorAt(birth, at time.Time) bool {
+	if birth.IsZero() {
+		return false
+	}
+	y, m, d := at.Date()
+	return birth.AddDate(18, 0, 0).After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 }
 
 // itDay is a day in Italian without the weekday: "3 agosto 2026".
