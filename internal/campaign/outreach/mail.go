@@ -110,6 +110,8 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 		return s.confirmedJob(ctx, p)
 	case mailDeclined:
 		return s.declinedJob(ctx, p)
+	case mailExpired:
+		return s.expiredJob(ctx, p)
 	}
 	if p.State != store.ProposalProposed || p.Channel != store.ChannelEmail {
 		return nil // answered, expired or moved to letters since it was queued

@@ -152,8 +152,20 @@ func TestExpireReplanShortCapacity(t *testing.T) {
 		}
 		want++
 	}
-	if got := len(f.mail.sent) - mailed; got != want {
+	// and those not placed again get the cancellation of their tentative event
+	got, notices := 0, 0
+	for _, m := range f.mail.sent[mailed:] {
+		if strings.Contains(m.Subject, "proposta annullata") {
+			notices++
+		} else {
+			got++
+		}
+	}
+	if got != want {
 		t.Fatalf("%d re-plan e-mails, want %d", got, want)
+	}
+	if want := len(f.proposals(t, "state = ? AND channel = ?", store.ProposalExpired, store.ChannelEmail)); notices != want {
+		t.Fatalf("%d expiry notices, want %d", notices, want)
 	}
 	// again: the new ones are planned on what is left, the expired stay expired
 	if _, err := f.svc.Expire(ctx); err != nil {

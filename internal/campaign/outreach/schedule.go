@@ -60,7 +60,8 @@ func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
 	var res ExpireResult
 	res.Run, res.Plan, res.Expired, err = s.plan(ctx, KindReplan, now)
 	if err == nil {
-		return res, nil
+		// the due proposals the re-plan could not place again ended without a new one
+		return res, s.queueExpiredMail(ctx, now)
 	}
 	if model.ErrorCode(err) != model.EINVALID {
 		return res, err
@@ -72,7 +73,12 @@ func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
 	s.Log.Warn("campaign re-plan skipped", "reason", me.Message)
 	t0 := time.Now()
 	n, err := s.Store.ExpireCampaignProposals(ctx, now)
-	return ExpireResult{Expired: n, ExpireTx: time.Since(t0)}, err
+	res = ExpireResult{Expired: n, ExpireTx: time.Since(t0)}
+	if err != nil {
+		return res, err
+	}
+	// each e-mailed one left a tentative event in its citizen's calendar
+	return res, s.queueExpiredMail(ctx, now)
 }
 
 func (s *Service) remindJob(ctx context.Context, _ []byte) error {
