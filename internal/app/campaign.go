@@ -51,6 +51,9 @@ func (a *App) wireCampaign(ctx context.Context, d *web.Deps) error {
 		d.Booking.CalendarUID = svc.CalendarUID
 		// a campaign booking marked done at the counter issues its citizen at once
 		d.Booking.StatusChanged = svc.CounterStatus
+		// a campaign booking cancelled at the counter puts its citizen back for a new
+		// proposal at once, and the cancellation e-mail says so
+		d.Booking.Cancelled = svc.BookingCancelled
 	}
 	d.Campaign = svc
 	a.every(time.Hour, outreach.JobRemind)

@@ -102,11 +102,17 @@ func (s *Server) bookingClerkCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.Booking.Cancel(r.Context(), b.ID, 0, "user:"+userOf(r).Username); err != nil {
+	if err := bookingParseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// the reason goes to the citizen's e-mail (a closed counter, a wrong booking)
+	reason := r.PostForm.Get("motivo")
+	if _, err := s.Booking.CancelFor(r.Context(), b.ID, "user:"+userOf(r).Username, reason); err != nil {
 		s.renderDetail(w, r, bookingHTTPStatus(err), err, "")
 		return
 	}
-	if err := s.audit(r, "booking.cancel", "booking:"+itoa(b.ID), ""); err != nil {
+	if err := s.audit(r, "booking.cancel", "booking:"+itoa(b.ID), reason); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -65,10 +65,11 @@ func TestBookingClerk(t *testing.T) {
 		{Name: "closing a day with bookings asks first", Method: "POST", Path: "/op/prenotazioni/uffici/sansovino/closure-add", Body: "day=" + day + "&note=sciopero", As: admin, Status: 409, Contain: []string{code, `data-testid="closure-confirm"`}},
 		{Name: "bad settings keep the page", Method: "POST", Path: "/op/prenotazioni/uffici/sansovino/settings", Body: "min_days=5&max_days=2&release=08:00&hold_minutes=10&holdback_minutes=0&max_per_cf=2&max_per_email=6&reminder_hours=24&reconfirm_days=10&reconfirm_deadline_hours=72", As: admin, Status: 422, Contain: []string{"l&#39;ultimo giorno prenotabile"}},
 		{Name: "services page", Path: "/op/prenotazioni/servizi", As: op, Status: 200, Contain: []string{"furto o smarrimento"}},
-		{Name: "clerk cancels and the citizen is told", Method: "POST", Path: detail + "/annulla", As: op, Status: 303},
+		{Name: "cancel form asks for a reason", Path: detail, As: op, Status: 200, Contain: []string{`name="motivo"`, "Motivo (facoltativo"}},
+		{Name: "clerk cancels and the citizen is told", Method: "POST", Path: detail + "/annulla", Body: "motivo=sportello+chiuso+per+sciopero", As: op, Status: 303},
 		{Name: "cancelled shows in detail", Path: detail, As: op, Status: 200, Contain: []string{"annullata"}},
 		{Name: "admin closes the day", Method: "POST", Path: "/op/prenotazioni/uffici/sansovino/closure-add", Body: "day=" + day + "&note=sciopero", As: admin, Status: 303},
 		{Name: "closed day not offered", Path: "/prenota/servizio/cie-first/ufficio/sansovino?mese=" + day[:7], Status: 200, Absent: []string{`data-day="` + day + `"`}},
-		{Name: "audit has the access", Path: "/op/audit", As: admin, Status: 200, Contain: []string{"booking.view", "booking.create", "booking.cancel"}},
+		{Name: "audit has the access", Path: "/op/audit", As: admin, Status: 200, Contain: []string{"booking.view", "booking.create", "booking.cancel", "sportello chiuso per sciopero"}},
 	})
 }

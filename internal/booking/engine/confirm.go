@@ -130,7 +130,7 @@ func (e *Engine) BookFor(ctx context.Context, r Request, persons []booking.Perso
 	b, err := e.confirm(ctx, held, persons, c)
 	if err != nil {
 		// Give the slot back at once: nobody else was kept from it for long.
-		if _, cerr := e.cancel(ctx, held.ID, 0, by, true); cerr != nil && !errors.Is(cerr, errNotActive) {
+		if _, cerr := e.cancel(ctx, held.ID, 0, by, true, ""); cerr != nil && !errors.Is(cerr, errNotActive) {
 			e.Log.Error("release failed hold", "booking_id", held.ID, "error", cerr)
 		}
 		return nil, err

@@ -48,6 +48,13 @@ type Engine struct {
 	// follows it in the same commit or the status is refused with it: a campaign
 	// citizen whose application was taken is issued. nil: nobody follows.
 	StatusChanged func(ctx context.Context, tx *store.Tx, b *booking.Booking, from, by string) error
+	// Cancelled learns, inside the transaction that cancels confirmed booking b (by a
+	// clerk, the citizen or the system), so another module's record follows in the
+	// same commit instead of at its next sync: a campaign appointment's citizen goes
+	// back to the campaign for a new proposal. replanned says so, and the cancellation
+	// e-mail then tells the citizen a new proposal will come, in Italian and English
+	// like the campaign's own mails. nil: nobody follows.
+	Cancelled func(ctx context.Context, tx *store.Tx, b *booking.Booking, by string) (replanned bool, err error)
 
 	avail *availCache
 	cat   catalog

@@ -35,12 +35,22 @@ const (
 	mailReconfirm     = "reconfirm"
 	mailCancelled     = "cancelled"
 	mailAutoCancelled = "autocancelled"
+	// mailCampaignCancelled: a campaign appointment cancelled, its citizen back to
+	// the campaign for a new proposal (Engine.Cancelled)
+	mailCampaignCancelled = "campaign_cancelled"
 )
 
 type jobPayload struct {
 	ID      int64  `json:"id"`
 	Version int    `json:"version"`
 	What    string `json:"what,omitempty"`
+	// Reason is the clerk's reason for a cancellation, told to the citizen.
+	Reason string `json:"reason,omitempty"`
+	// UID and Seq name the calendar event a cancellation removes when another
+	// module's (Engine.CalendarUID) had to be read before that module let go of
+	// the booking; "" reads it when the mail is written.
+	UID string `json:"uid,omitempty"`
+	Seq int    `json:"seq,omitempty"`
 }
 
 func idPayload(id int64, version int) []byte {
@@ -53,8 +63,14 @@ func dedup(b *booking.Booking, what string) string {
 }
 
 func (e *Engine) enqueueMail(ctx context.Context, tx *store.Tx, b *booking.Booking, what string, at time.Time) error {
-	p, _ := json.Marshal(jobPayload{ID: b.ID, Version: b.Version, What: what})
-	return e.Queue.Enqueue(ctx, tx, jobMail, p, at, dedup(b, what))
+	return e.enqueuePayload(ctx, tx, b, jobPayload{What: what}, at)
+}
+
+// enqueuePayload queues the e-mail p says (its ID and version are b's).
+func (e *Engine) enqueuePayload(ctx context.Context, tx *store.Tx, b *booking.Booking, p jobPayload, at time.Time) error {
+	p.ID, p.Version = b.ID, b.Version
+	data, _ := json.Marshal(p)
+	return e.Queue.Enqueue(ctx, tx, jobMail, data, at, dedup(b, p.What))
 }
 
 // scheduleNotices queues, in the booking's transaction, the e-mail about what just
@@ -128,7 +144,7 @@ func (e *Engine) runAutoCancel(ctx context.Context, payload []byte) error {
 	if b.Version != p.Version || b.State != booking.StateConfirmed || !b.ReconfirmRequired || !b.ReconfirmedAt.IsZero() {
 		return nil
 	}
-	_, err = e.cancel(ctx, b.ID, p.Version, "system", false)
+	_, err = e.cancel(ctx, b.ID, p.Version, "system", false, "")
 	if err == errNotActive || err == errReplaced {
 		return nil
 	}
@@ -157,7 +173,7 @@ func (e *Engine) runMail(ctx context.Context, payload []byte) error {
 	if b.Email == "" {
 		return nil
 	}
-	m, err := e.message(ctx, b, p.What)
+	m, err := e.message(ctx, b, p)
 	if err != nil {
 		return err
 	}

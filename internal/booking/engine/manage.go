@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/internal/booking"
@@ -34,10 +35,23 @@ func (e *Engine) Managed(ctx context.Context, token string) (*booking.Booking, e
 // Cancel cancels a booking. version is the one the citizen's link was signed for (0 for
 // a clerk, who always acts on the current booking); the citizen is e-mailed.
 func (e *Engine) Cancel(ctx context.Context, id int64, version int, by string) (*booking.Booking, error) {
-	return e.cancel(ctx, id, version, by, false)
+	return e.cancel(ctx, id, version, by, false, "")
 }
 
-func (e *Engine) cancel(ctx context.Context, id int64, version int, by string, immediate bool) (*booking.Booking, error) {
+// maxReason bounds the clerk's reason: a line or two for the e-mail, not a letter.
+const maxReason = 300
+
+// CancelFor is a clerk's Cancel with the reason the citizen is told ("" none), e.g.
+// "l'ufficio è chiuso per un guasto".
+func (e *Engine) CancelFor(ctx context.Context, id int64, by, reason string) (*booking.Booking, error) {
+	reason = strings.Join(strings.Fields(reason), " ")
+	if r := []rune(reason); len(r) > maxReason {
+		return nil, model.FieldError("reason", "the reason is too long: at most %d characters", maxReason)
+	}
+	return e.cancel(ctx, id, 0, by, false, reason)
+}
+
+func (e *Engine) cancel(ctx context.Context, id int64, version int, by string, immediate bool, reason string) (*booking.Booking, error) {
 	var b *booking.Booking
 	err := e.Store.InGroupTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -71,14 +85,33 @@ func (e *Engine) cancel(ctx context.Context, id int64, version int, by string, i
 		if err := e.Store.UpdateBooking(ctx, tx, b, false); err != nil {
 			return err
 		}
-		if wasConfirmed && b.Email != "" {
-			what := mailCancelled
-			if by == "system" {
-				what = mailAutoCancelled
-			}
-			return e.enqueueMail(ctx, tx, b, what, now)
+		if !wasConfirmed {
+			return nil
 		}
-		return nil
+		mail := jobPayload{What: mailCancelled, Reason: reason}
+		if by == "system" {
+			mail.What = mailAutoCancelled
+		}
+		if e.Cancelled != nil {
+			// the event's UID is read before the hook: the campaign drops the
+			// booking's link to its proposal, through which CalendarUID finds it
+			if e.CalendarUID != nil && b.Email != "" {
+				if mail.UID, mail.Seq, err = e.CalendarUID(ctx, b); err != nil {
+					return err
+				}
+			}
+			replanned, err := e.Cancelled(ctx, tx, b, by)
+			if err != nil {
+				return err
+			}
+			if replanned {
+				mail.What = mailCampaignCancelled
+			}
+		}
+		if b.Email == "" {
+			return nil
+		}
+		return e.enqueuePayload(ctx, tx, b, mail, now)
 	})
 	if err != nil {
 		return nil, err

@@ -12,7 +12,8 @@ import (
 )
 
 // message writes a booking e-mail in the citizen's language, with the calendar entry.
-func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (*mail.Message, error) {
+func (e *Engine) message(ctx context.Context, b *booking.Booking, p jobPayload) (*mail.Message, error) {
+	what := p.What
 	o, err := e.Office(ctx, b.OfficeID)
 	if err != nil {
 		return nil, err
@@ -20,6 +21,9 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 	svc, err := e.serviceByID(ctx, b.ServiceID)
 	if err != nil {
 		return nil, err
+	}
+	if what == mailCampaignCancelled {
+		return e.campaignCancelMessage(ctx, b, p, o, svc)
 	}
 	en := b.Lang == "en"
 	t := func(it, eng string) string {
@@ -61,7 +65,11 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 	if len(b.Persons) > 0 {
 		name = " " + b.Persons[0].Name
 	}
-	fmt.Fprintf(&body, "%s%s,\n%s\n\n", t("Gentile", "Dear"), name, intro)
+	fmt.Fprintf(&body, "%s%s,\n%s\n", t("Gentile", "Dear"), name, intro)
+	if p.Reason != "" {
+		fmt.Fprintf(&body, "%s: %s\n", t("Motivo", "Reason"), p.Reason)
+	}
+	body.WriteString("\n")
 	fmt.Fprintf(&body, "%s: %s\n", t("Servizio", "Service"), svc.Name(b.Lang))
 	fmt.Fprintf(&body, "%s: %s %s %s\n", t("Quando", "When"), day, t("alle", "at"), clock)
 	fmt.Fprintf(&body, "%s: %s, %s\n", t("Dove", "Where"), o.Name, o.Address)
@@ -87,15 +95,37 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 		fmt.Fprintf(&body, "\n%s %s/prenota\n", t("Per prenotare di nuovo:", "To book again:"), e.BaseURL)
 	}
 	fmt.Fprintf(&body, "\n%s\n", t("Questo messaggio è stato inviato automaticamente dal servizio prenotazioni del Comune.", "This message was sent automatically by the comune's booking service."))
+	ics, err := e.calendarFile(ctx, b, p, o, svc, active)
+	if err != nil {
+		return nil, err
+	}
+	method := "REQUEST"
+	if !active {
+		method = "CANCEL"
+	}
+	return &mail.Message{To: []string{b.Email}, Subject: subject, Text: body.String(),
+		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; charset=utf-8; method=" + method, Data: []byte(ics)}}}, nil
+}
+
+// calendarFile is the ICS of booking b: a request while active, else a cancellation
+// of the same event.
+func (e *Engine) calendarFile(ctx context.Context, b *booking.Booking, p jobPayload, o *model.Office, svc *booking.Service, active bool) (string, error) {
+	t := func(it, eng string) string {
+		if b.Lang == "en" {
+			return eng
+		}
+		return it
+	}
 	uid, seq := "booking-"+b.Code+"@sportello", b.Version
-	if e.CalendarUID != nil {
-		other, base, err := e.CalendarUID(ctx, b)
-		if err != nil {
-			return nil, err
+	other, base := p.UID, p.Seq
+	if other == "" && e.CalendarUID != nil {
+		var err error
+		if other, base, err = e.CalendarUID(ctx, b); err != nil {
+			return "", err
 		}
-		if other != "" {
-			uid, seq = other, base+b.Version
-		}
+	}
+	if other != "" {
+		uid, seq = other, base+b.Version
 	}
 	var attendee booking.Party
 	if len(b.Persons) > 0 {
@@ -110,12 +140,7 @@ func (e *Engine) message(ctx context.Context, b *booking.Booking, what string) (
 		Description: t("Codice prenotazione", "Booking reference") + " " + b.Code, URL: e.ManageURL(b),
 		Lat: o.Lat, Lon: o.Lon, Cancelled: !active, Request: active, Organizer: e.Organizer, Attendee: attendee, Stamp: e.now(),
 	})
-	method := "REQUEST"
-	if !active {
-		method = "CANCEL"
-	}
-	return &mail.Message{To: []string{b.Email}, Subject: subject, Text: body.String(),
-		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; charset=utf-8; method=" + method, Data: []byte(ics)}}}, nil
+	return ics, nil
 }
 
 func (e *Engine) serviceByID(ctx context.Context, id int64) (*booking.Service, error) {

@@ -65,7 +65,7 @@ func (e *Engine) Rehold(ctx context.Context, old *booking.Booking, start time.Ti
 		err = model.Errorf(model.EUNAUTHORIZED, "this link is no longer valid")
 	}
 	if err != nil {
-		if _, cerr := e.cancel(ctx, b.ID, 0, old.CreatedBy, true); cerr != nil {
+		if _, cerr := e.cancel(ctx, b.ID, 0, old.CreatedBy, true, ""); cerr != nil {
 			e.Log.Error("release duplicate re-hold", "booking_id", b.ID, "error", cerr)
 		}
 		return nil, "", err
