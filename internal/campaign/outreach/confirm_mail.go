@@ -54,6 +54,63 @@ func (s *Service) enqueueConfirmed(ctx context.Context, tx *store.Tx, ps []*stor
 
 // confirmedJob sends the confirmation of p, unless it was cancelled since.
 func (s *Service) confirmedJob(ctx context.Context, p *store.CampaignProposal) error {
+	return s.sendConfirmed(ctx, p, "")
+}
+
+// JobMoved is the e-mail to a household member another member moved (see
+// ChangeHousehold): the confirmation, saying who moved them.
+const JobMoved = "campaign.mail.moved"
+
+// movedPayload is a JobMoved job: the member's proposal and the mover's, whose
+// citizen's name the e-mail gives (read when it is sent, not kept in the queue).
+type movedPayload struct {
+	ID int64 `json:"id"`
+	By int64 `json:"by"`
+}
+
+// enqueueMoved queues, in tx, the e-mail of each of ps that the citizen of proposal by
+// moved and confirmed, for those with a working address.
+func (s *Service) enqueueMoved(ctx context.Context, tx *store.Tx, ps []*store.CampaignProposal, by int64) error {
+	for _, p := range ps {
+		c, err := s.Store.CampaignCitizen(ctx, p.CF)
+		if err != nil {
+			return err
+		}
+		if c.Email == "" || c.EmailBad {
+			continue
+		}
+		b, _ := json.Marshal(movedPayload{ID: p.ID, By: by})
+		key := fmt.Sprintf("campaign.mail:moved:%d:%d", p.ID, p.DecidedAt.Unix())
+		if err := s.Queue.Enqueue(ctx, tx, JobMoved, b, time.Time{}, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) movedJob(ctx context.Context, payload []byte) error {
+	var pl movedPayload
+	if err := json.Unmarshal(payload, &pl); err != nil {
+		return jobs.Permanent(fmt.Errorf("campaign moved mail payload: %w", err))
+	}
+	p, err := s.Store.CampaignProposal(ctx, nil, pl.ID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	by, err := s.Store.CampaignProposal(ctx, nil, pl.By)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	c, err := s.Store.CampaignCitizen(ctx, by.CF)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	return s.sendConfirmed(ctx, p, c.GivenNames+" "+c.FamilyName)
+}
+
+// sendConfirmed sends the confirmation of p, unless it was cancelled since; by names
+// the relative who moved p there, empty when the citizen chose it.
+func (s *Service) sendConfirmed(ctx context.Context, p *store.CampaignProposal, by string) error {
 	if p.State != store.ProposalConfirmed {
 		return nil
 	}
@@ -72,7 +129,7 @@ func (s *Service) confirmedJob(ctx context.Context, p *store.CampaignProposal) e
 	if err != nil {
 		return err
 	}
-	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq)
+	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq, by)
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		if Bounced(err) {
 			// the appointment stands; only the address is known bad from now on
@@ -107,10 +164,11 @@ func (s *Service) bookingCode(ctx context.Context, p *store.CampaignProposal) (s
 	return b.Code, base + max(b.Version, 1), nil
 }
 
-// confirmedMessage is the confirmation e-mail. Its calendar file is a request from
+// confirmedMessage is the confirmation e-mail; with by, that of a time a relative (by)
+// chose, said first with how to change it. Its calendar file is a request from
 // the comune (ORGANIZER) to the citizen (ATTENDEE) with the proposal's UID and a
 // higher sequence, so calendars replace the tentative event with it.
-func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string, seq int) *mail.Message {
+func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string, seq int, by string) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	contactIT, contactEN := s.Comune, s.Comune
 	if s.Phone != "" {
@@ -118,15 +176,33 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 		contactEN += ", phone " + s.Phone
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Gentile %s %s,\n\nil suo appuntamento per la carta d'identità elettronica è confermato:\n\n", c.GivenNames, c.FamilyName)
+	subject := "Carta d'identità elettronica: appuntamento confermato / appointment confirmed"
+	if by == "" {
+		fmt.Fprintf(&b, "Gentile %s %s,\n\nil suo appuntamento per la carta d'identità elettronica è confermato:\n\n", c.GivenNames, c.FamilyName)
+	} else {
+		subject = "Carta d'identità elettronica: appuntamento spostato da un familiare / appointment moved by a relative"
+		fmt.Fprintf(&b, "Gentile %s %s,\n\nil suo appuntamento per la carta d'identità elettronica è stato spostato da un familiare (%s), che ha scelto un orario per il nucleo familiare. Il nuovo appuntamento è confermato:\n\n", c.GivenNames, c.FamilyName, by)
+	}
 	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Codice della prenotazione: %s\n\n", code)
-	fmt.Fprintf(&b, "Per cambiare o annullare l'appuntamento contatti il %s indicando il codice della prenotazione.\n\n", contactIT)
+	if by == "" {
+		fmt.Fprintf(&b, "Per cambiare o annullare l'appuntamento contatti il %s indicando il codice della prenotazione.\n\n", contactIT)
+	} else {
+		fmt.Fprintf(&b, "Se non le va bene, contatti il %s indicando il codice della prenotazione: le troveremo un altro orario, oppure potrà annullare l'appuntamento.\n\n", contactIT)
+	}
 	fmt.Fprintf(&b, "Cosa portare: %s\n\n---\n\n", bring.IT)
-	fmt.Fprintf(&b, "Dear %s %s,\n\nyour appointment for the electronic identity card is confirmed:\n\n", c.GivenNames, c.FamilyName)
+	if by == "" {
+		fmt.Fprintf(&b, "Dear %s %s,\n\nyour appointment for the electronic identity card is confirmed:\n\n", c.GivenNames, c.FamilyName)
+	} else {
+		fmt.Fprintf(&b, "Dear %s %s,\n\nyour appointment for the electronic identity card was moved by a relative (%s), who chose a time for the household. The new appointment is confirmed:\n\n", c.GivenNames, c.FamilyName, by)
+	}
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Booking code: %s\n\n", code)
-	fmt.Fprintf(&b, "To change or cancel the appointment, contact the %s and quote the booking code.\n\n", contactEN)
+	if by == "" {
+		fmt.Fprintf(&b, "To change or cancel the appointment, contact the %s and quote the booking code.\n\n", contactEN)
+	} else {
+		fmt.Fprintf(&b, "If it does not suit you, contact the %s and quote the booking code: we will find you another time, or you may cancel the appointment.\n\n", contactEN)
+	}
 	fmt.Fprintf(&b, "What to bring: %s\n", bring.EN)
 	ev := calEvent{
 		ProposalID: p.ID, Sequence: seq, Start: at, End: at.Add(20 * time.Minute), Confirmed: true,
@@ -135,7 +211,7 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 		Description: "Appuntamento confermato, codice " + code + ". / Appointment confirmed, code " + code + ".",
 	}
 	return &mail.Message{
-		To: []string{c.Email}, Subject: "Carta d'identità elettronica: appuntamento confermato / appointment confirmed", Text: b.String(),
+		To: []string{c.Email}, Subject: subject, Text: b.String(),
 		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=" + string(ev.method()), Data: []byte(ev.ics())}},
 		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
 	}

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sportello/sportello/internal/model"
@@ -42,15 +43,19 @@ func (s *Service) members(ctx context.Context, ps []*store.CampaignProposal) ([]
 }
 
 // ChangeHousehold moves the proposal and its group (the household members coming
-// with it, confirmed ones included) to the office day of slot, together from its
-// time on, and confirms them all there, in one transaction: when any of them does
-// not fit, nobody moves. Each gets the confirmation e-mail of the new time.
-func (s *Service) ChangeHousehold(ctx context.Context, token, slot string) (*Result, error) {
-	return s.changeHousehold(ctx, token, slot, ViaLink)
+// with it) to the office day of slot, together from its time on, and confirms them
+// all there, in one transaction: when any of them does not fit, nobody moves. A
+// member who already confirmed their own time chose it: they stay there unless the
+// mover names their proposal in also (the page lists them by name, unticked). The
+// mover gets the confirmation e-mail of the new time, each member moved the e-mail
+// that says which relative moved them and how to change it back.
+func (s *Service) ChangeHousehold(ctx context.Context, token, slot string, also ...int64) (*Result, error) {
+	return s.changeHousehold(ctx, token, slot, ViaLink, also...)
 }
 
-// changeHousehold is ChangeHousehold for the channel via (the link, the phone line).
-func (s *Service) changeHousehold(ctx context.Context, token, slot, via string) (*Result, error) {
+// changeHousehold is ChangeHousehold for the channel via (the link, the phone line:
+// a caller cannot tick anyone, so their confirmed relatives stay).
+func (s *Service) changeHousehold(ctx context.Context, token, slot, via string, also ...int64) (*Result, error) {
 	var moved []*store.CampaignProposal
 	res, err := s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
 		group, err := s.group(ctx, tx, p)
@@ -61,7 +66,12 @@ func (s *Service) changeHousehold(ctx context.Context, token, slot, via string) 
 		if err != nil {
 			return nil, err
 		}
-		all := append([]*store.CampaignProposal{p}, group...)
+		all := []*store.CampaignProposal{p}
+		for _, m := range group {
+			if m.State != store.ProposalConfirmed || slices.Contains(also, m.ID) {
+				all = append(all, m)
+			}
+		}
 		at, err := s.place(ctx, tx, office, day, minute, len(all))
 		if err != nil {
 			return nil, err
@@ -76,12 +86,17 @@ func (s *Service) changeHousehold(ctx context.Context, token, slot, via string) 
 				return nil, err
 			}
 		}
-		moved = group
-		return all, nil
+		moved = all[1:]
+		// the others did not choose the new time: their e-mail says who did
+		if err := s.enqueueMoved(ctx, tx, moved, p.ID); err != nil {
+			return nil, err
+		}
+		return all[:1], nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	res.Count = 1 + len(moved)
 	if res.Moved, err = s.members(ctx, moved); err != nil {
 		return nil, err
 	}

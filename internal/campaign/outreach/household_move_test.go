@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,10 +179,11 @@ func TestChoicesSeveralTimesADay(t *testing.T) {
 }
 
 // TestChangeHousehold: a household member's link offers to move the whole household
-// (a member already confirmed included) to times where all fit together; the move
-// puts everyone on that office day at the times offered, confirms them, moves the
-// confirmed member's booking and books the others, and sends each with an address
-// the confirmation with the new time in its calendar file.
+// (a member already confirmed included, when the mover ticks them) to times where all
+// fit together; the move puts everyone on that office day at the times offered,
+// confirms them, moves the confirmed member's booking and books the others, and sends
+// each with an address the confirmation with the new time in its calendar file: the
+// mover's plain, the others' saying which relative moved them and how to change it.
 func TestChangeHousehold(t *testing.T) {
 	f, _, byHH := sentFixture(t)
 	ctx := context.Background()
@@ -217,7 +219,7 @@ func TestChangeHousehold(t *testing.T) {
 	}
 	last := v.GroupDays[len(v.GroupDays)-1]
 	pick := last.Times[len(last.Times)-1]
-	res, err := f.svc.ChangeHousehold(ctx, f.svc.Token(hh[0]), pick.ID)
+	res, err := f.svc.ChangeHousehold(ctx, f.svc.Token(hh[0]), pick.ID, hh[1].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +250,9 @@ func TestChangeHousehold(t *testing.T) {
 	if err := f.q.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	mailed := 0
+	moverC, _ := f.st.CampaignCitizen(ctx, hh[0].CF)
+	mover := moverC.GivenNames + " " + moverC.FamilyName
+	mailed, others := 0, 0
 	for _, m := range hh {
 		c, _ := f.st.CampaignCitizen(ctx, m.CF)
 		if c.Email == "" || c.EmailBad {
@@ -261,10 +265,83 @@ func TestChangeHousehold(t *testing.T) {
 		after, _ := f.st.CampaignProposal(ctx, nil, m.ID)
 		at := f.svc.At(after.Day, after.Minute).UTC().Format("20060102T150405Z")
 		wantLines(t, "confirmation ICS", icsOf(t, ms[0]), "METHOD:REQUEST", "STATUS:CONFIRMED", "DTSTART:"+at)
+		told := strings.Contains(ms[0].Text, "è stato spostato da un familiare ("+mover+")") &&
+			strings.Contains(ms[0].Text, "Se non le va bene, contatti il") && strings.Contains(ms[0].Text, "moved by a relative ("+mover+")")
+		if m.ID == hh[0].ID && told || m.ID != hh[0].ID && !told {
+			t.Fatalf("%s (mover %v) e-mail %q:\n%s", c.Email, m.ID == hh[0].ID, ms[0].Subject, ms[0].Text)
+		}
+		if m.ID != hh[0].ID {
+			others++
+		}
 		mailed++
 	}
-	if mailed == 0 {
-		t.Fatal("no member of the household has an address: the test proves nothing about mail")
+	if mailed == 0 || others == 0 {
+		t.Fatal("no member of the household moved by another has an address: the test proves nothing about mail")
+	}
+}
+
+// TestChangeHouseholdLeavesConfirmed: a member who confirmed their own time is
+// offered on the mover's page but stays where they chose unless ticked: the
+// household move takes the mover and those still awaiting an answer, the confirmed
+// member keeps time and booking and gets no e-mail.
+func TestChangeHouseholdLeavesConfirmed(t *testing.T) {
+	f, _, byHH := sentFixture(t)
+	ctx := context.Background()
+	var hh []*store.CampaignProposal
+	for _, h := range households(byHH) {
+		if c, _ := f.st.CampaignCitizen(ctx, h[1].CF); c.Email != "" && !c.EmailBad && h[0].Day == h[1].Day && h[0].OfficeID == h[1].OfficeID {
+			hh = h
+			break
+		}
+	}
+	if hh == nil {
+		t.Fatal("fixture: no household together whose second member has an address")
+	}
+	if _, err := f.svc.Confirm(ctx, f.svc.Token(hh[1]), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := f.st.CampaignProposal(ctx, nil, hh[1].ID)
+	keptC, _ := f.st.CampaignCitizen(ctx, kept.CF)
+	f.mailsTo(keptC.Email)
+	v, err := f.svc.Open(ctx, f.svc.Token(hh[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(v.Group, func(m Member) bool { return m.Proposal.ID == hh[1].ID }) || len(v.GroupDays) == 0 {
+		t.Fatalf("the confirmed member is not offered to the mover: group %v, %d days", v.Group, len(v.GroupDays))
+	}
+	pick := v.GroupDays[0].Times[0]
+	res, err := f.svc.ChangeHousehold(ctx, f.svc.Token(hh[0]), pick.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Count != len(hh)-1 || len(res.Moved) != len(hh)-2 {
+		t.Fatalf("moved %d (%d others), want all but the confirmed member", res.Count, len(res.Moved))
+	}
+	day := pick.At.Format(time.DateOnly)
+	for _, m := range hh {
+		after, _ := f.st.CampaignProposal(ctx, nil, m.ID)
+		if m.ID == kept.ID {
+			if after.State != store.ProposalConfirmed || after.OfficeID != kept.OfficeID || after.Day != kept.Day || after.Minute != kept.Minute {
+				t.Fatalf("the confirmed member was moved: %s office %d %s %d", after.State, after.OfficeID, after.Day, after.Minute)
+			}
+			if b := dayBookings(t, f, kept.OfficeID, kept.Day)[kept.CF]; b == nil || !b.Start.Equal(f.svc.At(kept.Day, kept.Minute)) {
+				t.Fatalf("the confirmed member lost the booking: %+v", b)
+			}
+			continue
+		}
+		if after.State != store.ProposalConfirmed || after.OfficeID != pick.OfficeID || after.Day != day {
+			t.Fatalf("member %d: %s at office %d on %s", m.ID, after.State, after.OfficeID, after.Day)
+		}
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ms := f.mailsTo(keptC.Email); len(ms) != 0 {
+		t.Fatalf("the member left alone got %d e-mails: %q", len(ms), ms[0].Subject)
 	}
 }
 

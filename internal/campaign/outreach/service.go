@@ -64,6 +64,7 @@ func New(st *store.Store, q *jobs.Queue, m mail.Mailer, log *slog.Logger, secret
 // Register binds the campaign's jobs on q.
 func (s *Service) Register(q *jobs.Queue) {
 	q.Register(JobMail, s.mailJob)
+	q.Register(JobMoved, s.movedJob)
 	q.Register(JobRemind, s.remindJob)
 	q.Register(JobExpire, s.expireJob)
 	q.Register(JobFanout, s.fanoutJob)
