@@ -42,3 +42,30 @@ func (s *Service) noShow(ctx context.Context, tx *store.Tx, r store.CampaignBook
 	return s.Store.AppendAudit(ctx, tx, &model.AuditEntry{Actor: "system", Action: "campaign.no_show",
 		Object: fmt.Sprintf("campaign_proposal:%d", p.ID), Detail: fmt.Sprintf("booking=%d day=%s back to re-plan", r.BookingID, p.Day)})
 }
+
+// missedLines is what the proposal except to citizen cf says about the appointment
+// they missed, Italian and English: their previous proposal ended as a no-show, so the
+// new one does not read as if nothing happened (the citizen may wonder why a second
+// letter came). "" when the previous proposal ended otherwise or there is none. The
+// proposal's e-mail and letter (mail.go, letters.go) print it under the greeting.
+func (s *Service) missedLines(ctx context.Context, q store.Querier, cf string, except int64) (it, en string, err error) {
+	ps, err := s.Store.CampaignProposals(ctx, q, "cf = ? AND id <> ?", cf, except)
+	if err != nil {
+		return "", "", err
+	}
+	var last *store.CampaignProposal
+	for _, p := range ps {
+		if !p.DecidedAt.IsZero() && (last == nil || p.DecidedAt.After(last.DecidedAt)) {
+			last = p
+		}
+	}
+	if last == nil || last.DecidedVia != ViaNoShow {
+		return "", "", nil
+	}
+	day, err := time.Parse(time.DateOnly, last.Day)
+	if err != nil {
+		return "", "", err
+	}
+	return "Non si è presentato/a all'appuntamento del " + itDate(day) + ": le proponiamo un nuovo appuntamento.",
+		"You did not come to the appointment of " + day.Format("Monday 2 January 2006") + ": here is a new appointment.", nil
+}

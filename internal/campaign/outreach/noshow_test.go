@@ -3,6 +3,7 @@ package outreach
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +119,20 @@ func TestNoShowBackToReplan(t *testing.T) {
 	again := f.proposals(t, "cf = ? AND state IN ('planned', 'proposed', 'confirmed')", p.CF)
 	if len(again) != 1 || again[0].ID == p.ID || again[0].Day <= f.svc.today().Format(time.DateOnly) {
 		t.Fatalf("re-plan after the no-show: %+v", again)
+	}
+	// the new proposal says what happened to the last one; nobody else's does
+	d, _ := time.Parse(time.DateOnly, p.Day)
+	it, en, err := f.svc.missedLines(ctx, nil, p.CF, again[0].ID)
+	if err != nil || it != "Non si è presentato/a all'appuntamento del "+itDate(d)+": le proponiamo un nuovo appuntamento." ||
+		!strings.Contains(en, "You did not come to the appointment of "+d.Format("Monday 2 January 2006")) {
+		t.Fatalf("missed lines %q %q (%v)", it, en, err)
+	}
+	for _, q := range ps {
+		if q.CF != p.CF {
+			if it, en, err := f.svc.missedLines(ctx, nil, q.CF, q.ID); err != nil || it != "" || en != "" {
+				t.Fatalf("missed lines for %s who missed nothing: %q %q (%v)", q.CF, it, en, err)
+			}
+			break
+		}
 	}
 }
