@@ -15,7 +15,7 @@ import (
 
 // TestBrowserCampaignLink answers three proposals through their personal links in
 // Chromium with JavaScript off, as the page must work without it: confirm, change to
-// another slot, decline; then the used link is refused.
+// another slot, decline; declining asks first; then the declined link, opened again, says when and where to book.
 func TestBrowserCampaignLink(t *testing.T) {
 	a := apptest.New(t)
 	svc := a.Web.Campaign
@@ -61,7 +61,8 @@ func TestBrowserCampaignLink(t *testing.T) {
 	}{
 		{"confirm", []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="confirm"]`)}, store.ProposalConfirmed},
 		{"change", []chromedp.Action[chromedp.Void]{chromedp.Click(`#slot0-1`), chromedp.Click(`[data-testid="change"]`)}, store.ProposalConfirmed},
-		{"decline", []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="decline"]`)}, store.ProposalDeclined},
+		// declining asks first, on a page of its own (no script needed)
+		{"decline", []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="decline"]`), chromedp.WaitVisible(`[data-testid="decline-ask"]`), chromedp.Click(`[data-testid="decline-confirm"]`)}, store.ProposalDeclined},
 	}
 	var used string
 	for i, tt := range tests {
@@ -89,7 +90,8 @@ func TestBrowserCampaignLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, err := chromedp.Run(b, chromedp.Text(`main`))
-	if err != nil || !strings.Contains(body, "not valid") && !strings.Contains(body, "non è valido") && !strings.Contains(body, "link") {
+	// the declined link, opened again, says so and where to book
+	if err != nil || !strings.Contains(body, "Ha rinunciato il") || !strings.Contains(body, "Prenota un appuntamento") {
 		t.Fatalf("used link page: %q %v", body, err)
 	}
 }

@@ -76,10 +76,10 @@ func TestCampaignClosureReplansAtOnce(t *testing.T) {
 	form.Set("campaign", fmt.Sprint(pending))
 	campaignPost(t, admin, closeURL, form.Encode(), http.StatusSeeOther)
 
-	if p := campaignGet(t, anon, confLink, http.StatusUnauthorized); strings.Contains(p, "confermato") || strings.Contains(p, "reopened") {
+	if p := campaignGet(t, anon, confLink, http.StatusGone); strings.Contains(p, "confermato") || strings.Contains(p, "reopened") {
 		t.Fatalf("confirmed link after the closure still says confirmed:\n%s", p)
 	}
-	if p := campaignGet(t, anon, pendLink, http.StatusUnauthorized); strings.Contains(p, `data-testid="confirm"`) || strings.Contains(p, `name="action"`) {
+	if p := campaignGet(t, anon, pendLink, http.StatusGone); strings.Contains(p, `data-testid="confirm"`) || strings.Contains(p, `name="action"`) {
 		t.Fatalf("pending link after the closure still offers the closed day:\n%s", p)
 	}
 	if p, _ := a.Store.CampaignProposal(ctx, nil, conf.ID); p.State != store.ProposalCancelled {

@@ -31,6 +31,12 @@ var campaignIT = map[string]string{
 	"bad form":                                                                 "modulo non valido",
 	"the code has 8 digits":                                                    "il codice ha 8 cifre",
 	"no proposal awaiting an answer matches this code and year of birth":       "nessuna proposta in attesa corrisponde a codice e anno di nascita",
+
+	// a confirmed appointment's link, the letter's code
+	"the time of this appointment has passed: to book a new one, use the comune's booking page": "l'orario di questo appuntamento è passato: per un nuovo appuntamento usi la pagina delle prenotazioni del Comune",
+	"this appointment is already confirmed":                                                     "questo appuntamento è già confermato",
+	"no appointment matches this code and year of birth":                                        "nessun appuntamento corrisponde a codice e anno di nascita",
+
 	// the link of an attempt that expired and was re-proposed in place
 	"this proposal expired without an answer and the comune has sent you a new one: use the link or the code in the newer e-mail or letter": "questa proposta è scaduta senza risposta e il Comune gliene ha inviata una nuova: usi il link o il codice dell'e-mail o della lettera più recente",
 	// the admin pages

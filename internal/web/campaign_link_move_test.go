@@ -99,7 +99,7 @@ func TestCampaignLinkMovesHousehold(t *testing.T) {
 		}
 	}
 	// the other member's own link, spent by the move, shows the new appointment
-	if p := campaignGet(t, anon, a.URL+"/c/"+svc.Token(hh[1]), http.StatusOK); !strings.Contains(p, `data-testid="reopened"`) {
+	if p := campaignGet(t, anon, a.URL+"/c/"+svc.Token(hh[1]), http.StatusOK); !strings.Contains(p, `data-testid="confirmed"`) {
 		t.Fatalf("the other member's link after the move:\n%s", p)
 	}
 }

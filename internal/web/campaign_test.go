@@ -249,8 +249,8 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if p := campaignPost(t, anon, a.URL+link, "action=confirm", http.StatusOK); !strings.Contains(p, `data-state="confirmed"`) {
 		t.Fatalf("confirm page:\n%s", p)
 	}
-	// reopened, the spent link shows the confirmed appointment without choices
-	if p := campaignGet(t, anon, a.URL+link, http.StatusOK); !strings.Contains(p, `data-testid="reopened"`) || strings.Contains(p, `data-testid="confirm"`) {
+	// reopened, the spent link shows the confirmed appointment, to change or cancel, not to confirm again
+	if p := campaignGet(t, anon, a.URL+link, http.StatusOK); !strings.Contains(p, `data-testid="confirmed"`) || strings.Contains(p, `data-testid="confirm"`) || !strings.Contains(p, `data-testid="cancel"`) {
 		t.Fatalf("reopened link:\n%s", p)
 	}
 	// a letter's code and birth year lead to the personal link
@@ -264,7 +264,10 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	if p := campaignPost(t, anon, a.URL+"/campagna", fmt.Sprintf("code=%s&year=%d", ps[0].LetterCode, c.Birth.Year()+1), http.StatusNotFound); !strings.Contains(p, `data-testid="code-error"`) {
 		t.Fatalf("wrong year page:\n%s", p)
 	}
-	campaignPost(t, anon, a.URL+link, "action=decline", http.StatusUnauthorized)
+	// a decline on the spent link only shows the appointment, where cancelling asks first
+	if p := campaignPost(t, anon, a.URL+link, "action=decline_confirm", http.StatusOK); !strings.Contains(p, `data-testid="confirmed"`) {
+		t.Fatalf("decline on the spent link:\n%s", p)
+	}
 	if p := campaignGet(t, admin, a.URL+"/op/campagna/export/channels.csv", http.StatusOK); !strings.Contains(p, "email;30;1;0;0;29;") {
 		t.Fatalf("channels.csv:\n%s", p)
 	}

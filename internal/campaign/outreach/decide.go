@@ -32,6 +32,9 @@ type View struct {
 	Office    *model.Office
 	At        time.Time
 	Household []Member // the others, awaiting an answer
+	// Booked is the others of the household already confirmed, with their times: a
+	// household letter's link or code shows where everybody stands.
+	Booked []Member
 	// Group is the others who come with this person (see group): a change offers to
 	// move them all, to GroupDays, where they fit together.
 	Group     []Member
@@ -41,7 +44,9 @@ type View struct {
 }
 
 // Open checks a personal link and gathers the page: the proposal, the household
-// members still awaiting an answer and the alternatives with free capacity.
+// members still awaiting an answer and the alternatives with free capacity. A
+// confirmed proposal's current link (Token after the answer) opens too, to change or
+// cancel it, and a declined one's, read-only: the page tells by Proposal.State.
 func (s *Service) Open(ctx context.Context, token string) (*View, error) {
 	p, err := s.verify(token, func(id int64) (*store.CampaignProposal, error) { return s.Store.CampaignProposal(ctx, nil, id) })
 	if err == errBadLink && s.superseded(ctx, token) {
@@ -50,10 +55,13 @@ func (s *Service) Open(ctx context.Context, token string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.State != store.ProposalProposed {
-		return nil, errBadLink
+	switch p.State {
+	case store.ProposalDeclined:
+		return s.declinedView(ctx, p, token)
+	case store.ProposalProposed, store.ProposalConfirmed:
+		return s.view(ctx, p, token)
 	}
-	return s.view(ctx, p, token)
+	return nil, errBadLink
 }
 
 func (s *Service) view(ctx context.Context, p *store.CampaignProposal, token string) (*View, error) {
@@ -71,14 +79,19 @@ func (s *Service) view(ctx context.Context, p *store.CampaignProposal, token str
 		return nil, err
 	}
 	for _, m := range hh {
-		if m.ID == p.ID || m.State != store.ProposalProposed {
+		if m.ID == p.ID || m.State != store.ProposalProposed && m.State != store.ProposalConfirmed {
 			continue
 		}
 		mc, err := s.Store.CampaignCitizen(ctx, m.CF)
 		if err != nil {
 			return nil, err
 		}
-		v.Household = append(v.Household, Member{Name: mc.GivenNames + " " + mc.FamilyName, Proposal: m, At: s.At(m.Day, m.Minute)})
+		mm := Member{Name: mc.GivenNames + " " + mc.FamilyName, Proposal: m, At: s.At(m.Day, m.Minute)}
+		if m.State == store.ProposalConfirmed {
+			v.Booked = append(v.Booked, mm)
+		} else {
+			v.Household = append(v.Household, mm)
+		}
 	}
 	group, err := s.group(ctx, nil, p)
 	if err != nil {
@@ -116,6 +129,9 @@ type Result struct {
 // still awaiting an answer.
 func (s *Service) Confirm(ctx context.Context, token string, household bool) (*Result, error) {
 	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
+		if p.State == store.ProposalConfirmed {
+			return nil, ErrAlreadyConfirmed // a second click: nothing to do again
+		}
 		done := []*store.CampaignProposal{p}
 		if err := s.answer(ctx, tx, p, store.ProposalConfirmed, store.CitizenConfirmed, ViaLink); err != nil {
 			return nil, err
@@ -138,7 +154,9 @@ func (s *Service) Confirm(ctx context.Context, token string, household bool) (*R
 	})
 }
 
-// Decline refuses the proposal; the capacity returns at once.
+// Decline refuses the proposal, or cancels the confirmed appointment the link now
+// manages; the capacity (and the booking) returns at once and the citizen may book on
+// their own later.
 func (s *Service) Decline(ctx context.Context, token string) (*Result, error) {
 	return s.decide(ctx, token, func(tx *store.Tx, p *store.CampaignProposal) ([]*store.CampaignProposal, error) {
 		return []*store.CampaignProposal{p}, s.answer(ctx, tx, p, store.ProposalDeclined, store.CitizenDeclined, ViaLink)
@@ -165,7 +183,9 @@ func (s *Service) decide(ctx context.Context, token string, fn func(*store.Tx, *
 		if err != nil {
 			return err
 		}
-		if p.State != store.ProposalProposed {
+		// a confirmed appointment's current link may change or cancel it (verify: until
+		// it starts; move: only to a day the office can still prepare)
+		if p.State != store.ProposalProposed && p.State != store.ProposalConfirmed {
 			return errBadLink
 		}
 		from = p.OfficeID

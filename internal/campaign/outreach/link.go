@@ -82,10 +82,35 @@ func (s *Service) verify(token string, p func(id int64) (*store.CampaignProposal
 	if !hmac.Equal(raw[16:], s.mac(raw[:16], prop.Nonce)) {
 		return nil, errBadLink
 	}
-	if exp != prop.Deadline.Unix() || !s.now().Before(prop.Deadline) {
-		return nil, model.Errorf(model.EUNAUTHORIZED, "this proposal has expired: the comune will send you a new one")
+	if exp != prop.Deadline.Unix() {
+		return nil, errBadLink
+	}
+	switch prop.State {
+	case store.ProposalConfirmed:
+		// the link issued after the answer (Token with the new nonce) keeps the
+		// appointment in the citizen's hands, to change or cancel, until it starts
+		if !s.now().Before(s.At(prop.Day, prop.Minute)) {
+			return nil, errAppointmentPast
+		}
+	case store.ProposalDeclined:
+		// read-only: Open shows when they declined, decide refuses any answer
+	default:
+		if !s.now().Before(prop.Deadline) {
+			return nil, errExpired
+		}
 	}
 	return prop, nil
+}
+
+var (
+	errExpired         = model.Errorf(model.EUNAUTHORIZED, "this proposal has expired: the comune will send you a new one")
+	errAppointmentPast = model.Errorf(model.EUNAUTHORIZED, "the time of this appointment has passed: to book a new one, use the comune's booking page")
+)
+
+// LinkGone says whether err is a personal link that no longer opens (used, expired,
+// superseded, mistyped), as opposed to a failure: the page explains, it asks for no login.
+func LinkGone(err error) bool {
+	return err == errBadLink || err == errSuperseded || err == errExpired || err == errAppointmentPast
 }
 
 func newNonce() string {
