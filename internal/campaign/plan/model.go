@@ -112,6 +112,10 @@ func newModel(people []Person, offices []Office, p Params) *model {
 	}
 	nO := len(offices)
 	m.distU = make([]int64, len(m.hhs)*nO)
+	officeCos := make([]float64, nO)
+	for o := range offices {
+		officeCos[o] = math.Cos(offices[o].Lat * rad)
+	}
 	maxUs := make([]int64, runtime.GOMAXPROCS(0))
 	parallel(len(m.hhs), len(maxUs), func(worker, from, to int) {
 		for h := from; h < to; h++ {
@@ -120,8 +124,10 @@ func newModel(people []Person, offices []Office, p Params) *model {
 			hh.lo, hh.hi = clampWeek(hh.dues[0], m.weeks), clampWeek(hh.dues[len(hh.dues)-1], m.weeks)
 			for _, pi := range hh.members {
 				pp := &people[pi]
+				cos := math.Cos(pp.Lat * rad)
 				for o := range offices {
-					m.distU[h*nO+o] += int64(math.Round(p.Weights.Distance * costScale * distance(pp.Lat, pp.Lon, offices[o].Lat, offices[o].Lon)))
+					d := distanceCos(pp.Lat, pp.Lon, cos, offices[o].Lat, offices[o].Lon, officeCos[o])
+					m.distU[h*nO+o] += int64(math.Round(p.Weights.Distance * costScale * d))
 				}
 			}
 			for o := range offices {
