@@ -141,7 +141,11 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if len(as) > 0 {
 		prev = &as[len(as)-1]
 	}
-	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay(), prev, len(as))
+	missedIT, missedEN, err := s.missedLines(ctx, nil, p.CF, p.ID)
+	if err != nil {
+		return err
+	}
+	m := s.message(c, p, o.Name, o.Address, o.Lat, o.Lon, pl.Kind, set.PaperInvalidDay(), prev, len(as), [2]string{missedIT, missedEN})
 	if s.mailPace != nil {
 		if at := s.mailPace.slot(p.ID, s.Now()); !at.IsZero() {
 			return jobs.Later(at)
@@ -202,7 +206,7 @@ func Bounced(err error) bool {
 // stop being valid, prev the earlier proposal this one replaces (nil for a first one).
 // A reminder opens with what is new in it (no answer yet, the days left), and a
 // replacement with why it comes: otherwise both read as the first e-mail again.
-func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time, prev *store.ProposalAttempt, seq int) *mail.Message {
+func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, kind string, invalid time.Time, prev *store.ProposalAttempt, seq int, missed [2]string) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	link := s.Link(p)
 	dl := p.Deadline.In(s.Loc).Format("02/01/2006")
@@ -218,6 +222,9 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	fmt.Fprintf(&b, "Gentile %s %s,\n\n", c.GivenNames, c.FamilyName)
 	if kind == mailReminder {
 		fmt.Fprintf(&b, "non abbiamo ancora ricevuto la sua risposta. %s per rispondere, fino al %s: senza risposta l'appuntamento viene annullato.\n\n", s.daysLeftIT(p.Deadline), dl)
+	}
+	if missed[0] != "" {
+		fmt.Fprintf(&b, "%s\n\n", missed[0])
 	}
 	if prev != nil {
 		pat := s.At(prev.Day, prev.Minute)
@@ -239,6 +246,9 @@ func (s *Service) message(c *store.CampaignCitizen, p *store.CampaignProposal, o
 	fmt.Fprintf(&b, "Dear %s %s,\n\n", c.GivenNames, c.FamilyName)
 	if kind == mailReminder {
 		fmt.Fprintf(&b, "we have not received your answer yet. %s to answer, until %s: without an answer the appointment is cancelled.\n\n", s.daysLeftEN(p.Deadline), p.Deadline.In(s.Loc).Format("2 January 2006"))
+	}
+	if missed[1] != "" {
+		fmt.Fprintf(&b, "%s\n\n", missed[1])
 	}
 	if prev != nil {
 		pat := s.At(prev.Day, prev.Minute)

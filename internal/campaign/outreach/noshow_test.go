@@ -27,7 +27,8 @@ func TestNoShowBackToReplan(t *testing.T) {
 	if _, err := f.svc.Send(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// the earliest appointment of a household of one, so the re-plan has weeks left
+	// the earliest appointment of a household of one by e-mail, so the re-plan has
+	// weeks left and the new proposal goes out as an e-mail to read
 	byHH := map[string]int{}
 	ps := f.proposals(t, "state = ?", store.ProposalProposed)
 	for _, p := range ps {
@@ -35,7 +36,7 @@ func TestNoShowBackToReplan(t *testing.T) {
 	}
 	var p *store.CampaignProposal
 	for _, q := range ps {
-		if byHH[q.Household] == 1 && (p == nil || q.Day < p.Day) {
+		if byHH[q.Household] == 1 && q.Channel == store.ChannelEmail && (p == nil || q.Day < p.Day) {
 			p = q
 		}
 	}
@@ -126,6 +127,17 @@ func TestNoShowBackToReplan(t *testing.T) {
 	if err != nil || it != "Non si è presentato/a all'appuntamento del "+itDate(d)+": le proponiamo un nuovo appuntamento." ||
 		!strings.Contains(en, "You did not come to the appointment of "+d.Format("Monday 2 January 2006")) {
 		t.Fatalf("missed lines %q %q (%v)", it, en, err)
+	}
+	// and the e-mail of the new proposal prints it under the greeting
+	{
+		f.mailsTo(c.Email)
+		if err := f.q.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ms := f.mailsTo(c.Email)
+		if len(ms) != 1 || !strings.Contains(ms[0].Text, it) || !strings.Contains(ms[0].Text, en) {
+			t.Fatalf("the new proposal's e-mail does not say the appointment was missed: %d mails", len(ms))
+		}
 	}
 	for _, q := range ps {
 		if q.CF != p.CF {
