@@ -10,6 +10,7 @@ import (
 	"github.com/sportello/sportello/internal/campaign/plan"
 	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // Run kinds.
@@ -88,30 +89,37 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 	if err != nil {
 		return nil, 0, err
 	}
-	caps, err := s.Capacities(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	if len(caps) == 0 {
-		return nil, 0, model.Errorf(model.EINVALID, "no active office to plan into")
-	}
 	// A first plan replaces the planned proposals: their citizens are planned again
 	// and their capacity is free for it.
 	states, holding := []string{store.CitizenNew}, []string{store.ProposalPlanned, store.ProposalProposed, store.ProposalConfirmed}
 	if kind == KindPlan {
 		states, holding = []string{store.CitizenNew, store.CitizenPlanned}, holding[1:]
 	}
-	citizens, err := s.Store.PlanCitizens(ctx, states, nil)
-	if err != nil {
+	// The reads are independent and the read pool has connections to spare: run at
+	// once, the pass waits for the longest (a Milan re-plan's due citizens) instead
+	// of the sum. They were never one snapshot: the write's checks catch what
+	// changes between them, as what changes while the optimiser runs.
+	var (
+		caps                  []OfficeCapacity
+		citizens, dueCitizens []*store.CampaignCitizen
+		due                   []store.DueProposal
+		usage                 map[store.CellKey]int
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { caps, err = s.Capacities(gctx); return err })
+	g.Go(func() (err error) { citizens, err = s.Store.PlanCitizens(gctx, states, nil); return err })
+	if !now.IsZero() {
+		g.Go(func() (err error) { due, dueCitizens, err = s.Store.DuePlanCitizens(gctx, now); return err })
+	}
+	g.Go(func() (err error) { usage, err = s.Store.CampaignWeekUsageIn(gctx, nil, holding...); return err })
+	if err := g.Wait(); err != nil {
 		return nil, 0, err
 	}
-	var due []store.DueProposal
+	if len(caps) == 0 {
+		return nil, 0, model.Errorf(model.EINVALID, "no active office to plan into")
+	}
 	var closedDue []int64
 	if !now.IsZero() {
-		var dueCitizens []*store.CampaignCitizen
-		if due, dueCitizens, err = s.Store.DuePlanCitizens(ctx, now); err != nil {
-			return nil, 0, err
-		}
 		for i, c := range dueCitizens {
 			if c == nil { // a case closed meanwhile: its proposal only expires
 				closedDue = append(closedDue, due[i].ID)
@@ -130,12 +138,8 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 	if len(citizens) == 0 {
 		return nil, 0, model.Errorf(model.EINVALID, "no citizen is waiting for a proposal")
 	}
-	usage, err := s.Store.CampaignWeekUsageIn(ctx, nil, holding...)
-	if err != nil {
-		return nil, 0, err
-	}
 	dueOf := make(map[string]*store.DueProposal, len(due)) // by citizen
-	freed := map[int64]map[string]map[int]int{} // office → day → minute → places the expiry frees
+	freed := map[int64]map[string]map[int]int{}            // office → day → minute → places the expiry frees
 	for i, d := range due {
 		usage[store.CellKey{Office: d.OfficeID, Week: d.Week}]-- // its place comes back
 		dueOf[d.CF] = &due[i]
