@@ -135,7 +135,7 @@ func (s *Server) campaignDone(w http.ResponseWriter, r *http.Request, what strin
 }
 
 // campaignSettingsFields are the settings form's inputs, in the order they show.
-var campaignSettingsFields = []string{"start", "weeks", "deadline", "confirm_days", "reminder_days", "share_pct", "minutes_per_app", "mail_per_minute", "paper_invalid_from"}
+var campaignSettingsFields = []string{"start", "weeks", "deadline", "confirm_days", "reminder_days", "share_pct", "minutes_per_app", "mail_per_minute", "postal_days", "paper_invalid_from"}
 
 // settingsForm is the settings form's values as text: the saved settings, or what the
 // admin typed when the form comes back with errors, so nothing typed is lost.
@@ -148,7 +148,7 @@ func settingsForm(set *store.CampaignSettings) map[string]string {
 	}
 	return map[string]string{"start": day(set.Start), "weeks": strconv.Itoa(set.Weeks), "deadline": day(set.Deadline),
 		"confirm_days": strconv.Itoa(set.ConfirmDays), "reminder_days": strconv.Itoa(set.ReminderDays), "share_pct": strconv.Itoa(set.SharePct),
-		"minutes_per_app": strconv.Itoa(set.MinutesPerApp), "mail_per_minute": strconv.Itoa(set.MailPerMinute), "paper_invalid_from": day(set.PaperInvalidFrom)}
+		"minutes_per_app": strconv.Itoa(set.MinutesPerApp), "mail_per_minute": strconv.Itoa(set.MailPerMinute), "postal_days": strconv.Itoa(set.PostalDays), "paper_invalid_from": day(set.PaperInvalidFrom)}
 }
 
 // campaignSettingsSave checks every field before saving and, when some are wrong,
@@ -203,6 +203,7 @@ func (s *Server) campaignSettingsSave(w http.ResponseWriter, r *http.Request) {
 	num("share_pct", &set.SharePct)
 	num("minutes_per_app", &set.MinutesPerApp)
 	num("mail_per_minute", &set.MailPerMinute)
+	num("postal_days", &set.PostalDays)
 	day("paper_invalid_from", &set.PaperInvalidFrom)
 	for _, err := range set.FieldErrors() {
 		var fe *model.Error

@@ -102,3 +102,13 @@ func FuzzCampaignTextIT(f *testing.F) {
 		}
 	})
 }
+
+// TestCampaignSendTooSoonIT: Send's refusal of a plan gone stale names the first days
+// each channel may take; the Italian page keeps them.
+func TestCampaignSendTooSoonIT(t *testing.T) {
+	en := "12 planned proposals are too soon to leave the answer window if sent today (appointments from 2027-01-11 for e-mails, 2027-01-18 for letters): run the plan again"
+	want := "12 proposte pianificate sono troppo vicine per lasciare il tempo di rispondere se inviate oggi (appuntamenti dal 2027-01-11 per le e-mail, dal 2027-01-18 per le lettere): ricalcoli il piano"
+	if got := campaignTextIT(en); got != want {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -34,7 +34,7 @@ func TestCampaignSettingsFormUsesValidate(t *testing.T) {
 	tuesday := monday.AddDate(0, 0, 1).Format(time.DateOnly)
 	deadline := monday.AddDate(0, 0, 7*30).Format(time.DateOnly)
 	form := url.Values{"start": {tuesday}, "weeks": {"26"}, "deadline": {deadline}, "confirm_days": {"zero"}, "reminder_days": {"50"},
-		"share_pct": {"150"}, "minutes_per_app": {"4"}, "mail_per_minute": {"0"}, "paper_invalid_from": {"1999-12-31"}}
+		"share_pct": {"150"}, "minutes_per_app": {"4"}, "mail_per_minute": {"0"}, "postal_days": {"45"}, "paper_invalid_from": {"1999-12-31"}}
 	tests := []struct {
 		lang string
 		want map[string]string // field: message
@@ -45,6 +45,7 @@ func TestCampaignSettingsFormUsesValidate(t *testing.T) {
 			"share_pct":          "la quota deve essere tra 0 e 100 per cento",
 			"minutes_per_app":    "i minuti per pratica devono essere tra 5 e 120",
 			"mail_per_minute":    "almeno una e-mail al minuto",
+			"postal_days":        "i giorni di consegna postale devono essere tra 0 e 30",
 			"paper_invalid_from": "il giorno da cui le carte cartacee non sono valide deve essere tra il 2000 e il 2100",
 		}},
 		{"en", map[string]string{
@@ -53,6 +54,7 @@ func TestCampaignSettingsFormUsesValidate(t *testing.T) {
 			"share_pct":          "share must be between 0 and 100 percent",
 			"minutes_per_app":    "minutes per application must be 5-120",
 			"mail_per_minute":    "at least one e-mail per minute",
+			"postal_days":        "postal delivery days must be 0-30",
 			"paper_invalid_from": "the day paper cards stop being valid must be a date between 2000 and 2100",
 		}},
 	}
@@ -94,9 +96,10 @@ func TestCampaignSettingsFormUsesValidate(t *testing.T) {
 	form.Set("share_pct", "40")
 	form.Set("minutes_per_app", "25")
 	form.Set("mail_per_minute", "100")
+	form.Set("postal_days", "7")
 	form.Set("paper_invalid_from", "")
 	campaignPost(t, admin, a.URL+"/op/campagna/impostazioni", form.Encode(), http.StatusSeeOther)
-	if after, _ = a.Store.CampaignSettings(context.Background()); after.ConfirmDays != 60 || after.ReminderDays != 50 || after.SharePct != 40 || !after.Start.Equal(monday.Truncate(24*time.Hour)) {
+	if after, _ = a.Store.CampaignSettings(context.Background()); after.ConfirmDays != 60 || after.ReminderDays != 50 || after.PostalDays != 7 || after.SharePct != 40 || !after.Start.Equal(monday.Truncate(24*time.Hour)) {
 		t.Fatalf("corrected settings not saved: %+v", after)
 	}
 }

@@ -31,7 +31,9 @@ func TestUnknownPathsItalianErrorPage(t *testing.T) {
 		apptest.Scenario{Name: "english on request", Path: "/op/nope?lang=en", As: admin, Status: 404,
 			Contain: []string{`lang="en"`, "Page not found (404)", "page not found"}, Absent: []string{"Pagina non trovata"}},
 		apptest.Scenario{Name: "api stays JSON", Path: "/api/v1/nope", As: admin, Status: 404, Check: func(t *testing.T, res *http.Response, body string) {
-			var v struct{ Error struct{ Code, Message string } }
+			var v struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.Unmarshal([]byte(body), &v); err != nil || v.Error.Code != "not_found" || v.Error.Message != "page not found" {
 				t.Errorf("body %q: %v", body, err)
 			}
