@@ -152,7 +152,28 @@ func (s *Service) ReleaseWithdrawn(ctx context.Context) (int, error) {
 // exceptional openings, less what bookings and the proposals in holding (without a
 // booking yet) already take at each start. The optimiser puts people only there.
 func (s *Service) calendars(ctx context.Context, set *store.CampaignSettings, caps []OfficeCapacity, start time.Time, weeks int, holding []string, freed map[int64]map[string]map[int]int) (map[int64]plan.Calendar, error) {
-	out := make(map[int64]plan.Calendar, len(caps))
+	taken, err := s.calendarTaken(ctx, set, caps, start, weeks, holding)
+	if err != nil {
+		return nil, err
+	}
+	return taken.calendars(start, weeks, freed), nil
+}
+
+// officeTaken is what calendars reads of an office: its booking grid and what
+// bookings and proposals take at each start.
+type officeTaken struct {
+	g        *grid
+	booked   map[int64]int
+	proposed map[string]map[int]int
+}
+
+type calendarsTaken map[int64]*officeTaken
+
+// calendarTaken is calendars' reads, over the days from start for weeks; the plan
+// reads them alongside its other reads, for the earliest start it may choose (a
+// later start's days are among them).
+func (s *Service) calendarTaken(ctx context.Context, set *store.CampaignSettings, caps []OfficeCapacity, start time.Time, weeks int, holding []string) (calendarsTaken, error) {
+	out := make(calendarsTaken, len(caps))
 	end := start.AddDate(0, 0, 7*weeks)
 	for _, c := range caps {
 		g, err := s.gridOf(ctx, c.Office.ID, set)
@@ -169,16 +190,27 @@ func (s *Service) calendars(ctx context.Context, set *store.CampaignSettings, ca
 		if err != nil {
 			return nil, err
 		}
+		out[c.Office.ID] = &officeTaken{g: g, booked: booked, proposed: proposed}
+	}
+	return out, nil
+}
+
+// calendars builds the calendars from what was read, over weeks from start (within
+// the days read), with the places in freed back.
+func (t calendarsTaken) calendars(start time.Time, weeks int, freed map[int64]map[string]map[int]int) map[int64]plan.Calendar {
+	out := make(map[int64]plan.Calendar, len(t))
+	for office, ot := range t {
+		proposed := ot.proposed
 		// the proposals this re-plan expires still hold their times in the table: their
 		// places are free for it (they expire in the same transaction it writes in)
-		for day, mins := range freed[c.Office.ID] {
+		for day, mins := range freed[office] {
 			for m, n := range mins {
 				if proposed[day] != nil {
 					proposed[day][m] = max(proposed[day][m]-n, 0)
 				}
 			}
 		}
-		out[c.Office.ID] = g.calendar(start, weeks, booked, proposed)
+		out[office] = ot.g.calendar(start, weeks, ot.booked, proposed)
 	}
-	return out, nil
+	return out
 }

@@ -99,14 +99,32 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 	// once, the pass waits for the longest (a Milan re-plan's due citizens) instead
 	// of the sum. They were never one snapshot: the write's checks catch what
 	// changes between them, as what changes while the optimiser runs.
+	// The calendars are read with the rest, from the earliest week the plan may
+	// start in (a letter's answer window starts later than an e-mail's): which it
+	// starts in depends on the channels of the citizens being read.
+	firstOf := func(from time.Time) int {
+		first := max(0, weekOf(set.Start, from))
+		if set.Start.AddDate(0, 0, 7*first).Before(from) {
+			first++
+		}
+		return first
+	}
+	readFirst := min(firstOf(s.earliest(set, store.ChannelEmail)), firstOf(s.earliest(set, store.ChannelLetter)))
 	var (
+		taken                 calendarsTaken
 		caps                  []OfficeCapacity
 		citizens, dueCitizens []*store.CampaignCitizen
 		due                   []store.DueProposal
 		usage                 map[store.CellKey]int
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { caps, err = s.Capacities(gctx); return err })
+	g.Go(func() (err error) {
+		if caps, err = s.Capacities(gctx); err != nil || set.Weeks-readFirst < 1 {
+			return err
+		}
+		taken, err = s.calendarTaken(gctx, set, caps, set.Start.AddDate(0, 0, 7*readFirst), set.Weeks-readFirst, holding)
+		return err
+	})
 	g.Go(func() (err error) { citizens, err = s.Store.PlanCitizens(gctx, states, nil); return err })
 	if !now.IsZero() {
 		g.Go(func() (err error) { due, dueCitizens, err = s.Store.DuePlanCitizens(gctx, now); return err })
@@ -163,19 +181,13 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 			break
 		}
 	}
-	first := max(0, weekOf(set.Start, from))
-	if set.Start.AddDate(0, 0, 7*first).Before(from) {
-		first++
-	}
+	first := firstOf(from) // not before readFirst
 	weeks := set.Weeks - first
 	if weeks < 1 {
 		return nil, 0, model.Errorf(model.EINVALID, "the campaign has no week left to plan into; extend it in the settings")
 	}
 	// each office's real appointment starts (booking calendar), see calendars
-	cals, err := s.calendars(ctx, set, caps, set.Start.AddDate(0, 0, 7*first), weeks, holding, freed)
-	if err != nil {
-		return nil, 0, err
-	}
+	cals := taken.calendars(set.Start.AddDate(0, 0, 7*first), weeks, freed)
 	offices := make([]plan.Office, len(caps))
 	for i, c := range caps {
 		weekly := make([]int, weeks)
