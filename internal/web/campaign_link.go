@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sportello/sportello/internal/campaign/outreach"
 	"github.com/sportello/sportello/internal/model"
@@ -40,6 +41,9 @@ func (s *Server) campaignLink(w http.ResponseWriter, r *http.Request) {
 // confirmed appointment with change and cancel, or the decline, read-only.
 func (s *Server) campaignView(w http.ResponseWriter, r *http.Request, status int, v *outreach.View, msg string) {
 	page := campaignLinkPage{View: v, Error: msg, Contact: s.campaignContact()}
+	if v.Proposal.State != store.ProposalDeclined {
+		page.More = s.campaignMoreOf(r, v)
+	}
 	if v.Proposal.State == store.ProposalDeclined {
 		s.render(w, r, status, "campaign_declined.html", page)
 		return
@@ -135,20 +139,34 @@ type campaignLinkPage struct {
 	*outreach.View
 	Error   string
 	Contact campaignContact
+	More    campaignMore // the change section's page of days, and the household's names
 }
 
 // campaignDays is one list of alternatives as the link page draws it: day by day, a
-// few times each; Prefix keeps the radio ids of the page's two lists apart.
+// few times each, and links to the pages of days before and after; Prefix keeps the
+// radio ids of the page's two lists apart ("hh" the household's, "slot" one person's).
 type campaignDays struct {
-	Page   page
-	Days   []outreach.Day
-	Prefix string
+	Page                 page
+	Days                 []outreach.Day
+	Prefix               string
+	From, Earlier, Later time.Time
+	Solo                 bool // the links reopen the folded "only me" list
 }
 
-// Choice hands a list of days, with the page's language, to the template that draws it.
-func (campaignLinkPage) Choice(p page, days []outreach.Day, prefix string) campaignDays {
-	return campaignDays{Page: p, Days: days, Prefix: prefix}
+// Choice hands a list of days, with the page's language and paging, to the template
+// that draws it.
+func (d campaignLinkPage) Choice(p page, days []outreach.Day, prefix string) campaignDays {
+	c := campaignDays{Page: p, Days: days, Prefix: prefix, From: d.More.From, Earlier: d.More.Earlier, Later: d.More.Later, Solo: len(d.Group) > 0}
+	if prefix == "hh" {
+		c.Earlier, c.Later, c.Solo = d.More.GroupEarlier, d.More.GroupLater, false
+	}
+	return c
 }
+
+// FromDay, EarlierDay and LaterDay are the paging days as links carry them, empty for none.
+func (c campaignDays) FromDay() string    { return pageDay(c.From) }
+func (c campaignDays) EarlierDay() string { return pageDay(c.Earlier) }
+func (c campaignDays) LaterDay() string   { return pageDay(c.Later) }
 
 // campaignAnswer records confirm, confirm for the household, change or decline, and
 // shows the outcome at once: the link is spent, so there is nothing to redirect to.
@@ -184,7 +202,7 @@ func (s *Server) campaignAnswer(w http.ResponseWriter, r *http.Request) {
 			err = model.FieldError("slot", "choose one of the times offered")
 		} else {
 			others = s.campaignHouseholdLinks(r.Context(), token)
-			res, err = s.Campaign.ChangeHousehold(r.Context(), token, r.PostForm.Get("slot"))
+			res, err = s.Campaign.ChangeHousehold(r.Context(), token, r.PostForm.Get("slot"), campaignAlso(r)...)
 		}
 	case "decline":
 		s.campaignDeclineAsk(w, r, token)
