@@ -63,7 +63,7 @@ func TestCampaignSettingsAllErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	form := url.Values{"start": {"2020-01-06"}, "weeks": {"-3"}, "deadline": {"2026-01-01"}, "confirm_days": {"20"}, "reminder_days": {"10"},
-		"share_pct": {"150"}, "minutes_per_app": {"20"}, "mail_per_minute": {"600"}, "paper_invalid_from": {""}}
+		"share_pct": {"150"}, "minutes_per_app": {"20"}, "mail_per_minute": {"600"}, "postal_days": {"5"}, "paper_invalid_from": {""}}
 	page := campaignPost(t, admin, a.URL+"/op/campagna/impostazioni", form.Encode(), http.StatusUnprocessableEntity)
 	for _, want := range []string{
 		`data-testid="start-err">l&#39;inizio non può essere nel passato<`,
@@ -77,7 +77,7 @@ func TestCampaignSettingsAllErrors(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	for _, ok := range []string{"confirm_days", "reminder_days", "minutes_per_app", "mail_per_minute"} {
+	for _, ok := range []string{"confirm_days", "reminder_days", "minutes_per_app", "mail_per_minute", "postal_days"} {
 		if strings.Contains(page, `data-testid="`+ok+`-err"`) {
 			t.Errorf("error shown on the valid field %s", ok)
 		}

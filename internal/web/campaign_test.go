@@ -202,7 +202,7 @@ func TestCampaignImportPlanSendAnswer(t *testing.T) {
 	}
 	form := url.Values{"start": {set.Start.Format(time.DateOnly)}, "weeks": {fmt.Sprint(set.Weeks)}, "deadline": {set.Deadline.Format(time.DateOnly)},
 		"confirm_days": {fmt.Sprint(set.ConfirmDays)}, "reminder_days": {fmt.Sprint(set.ReminderDays)}, "share_pct": {fmt.Sprint(set.SharePct)},
-		"minutes_per_app": {fmt.Sprint(set.MinutesPerApp)}, "mail_per_minute": {fmt.Sprint(set.MailPerMinute)}, "paper_invalid_from": {"2027-09-30"}}
+		"minutes_per_app": {fmt.Sprint(set.MinutesPerApp)}, "mail_per_minute": {fmt.Sprint(set.MailPerMinute)}, "postal_days": {fmt.Sprint(set.PostalDays)}, "paper_invalid_from": {"2027-09-30"}}
 	campaignPost(t, admin, a.URL+"/op/campagna/impostazioni", form.Encode(), http.StatusSeeOther)
 	if p := campaignGet(t, admin, a.URL+"/op/campagna", http.StatusOK); !strings.Contains(p, `value="2027-09-30"`) || !strings.Contains(p, "<strong>30/09/2027</strong>.") {
 		t.Fatalf("dashboard lacks the paper cards' last day:\n%s", p)
