@@ -9,6 +9,7 @@ import (
 
 	"github.com/sportello/sportello/internal/booking"
 	"github.com/sportello/sportello/internal/booking/engine"
+	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
 
@@ -132,6 +133,13 @@ func TestReplanSkipsSelfBooked(t *testing.T) {
 	}
 	if pool()[p.CF] {
 		t.Fatal("the re-plan's pool still holds the citizen who booked themselves")
+	}
+	// and the re-plan itself proposes nothing to them
+	if _, err := f.svc.Plan(ctx, KindReplan); err != nil && model.ErrorCode(err) != model.EINVALID {
+		t.Fatal(err)
+	}
+	if ps := f.proposals(t, "cf = ? AND state IN (?, ?)", p.CF, store.ProposalPlanned, store.ProposalProposed); len(ps) != 0 {
+		t.Fatalf("a re-plan proposed %s again on top of their own booking", ps[0].Day)
 	}
 	if _, err := e.Cancel(ctx, own.ID, 0, "citizen"); err != nil {
 		t.Fatal(err)

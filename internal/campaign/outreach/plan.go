@@ -125,7 +125,14 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 		taken, err = s.calendarTaken(gctx, set, caps, set.Start.AddDate(0, 0, 7*readFirst), set.Weeks-readFirst, holding)
 		return err
 	})
-	g.Go(func() (err error) { citizens, err = s.Store.PlanCitizens(gctx, states, nil); return err })
+	g.Go(func() (err error) {
+		if citizens, err = s.Store.PlanCitizens(gctx, states, nil); err != nil {
+			return err
+		}
+		// not the due ones: they are re-proposed or put back to new by this run
+		citizens, err = s.withoutSelfBooked(gctx, citizens)
+		return err
+	})
 	if !now.IsZero() {
 		g.Go(func() (err error) { due, dueCitizens, err = s.Store.DuePlanCitizens(gctx, now); return err })
 	}
