@@ -129,7 +129,9 @@ func (s *Service) sendConfirmed(ctx context.Context, p *store.CampaignProposal, 
 	if err != nil {
 		return err
 	}
-	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq, by)
+	// p is read when the mail goes out, after the answer rotated its nonce: the link
+	// is the current one, which changes or cancels until the appointment starts
+	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq, by, s.Link(p))
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		if Bounced(err) {
 			// the appointment stands; only the address is known bad from now on
@@ -165,10 +167,12 @@ func (s *Service) bookingCode(ctx context.Context, p *store.CampaignProposal) (s
 }
 
 // confirmedMessage is the confirmation e-mail; with by, that of a time a relative (by)
-// chose, said first with how to change it. Its calendar file is a request from
+// chose, said first with how to change it. link is the citizen's personal link, to
+// change or cancel without calling; the code and the comune's phone stay for those
+// who would rather call. Its calendar file is a request from
 // the comune (ORGANIZER) to the citizen (ATTENDEE) with the proposal's UID and a
 // higher sequence, so calendars replace the tentative event with it.
-func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string, seq int, by string) *mail.Message {
+func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignProposal, office, address string, lat, lon float64, code string, seq int, by, link string) *mail.Message {
 	at := s.At(p.Day, p.Minute)
 	contactIT, contactEN := s.Comune, s.Comune
 	if s.Phone != "" {
@@ -186,9 +190,9 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 	fmt.Fprintf(&b, "  %s, ore %s\n  %s, %s\n\n", itDate(at), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Codice della prenotazione: %s\n\n", code)
 	if by == "" {
-		fmt.Fprintf(&b, "Per cambiare o annullare l'appuntamento contatti il %s indicando il codice della prenotazione.\n\n", contactIT)
+		fmt.Fprintf(&b, "Per cambiare o annullare l'appuntamento, fino all'ora prevista, usi il suo link personale:\n\n  %s\n\noppure contatti il %s indicando il codice della prenotazione.\n\n", link, contactIT)
 	} else {
-		fmt.Fprintf(&b, "Se non le va bene, contatti il %s indicando il codice della prenotazione: le troveremo un altro orario, oppure potrà annullare l'appuntamento.\n\n", contactIT)
+		fmt.Fprintf(&b, "Se non le va bene, contatti il %s indicando il codice della prenotazione: le troveremo un altro orario, oppure potrà annullare l'appuntamento. Può farlo anche da sé, fino all'ora prevista, con il suo link personale:\n\n  %s\n\n", contactIT, link)
 	}
 	fmt.Fprintf(&b, "Cosa portare: %s\n\n---\n\n", bring.IT)
 	if by == "" {
@@ -199,9 +203,9 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 	fmt.Fprintf(&b, "  %s at %s\n  %s, %s\n\n", at.Format("Monday 2 January 2006"), at.Format("15:04"), office, address)
 	fmt.Fprintf(&b, "Booking code: %s\n\n", code)
 	if by == "" {
-		fmt.Fprintf(&b, "To change or cancel the appointment, contact the %s and quote the booking code.\n\n", contactEN)
+		fmt.Fprintf(&b, "To change or cancel the appointment, up to its time, use your personal link:\n\n  %s\n\nor contact the %s and quote the booking code.\n\n", link, contactEN)
 	} else {
-		fmt.Fprintf(&b, "If it does not suit you, contact the %s and quote the booking code: we will find you another time, or you may cancel the appointment.\n\n", contactEN)
+		fmt.Fprintf(&b, "If it does not suit you, contact the %s and quote the booking code: we will find you another time, or you may cancel the appointment. You can also do it yourself, up to the time of the appointment, with your personal link:\n\n  %s\n\n", contactEN, link)
 	}
 	fmt.Fprintf(&b, "What to bring: %s\n", bring.EN)
 	ev := calEvent{

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,6 +104,7 @@ func TestConfirmationMail(t *testing.T) {
 			t.Fatalf("proposal %d confirmed without a booking", p.ID)
 		}
 		wantLines(t, "confirmation", ms[0].Text, "confermato", b.Code, f.svc.Comune, f.svc.Phone, at.Format("15:04"), "cambiare o annullare", "change or cancel")
+		mailedLink(t, f, after, ms[0].Text)
 		c, _ := f.st.CampaignCitizen(ctx, p.CF)
 		wantLines(t, "confirmation ICS", icsOf(t, ms[0]), "METHOD:REQUEST", "STATUS:CONFIRMED", "SEQUENCE:1",
 			"UID:campaign-"+strconv.FormatInt(p.ID, 10)+"@sportello", "DTSTART:"+at.UTC().Format("20060102T150405Z"),
@@ -179,5 +181,79 @@ func TestConfirmationMail(t *testing.T) {
 	}
 	for _, m := range hh {
 		check(m)
+	}
+}
+
+var linkRE = regexp.MustCompile(`https://comune\.example/c/[A-Za-z0-9_-]+`)
+
+// mailedLink checks that the confirmation text of p gives, in its Italian and its
+// English part, p's current personal link, and that the link opens p's confirmed
+// appointment (to change or cancel it); it returns the link's token.
+func mailedLink(t *testing.T, f *fixture, p *store.CampaignProposal, text string) string {
+	t.Helper()
+	it, en, ok := strings.Cut(text, "\n---\n")
+	if !ok {
+		t.Fatalf("confirmation without its English part:\n%s", text)
+	}
+	want := f.svc.Link(p)
+	for _, part := range []string{it, en} {
+		if got := linkRE.FindString(part); got != want {
+			t.Fatalf("confirmation part gives link %q, want the current %q:\n%s", got, want, part)
+		}
+	}
+	token := strings.TrimPrefix(want, "https://comune.example/c/")
+	v, err := f.svc.Open(context.Background(), token)
+	if err != nil || v.Proposal.ID != p.ID || v.Proposal.State != store.ProposalConfirmed {
+		t.Fatalf("the mailed link does not open the confirmed appointment: %v", err)
+	}
+	return token
+}
+
+// TestMovedMailLink: the e-mail to a household member moved by a relative gives the
+// member's own current link, in Italian and English, and with it the member can
+// change the time the relative chose without calling.
+func TestMovedMailLink(t *testing.T) {
+	f, _, byHH := sentFixture(t)
+	ctx := context.Background()
+	var hh []*store.CampaignProposal
+	var moved *store.CampaignCitizen
+	for _, m := range households(byHH) {
+		c, _ := f.st.CampaignCitizen(ctx, m[1].CF)
+		if c.Email != "" && !c.EmailBad {
+			hh, moved = m, c
+			break
+		}
+	}
+	if hh == nil {
+		t.Fatal("fixture: no household whose second member has an address")
+	}
+	for _, m := range hh {
+		c, _ := f.st.CampaignCitizen(ctx, m.CF)
+		f.mailsTo(c.Email)
+	}
+	v, err := f.svc.Open(ctx, f.svc.Token(hh[0]))
+	if err != nil || len(v.GroupDays) == 0 {
+		t.Fatalf("household choices: %v", err)
+	}
+	last := v.GroupDays[len(v.GroupDays)-1]
+	if _, err := f.svc.ChangeHousehold(ctx, f.svc.Token(hh[0]), last.Times[len(last.Times)-1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.q.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms := f.mailsTo(moved.Email)
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "spostato da un familiare") {
+		t.Fatalf("%d mails to the moved member, want the 'moved by a relative' one", len(ms))
+	}
+	after, _ := f.st.CampaignProposal(ctx, nil, hh[1].ID)
+	wantLines(t, "moved mail", ms[0].Text, "link personale", "personal link")
+	token := mailedLink(t, f, after, ms[0].Text)
+	mine, err := f.svc.Open(ctx, token)
+	if err != nil || len(mine.Slots) == 0 {
+		t.Fatalf("the moved member's alternatives: %v", err)
+	}
+	if _, err := f.svc.Change(ctx, token, mine.Slots[0].ID); err != nil {
+		t.Fatalf("changing through the mailed link: %v", err)
 	}
 }
