@@ -132,6 +132,10 @@ type campaignDonePage struct {
 	*outreach.Result
 	Manage  string
 	Contact campaignContact
+	// Unmailed is those of Moved the comune cannot e-mail: the mover is asked to
+	// tell them. UnmailedUnknown: the lookup failed, so the page asks in general.
+	Unmailed        []outreach.Member
+	UnmailedUnknown bool
 }
 
 // campaignLinkPage is a link page's data: the view and, after a failed answer, why.
@@ -254,6 +258,13 @@ func (s *Server) campaignAnswer(w http.ResponseWriter, r *http.Request) {
 	page := campaignDonePage{Result: res, Contact: s.campaignContact()}
 	if res.State == store.ProposalConfirmed {
 		page.Manage = s.Campaign.Token(res.Proposal)
+	}
+	if len(res.Moved) > 0 {
+		// the move is recorded: a failed read only loses the names, not the page
+		if page.Unmailed, err = s.Campaign.Unmailed(r.Context(), res.Moved); err != nil {
+			s.Log.Warn("campaign done page: who has no e-mail", "proposal", res.Proposal.ID, "err", err)
+			page.UnmailedUnknown = true
+		}
 	}
 	s.render(w, r, http.StatusOK, "campaign_done.html", page)
 }

@@ -76,7 +76,7 @@ func (s *Service) enqueueMoved(ctx context.Context, tx *store.Tx, ps []*store.Ca
 		if err != nil {
 			return err
 		}
-		if c.Email == "" || c.EmailBad {
+		if !mailable(c) {
 			continue
 		}
 		b, _ := json.Marshal(movedPayload{ID: p.ID, By: by})
@@ -86,6 +86,27 @@ func (s *Service) enqueueMoved(ctx context.Context, tx *store.Tx, ps []*store.Ca
 		}
 	}
 	return nil
+}
+
+// mailable says whether the comune writes to c by e-mail: an address that has not
+// bounced.
+func mailable(c *store.CampaignCitizen) bool { return c.Email != "" && !c.EmailBad }
+
+// Unmailed is the members of moved (a household move's, Result.Moved) who get no
+// e-mail about it, having no working address: nobody from the comune tells them the
+// new time, so the mover's page asks the mover to.
+func (s *Service) Unmailed(ctx context.Context, moved []Member) ([]Member, error) {
+	var out []Member
+	for _, m := range moved {
+		c, err := s.Store.CampaignCitizen(ctx, m.Proposal.CF)
+		if err != nil {
+			return nil, err
+		}
+		if !mailable(c) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 func (s *Service) movedJob(ctx context.Context, payload []byte) error {
