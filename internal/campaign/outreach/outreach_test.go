@@ -373,8 +373,9 @@ func TestPhoneBackend(t *testing.T) {
 	if after.State != store.ProposalConfirmed || after.DecidedVia != ViaPhone || slotID(after.OfficeID, after.Day, after.Minute) != alts[0].ID {
 		t.Fatalf("after phone confirm: %+v", after)
 	}
-	if _, err := ph.Find(ctx, p.LetterCode, 1960); err == nil {
-		t.Fatal("a confirmed proposal is still found")
+	// found again, it is the confirmed appointment to read back, not one to answer
+	if got, err := ph.Find(ctx, p.LetterCode, 1960); err != nil || !got.Confirmed || got.Slot.ID != alts[0].ID {
+		t.Fatalf("a confirmed proposal on the line: %+v, %v", got, err)
 	}
 }
 

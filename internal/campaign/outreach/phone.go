@@ -19,7 +19,10 @@ type Phone struct{ S *Service }
 var _ phonebot.Backend = Phone{}
 
 // Find looks a proposal up by letter code and birth year; anything else that does not
-// match is ErrNoMatch, so the line never tells a caller which half was wrong.
+// match is ErrNoMatch, so the line never tells a caller which half was wrong. A
+// proposal awaiting an answer is offered; a confirmed one whose time has not come is
+// read back as it stands now (the citizen's own time, which a relative's household
+// move may have changed), for the citizen alone, to change only with an operator.
 func (ph Phone) Find(ctx context.Context, code string, birthYear int) (*phonebot.Proposal, error) {
 	s := ph.S
 	p, err := s.Store.CampaignProposalByCode(ctx, code)
@@ -29,7 +32,11 @@ func (ph Phone) Find(ctx context.Context, code string, birthYear int) (*phonebot
 		}
 		return nil, err
 	}
-	if p.State != store.ProposalProposed || !s.now().Before(p.Deadline) {
+	confirmed := p.State == store.ProposalConfirmed
+	switch {
+	case confirmed && s.now().Before(s.At(p.Day, p.Minute)):
+	case p.State == store.ProposalProposed && s.now().Before(p.Deadline):
+	default:
 		return nil, phonebot.ErrNoMatch
 	}
 	c, err := s.Store.CampaignCitizen(ctx, p.CF)
@@ -39,9 +46,11 @@ func (ph Phone) Find(ctx context.Context, code string, birthYear int) (*phonebot
 	if c.Birth.Year() != birthYear {
 		return nil, phonebot.ErrNoMatch
 	}
-	hh, err := ph.household(ctx, nil, p)
-	if err != nil {
-		return nil, err
+	hh := []*store.CampaignProposal{p}
+	if !confirmed {
+		if hh, err = ph.household(ctx, nil, p); err != nil {
+			return nil, err
+		}
 	}
 	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
 	if err != nil {
@@ -51,7 +60,7 @@ func (ph Phone) Find(ctx context.Context, code string, birthYear int) (*phonebot
 	if err != nil {
 		return nil, err
 	}
-	return &phonebot.Proposal{ID: strconv.FormatInt(p.ID, 10), Household: len(hh),
+	return &phonebot.Proposal{ID: strconv.FormatInt(p.ID, 10), Household: len(hh), Confirmed: confirmed,
 		Slot: phonebot.Slot{ID: slotID(p.OfficeID, p.Day, p.Minute), Office: o.Name, Start: s.At(p.Day, p.Minute), Minutes: set.MinutesPerApp}}, nil
 }
 

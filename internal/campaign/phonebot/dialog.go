@@ -1,6 +1,7 @@
 // Package phonebot is the keypad (DTMF) line for citizens who got a paper letter:
 // they key in the letter's code and their birth year, hear their proposal, and press
-// 1 to confirm, 2 for the next alternative, 3 for an operator. The dialogue is a plain
+// 1 to confirm, 2 for the next alternative, 3 for an operator; an appointment already
+// confirmed is read back, with 3 for an operator to change it. The dialogue is a plain
 // state machine over a small Backend interface, so it is tested without a telephone.
 // Two adapters connect it to calls: fastagi.go to Asterisk, and sip.go answers SIP
 // calls itself (from a PBX or trunk), tested with real calls from sipp.
@@ -27,6 +28,10 @@ type Proposal struct {
 	ID        string
 	Household int // people covered by the proposal; spoken when more than one
 	Slot      Slot
+	// Confirmed: Slot is the appointment already confirmed (by the citizen, or a
+	// relative who moved the household), not awaiting an answer. The line reads it;
+	// changing or cancelling it is for an operator.
+	Confirmed bool
 }
 
 // ErrNoMatch is what Backend.Find returns when code and birth year match no proposal.
@@ -47,6 +52,7 @@ const (
 	AskCode     State = "ask_code"
 	AskYear     State = "ask_year"
 	Offer       State = "offer"
+	Booked      State = "booked" // reading a confirmed appointment back
 	Confirmed   State = "confirmed"
 	ToOperator  State = "operator"
 	Goodbye     State = "goodbye"
@@ -96,6 +102,11 @@ func (d *Dialog) Input(ctx context.Context, keys string) (Prompt, error) {
 	keys = strings.TrimSuffix(strings.TrimSpace(keys), "#")
 	if keys == "" {
 		d.silences++
+		if d.state == Booked && d.silences >= 2 {
+			// they heard their appointment, twice: nothing is pending, no operator needed
+			d.state = Goodbye
+			return Prompt{ID: "goodbye", Text: "Arrivederci."}, nil
+		}
 		if d.silences >= maxAttempts {
 			d.state = ToOperator
 			return Prompt{ID: "no_input_operator", Text: "Non ho ricevuto risposta. La passo a un operatore."}, nil
@@ -128,8 +139,23 @@ func (d *Dialog) Input(ctx context.Context, keys string) (Prompt, error) {
 			return d.fail(err)
 		}
 		d.prop, d.offers, d.current, d.attempts = p, []Slot{p.Slot}, 0, 0
+		if p.Confirmed {
+			d.state = Booked
+			return d.booked(), nil
+		}
 		d.state = Offer
 		return d.offer("proposal"), nil
+	case Booked:
+		switch keys {
+		case "1":
+			return d.booked(), nil
+		case "3":
+			d.state = ToOperator
+			return Prompt{ID: "operator", Text: "La passo a un operatore, attenda in linea."}, nil
+		}
+		p := d.booked()
+		p.ID, p.Text = "bad_choice_booked", "Scelta non valida. "+p.Text
+		return d.retry(p)
 	case Offer:
 		switch keys {
 		case "1":
@@ -201,6 +227,13 @@ func (d *Dialog) offer(id string) Prompt {
 	return d.withMenu(Prompt{ID: id, Text: intro + d.say(s) + who + ". "})
 }
 
+// booked reads the confirmed appointment back; the line changes nothing of it (a
+// relative may have chosen it for the household): an operator does.
+func (d *Dialog) booked() Prompt {
+	return Prompt{ID: "booked", Digits: 1, Text: "Il suo appuntamento è già confermato: " + d.say(d.prop.Slot) + ". " +
+		"Per riascoltarlo prema 1. Per cambiarlo o annullarlo prema 3 e parli con un operatore. Altrimenti può riagganciare."}
+}
+
 func (d *Dialog) withMenu(p Prompt) Prompt {
 	p.Digits = 1
 	p.Text += "Per confermare prema 1. Per un altro orario prema 2. Per parlare con un operatore prema 3."
@@ -228,6 +261,8 @@ func (d *Dialog) repeat() Prompt {
 		return Prompt{ID: "ask_year", Digits: 4, Text: "Digiti il suo anno di nascita, quattro cifre."}
 	case Offer:
 		return d.offer("proposal")
+	case Booked:
+		return d.booked()
 	}
 	return Prompt{ID: "goodbye", Text: "Arrivederci."}
 }
