@@ -10,6 +10,7 @@ import (
 	"github.com/sportello/sportello/internal/campaign/bring"
 	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
+	"github.com/sportello/sportello/internal/model"
 	"github.com/sportello/sportello/internal/store"
 )
 
@@ -132,19 +133,9 @@ func (s *Service) movedJob(ctx context.Context, payload []byte) error {
 // sendConfirmed sends the confirmation of p, unless it was cancelled since; by names
 // the relative who moved p there, empty when the citizen chose it.
 func (s *Service) sendConfirmed(ctx context.Context, p *store.CampaignProposal, by string) error {
-	if p.State != store.ProposalConfirmed {
-		return nil
-	}
-	c, err := s.Store.CampaignCitizen(ctx, p.CF)
-	if err != nil {
-		return jobs.Permanent(err)
-	}
-	if c.Email == "" || c.EmailBad {
-		return nil
-	}
-	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
-	if err != nil {
-		return jobs.Permanent(err)
+	c, o, err := s.mailRecipient(ctx, p, store.ProposalConfirmed)
+	if c == nil || err != nil {
+		return err
 	}
 	code, seq, err := s.bookingCode(ctx, p)
 	if err != nil {
@@ -246,19 +237,9 @@ func (s *Service) confirmedMessage(c *store.CampaignCitizen, p *store.CampaignPr
 // calendar (METHOD:CANCEL, same UID, a higher sequence) and says the refusal is
 // recorded.
 func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) error {
-	if p.State != store.ProposalDeclined {
-		return nil
-	}
-	c, err := s.Store.CampaignCitizen(ctx, p.CF)
-	if err != nil {
-		return jobs.Permanent(err)
-	}
-	if c.Email == "" || c.EmailBad {
-		return nil
-	}
-	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
-	if err != nil {
-		return jobs.Permanent(err)
+	c, o, err := s.mailRecipient(ctx, p, store.ProposalDeclined)
+	if c == nil || err != nil {
+		return err
 	}
 	base, err := s.seqBase(ctx, p)
 	if err != nil {
@@ -289,4 +270,25 @@ func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) er
 	}
 	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", mailDeclined, "to", mail.MaskAddress(c.Email))
 	return nil
+}
+
+// mailRecipient is what a campaign notice about p needs, read when the job runs: the
+// citizen and the office, or nil when p has left state since it was queued or the
+// citizen has no working e-mail (nothing to send).
+func (s *Service) mailRecipient(ctx context.Context, p *store.CampaignProposal, state string) (*store.CampaignCitizen, *model.Office, error) {
+	if p.State != state {
+		return nil, nil, nil
+	}
+	c, err := s.Store.CampaignCitizen(ctx, p.CF)
+	if err != nil {
+		return nil, nil, jobs.Permanent(err)
+	}
+	if c.Email == "" || c.EmailBad {
+		return nil, nil, nil
+	}
+	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
+	if err != nil {
+		return nil, nil, jobs.Permanent(err)
+	}
+	return c, o, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sportello/sportello/internal/jobs"
 	"github.com/sportello/sportello/internal/mail"
 	"github.com/sportello/sportello/internal/store"
 )
@@ -50,19 +49,9 @@ func (s *Service) queueExpiredMail(ctx context.Context, now time.Time) error {
 
 // expiredJob sends the notice of p, unless it was proposed again since.
 func (s *Service) expiredJob(ctx context.Context, p *store.CampaignProposal) error {
-	if p.State != store.ProposalExpired {
-		return nil
-	}
-	c, err := s.Store.CampaignCitizen(ctx, p.CF)
-	if err != nil {
-		return jobs.Permanent(err)
-	}
-	if c.Email == "" || c.EmailBad {
-		return nil
-	}
-	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
-	if err != nil {
-		return jobs.Permanent(err)
+	c, o, err := s.mailRecipient(ctx, p, store.ProposalExpired)
+	if c == nil || err != nil {
+		return err
 	}
 	base, err := s.seqBase(ctx, p)
 	if err != nil {
