@@ -47,7 +47,11 @@ func TestCampaignLinkMoveNamesUnmailed(t *testing.T) {
 		return html.EscapeString(c.GivenNames + " " + c.FamilyName)
 	}
 	setEmail := func(p *store.CampaignProposal, email string, bad bool) {
-		if _, err := a.Store.Exec(ctx, `UPDATE campaign_citizens SET email = ?, email_bad = ? WHERE cf = ?`, email, bad, p.CF); err != nil {
+		flag := 0 // an INTEGER column in both dialects: PostgreSQL takes no bool for it
+		if bad {
+			flag = 1
+		}
+		if _, err := a.Store.Exec(ctx, `UPDATE campaign_citizens SET email = ?, email_bad = ? WHERE cf = ?`, email, flag, p.CF); err != nil {
 			t.Fatal(err)
 		}
 	}
