@@ -63,24 +63,27 @@ func (s *Server) campaignRun(w http.ResponseWriter, r *http.Request, kind string
 	go func() {
 		ctx := context.Background()
 		res, err := fn(ctx)
-		t.mu.Lock()
-		t.v.Done, t.v.Result, t.v.Finished = true, res, s.Store.Now()
+		finished := s.Store.Now()
+		detail := res
 		if err != nil {
-			t.v.Error = model.ErrorMessage(err)
+			detail = "failed: " + model.ErrorMessage(err)
 			if model.ErrorCode(err) == model.EINTERNAL {
 				s.Log.Error("campaign task failed", "kind", kind, "task", id, "error", err)
 			}
 		}
-		t.mu.Unlock()
-		detail := res
-		if err != nil {
-			detail = "failed: " + model.ErrorMessage(err)
-		}
 		if aerr := s.Store.Audit(ctx, &model.AuditEntry{Actor: actor, Action: "campaign." + kind + ".done", Object: "campaign_task:" + id, Detail: detail}); aerr != nil {
 			s.Log.Error("campaign task audit", "error", aerr)
 		}
+		// done and not busy in one step: an admin who sees the task done and starts the
+		// next one at once must not be told another task is still running
 		ts.mu.Lock()
+		t.mu.Lock()
+		t.v.Done, t.v.Result, t.v.Finished = true, res, finished
+		if err != nil {
+			t.v.Error = model.ErrorMessage(err)
+		}
 		ts.busy = false
+		t.mu.Unlock()
 		ts.mu.Unlock()
 		if err == nil {
 			s.Queue.Wake()
