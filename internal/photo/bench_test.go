@@ -79,9 +79,7 @@ func BenchmarkCheckCrop12MP(b *testing.B) {
 }
 
 func TestBenchTable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	data, err := os.ReadFile(synthBase)
 	if err != nil {
 		t.Fatal(err)

@@ -11,12 +11,12 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 func TestCropPassesCheck(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	e := testEngine(t)
 	tests := []string{
 		"testdata/portraits/compliant/london_004_neutral.jpg",
@@ -72,9 +72,7 @@ func TestCropPassesCheck(t *testing.T) {
 }
 
 func TestCropRefuses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	e := testEngine(t)
 	base := loadRGBA(t, synthBase)
 	b := base.Bounds()
@@ -100,9 +98,7 @@ func TestCropRefuses(t *testing.T) {
 // TestConcurrentChecks runs checks of different portraits at once on one Engine: the
 // reports must equal those of the same checks run one after the other.
 func TestConcurrentChecks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	e := testEngine(t)
 	files := []string{
 		"testdata/portraits/compliant/london_004_neutral.jpg",

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 // The portraits (testdata/portraits, see its SOURCES.md) credit:
@@ -35,9 +37,7 @@ func testEngine(t testing.TB) *Engine {
 
 func portraitOutcomes(t *testing.T) []Outcome {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("evaluates 133 portraits")
-	}
+	testenv.SkipShort(t, "evaluates 133 portraits")
 	dir := "testdata/portraits"
 	f, err := os.Open(filepath.Join(dir, "manifest.csv"))
 	if err != nil {

@@ -5,15 +5,15 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 // TestPublicDomainFaces checks the public-domain portraits of testdata/faces (White House
 // and NASA photos, see testdata/faces/SOURCES.md): none is an ID photo, and each must fail
 // for the defect its source notes describe.
 func TestPublicDomainFaces(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	tests := []struct {
 		file, check string
 	}{
@@ -47,9 +47,7 @@ func TestPublicDomainFaces(t *testing.T) {
 // refinedLipGap relies on: its outer corners and the outer lip centres land on the mesh's
 // (61, 291, 0, 17), and the inner lower lip lies below the inner upper one.
 func TestRefinedLipsOrder(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	e := testEngine(t)
 	data, err := os.ReadFile(synthBase)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 // Synthetic variants of one compliant London portrait (CC BY 4.0, DeBruine & Jones 2017),
@@ -124,9 +126,7 @@ func pasteFace(src *image.RGBA) *image.RGBA {
 }
 
 func TestSyntheticVariants(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	base := loadRGBA(t, synthBase)
 	b := base.Bounds()
 	orig := checkImage(t, base, 95)
@@ -173,9 +173,7 @@ func TestSyntheticVariants(t *testing.T) {
 // TestBackgroundReplacement paints the background of a busy-background portrait a uniform
 // light grey through the person mask: the background check must fail before and pass after.
 func TestBackgroundReplacement(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	const busy = "testdata/portraits/noncompliant/busy_background/interfaces_061.jpg"
 	img := loadRGBA(t, busy)
 	before := checkImage(t, img, 95)
@@ -312,9 +310,7 @@ func paintMouth(t *testing.T, src *image.RGBA, r, g, b uint8) *image.RGBA {
 // TestGlossyLipsNotTeeth paints a pale pink band where bared teeth would be: the teeth
 // measure must not take a lip-gloss highlight for teeth.
 func TestGlossyLipsNotTeeth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	base := loadRGBA(t, synthBase)
 	rep := checkImage(t, paintMouth(t, base, 240, 200, 210), 95)
 	c, _ := rep.Check("expression")
@@ -329,9 +325,7 @@ func TestGlossyLipsNotTeeth(t *testing.T) {
 // TestLiveMode checks that the live guide still catches what a preview must show (a
 // tilted head) while leaving the background to the final shot.
 func TestLiveMode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	live := New(testEngine(t).model, Options{Live: true})
 	base := loadRGBA(t, synthBase)
 	tests := []struct {
@@ -359,9 +353,7 @@ func TestLiveMode(t *testing.T) {
 // TestTrackerFollows runs a Tracker over frames of one portrait: the frames after the
 // first reuse the mesh instead of the detector and must give the same verdicts.
 func TestTrackerFollows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	base := loadRGBA(t, synthBase)
 	small := resample(base, fullRect(base), 480, 480)
 	tilted := rotate(small, 15)
@@ -408,9 +400,7 @@ func TestTrackerFollows(t *testing.T) {
 // from the top of the head out over the wall: in the hair's colour they are loose hair and
 // the background passes; the same strands in teal are things on the wall and it fails.
 func TestHairStrands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the face models")
-	}
+	testenv.SkipShort(t, "runs the face models")
 	src := loadRGBA(t, synthBase)
 	e := testEngine(t)
 	s, err := decodeBytes(encodeJPEG(t, src, 95), e.opt.Limits, e.opt.AnalysisPixels)

@@ -31,3 +31,16 @@ func LookPath(tb testing.TB, name string) string {
 	Require(tb, err == nil, "program "+name+" on PATH")
 	return p
 }
+
+// SkipShort skips a slow test under -short, locally. In CI it fails instead: CI runs
+// the whole suite, and a -short run there would hide the face models behind a skip.
+func SkipShort(tb testing.TB, why string) {
+	tb.Helper()
+	if !testing.Short() {
+		return
+	}
+	if InCI() {
+		tb.Fatalf("-short skips %s, which CI must run", why)
+	}
+	tb.Skip(why)
+}

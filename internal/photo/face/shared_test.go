@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/sportello/sportello/internal/testenv"
 )
 
 // sharedPortraits is the project's labelled portrait set, copied into the photo
@@ -23,9 +25,7 @@ const sharedPortraits = "../testdata/portraits"
 // detections (foliage, a hand) 0.57 and 0.83 — the hand hides a camera-covered
 // face that scores 0.65, in a photo labelled face_occluded.
 func TestSharedPortraitSet(t *testing.T) {
-	if testing.Short() {
-		t.Skip("whole-set evaluation")
-	}
+	testenv.SkipShort(t, "whole-set evaluation")
 	f, err := os.Open(filepath.Join(sharedPortraits, "manifest.csv"))
 	if err != nil {
 		t.Fatal(err)
