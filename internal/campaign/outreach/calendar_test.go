@@ -374,25 +374,6 @@ func TestExceptionalOpeningOffered(t *testing.T) {
 	}
 }
 
-// TestConsecutiveSkipsLunch: a household moved to Via Larga's last morning start
-// continues after the lunch break, not in it.
-func TestConsecutiveSkipsLunch(t *testing.T) {
-	f := newFixture(t, 3, 200)
-	ctx := context.Background()
-	set, _ := f.st.CampaignSettings(ctx)
-	o, err := f.st.OfficeByCode(ctx, "larga")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tuesday := set.Start.AddDate(0, 0, 1).Format(time.DateOnly)
-	for i, want := range []int{12*60 + 30, 14*60 + 30, 14*60 + 50, 15*60 + 10} {
-		got, err := f.svc.consecutive(ctx, set, o.ID, tuesday, 12*60+30, i)
-		if err != nil || got != want {
-			t.Fatalf("member %d at %02d:%02d (%v), want %02d:%02d", i, got/60, got%60, err, want/60, want%60)
-		}
-	}
-}
-
 // BenchmarkCalendars is what reading the booking calendar adds to each plan and
 // re-plan: the eleven demo offices over 26 weeks.
 func BenchmarkCalendars(b *testing.B) {

@@ -142,27 +142,6 @@ func (g *grid) has(d time.Time, minute int) bool {
 	return false
 }
 
-// consecutive is the start of the i-th member of a household moved to minute on day
-// (the first is minute itself): the i-th appointment start of the office's day from
-// minute on, so a household does not land in a lunch break. Past the day's last start
-// it is where the member would go were the day longer, which move then refuses.
-func (s *Service) consecutive(ctx context.Context, set *store.CampaignSettings, office int64, day string, minute, i int) (int, error) {
-	g, err := s.gridOf(ctx, office, set)
-	if err != nil {
-		return 0, err
-	}
-	d, _ := time.Parse(time.DateOnly, day)
-	k := -1
-	for _, st := range g.day(d) {
-		if st.Minute >= minute {
-			if k++; k == i {
-				return st.Minute, nil
-			}
-		}
-	}
-	return minute + i*g.minutes, nil
-}
-
 // closedOn reports whether the office takes no appointments on day at all.
 func (g *grid) closedOn(d time.Time) bool { return len(g.day(d)) == 0 }
 
