@@ -245,18 +245,6 @@ func (s *Store) DuePlanCitizens(ctx context.Context, now time.Time) ([]DuePropos
 	return due, cs, rows.Err()
 }
 
-// ExpireDueProposals ends the proposals unanswered at now, leaving their citizens to
-// the caller, which re-plans them in the same transaction.
-func (s *Store) ExpireDueProposals(ctx context.Context, tx *Tx, now time.Time) (int, error) {
-	res, err := tx.Exec(ctx, `UPDATE campaign_proposals SET state = ?, decided_at = ?, decided_via = 'deadline' WHERE state = ? AND deadline <= ?`,
-		ProposalExpired, Micros(now), ProposalProposed, Micros(now))
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
 // campaignRows is "(?, …), (?, …)" for a multi-row VALUES list.
 func campaignRows(rows, cols int) string {
 	one := "(" + campaignPlaceholders(cols) + ")"

@@ -41,7 +41,7 @@ func (s *Service) enqueueConfirmed(ctx context.Context, tx *store.Tx, ps []*stor
 		if err != nil {
 			return err
 		}
-		if c.Email == "" || c.EmailBad {
+		if !mailable(c) {
 			continue
 		}
 		b, _ := json.Marshal(mailPayload{ID: p.ID, Kind: kind})
@@ -283,7 +283,7 @@ func (s *Service) mailRecipient(ctx context.Context, p *store.CampaignProposal, 
 	if err != nil {
 		return nil, nil, jobs.Permanent(err)
 	}
-	if c.Email == "" || c.EmailBad {
+	if !mailable(c) {
 		return nil, nil, nil
 	}
 	o, err := s.Store.OfficeByID(ctx, p.OfficeID)

@@ -120,7 +120,7 @@ func (s *Service) mailJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	if c.Email == "" || c.EmailBad {
+	if !mailable(c) {
 		return s.toLetter(ctx, p)
 	}
 	o, err := s.Store.OfficeByID(ctx, p.OfficeID)
