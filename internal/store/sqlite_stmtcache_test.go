@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/internal/model"
@@ -103,6 +104,29 @@ func TestStmtCacheMatchesDriver(t *testing.T) {
 	rows.Close()
 	if n != 3 {
 		t.Fatalf("outer rows: %d", n)
+	}
+	// Bound strings stay valid while their rows are open, beside other statements
+	// binding theirs.
+	srows, err := st.Query(ctx, `SELECT id, u FROM t WHERE u >= ? AND s <> ? ORDER BY id`, "a", "zz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	for srows.Next() {
+		var id int
+		var u string
+		if err := srows.Scan(&id, &u); err != nil {
+			t.Fatal(err)
+		}
+		var c int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM t WHERE u = ? OR s = ?`, "b", "héllo\x00x").Scan(&c); err != nil || c != 2 {
+			t.Fatalf("inner query with strings: %d %v", c, err)
+		}
+		seen = append(seen, u)
+	}
+	srows.Close()
+	if strings.Join(seen, ",") != "a,b" {
+		t.Fatalf("rows by string arguments: %v", seen)
 	}
 	// A cancelled context stops the statement, as with the driver.
 	cctx, cancel := context.WithCancel(ctx)
