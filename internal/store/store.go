@@ -35,6 +35,7 @@ type Store struct {
 	write   *sql.DB
 	dialect Dialect
 	group   group // the SQLite writer goroutine of InGroupTx
+	ckpt    *checkpointer
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 }
@@ -71,12 +72,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Keep them all: database/sql keeps 2 idle by default, and a reopened connection
 		// pays the open, the pragmas and the compiled statements again.
 		s.read.SetMaxIdleConns(8)
-		s.write, err = sql.Open(sqliteCachedDriver, path+"?"+pragmas+"&_txlock=immediate")
+		s.write, err = sql.Open(sqliteCachedDriver, path+"?"+pragmas+fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walBackstop)+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		s.write.SetMaxOpenConns(1)
 		s.write.SetConnMaxIdleTime(0)
+		if err := s.startCheckpointer(path + "?" + pragmas); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
@@ -102,6 +106,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.stopGroup()
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.stop())
+		s.ckpt = nil
+	}
 	if s.write != nil && s.write != s.read {
 		errs = append(errs, s.write.Close())
 	}
