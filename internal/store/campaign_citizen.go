@@ -146,51 +146,17 @@ func (s *Store) CampaignCitizens(ctx context.Context, q Querier, states ...strin
 }
 
 // PlanCitizens lists, ordered by household, what the optimiser needs of the citizens
-// in the given states and of those named in also that are still proposed (a
-// re-plan's, whose proposals are past their deadline). Only the columns planning
-// reads are loaded: at Milan size the full rows cost a third of the re-plan's read.
-// also is looked up by primary key a few hundred at a time: "OR cf IN (subquery)"
-// ran for minutes on a PostgreSQL without statistics yet.
-func (s *Store) PlanCitizens(ctx context.Context, states []string, also []string) ([]*CampaignCitizen, error) {
-	const cols = `cf, household, lat, lon, birth_date, due_date, frail, email, email_bad, state`
+// in the given states. Only the columns planning reads are loaded: at Milan size the
+// full rows cost a third of the re-plan's read.
+func (s *Store) PlanCitizens(ctx context.Context, states []string) ([]*CampaignCitizen, error) {
 	var out []*CampaignCitizen
-	read := func(q string, args ...any) error {
-		rows, err := s.Query(ctx, `SELECT `+cols+` FROM campaign_citizens WHERE `+q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c CampaignCitizen
-			var birth, due string
-			var frail, bad int
-			if err := rows.Scan(&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &due, &frail, &c.Email, &bad, &c.State); err != nil {
-				return err
-			}
-			c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(due)
-			c.Frail, c.EmailBad = frail != 0, bad != 0
-			out = append(out, &c)
-		}
-		return rows.Err()
-	}
+	add := func(c CampaignCitizen) { out = append(out, &c) }
 	args := make([]any, len(states))
 	for i, st := range states {
 		args[i] = st
 	}
-	if err := read(`state IN (`+campaignPlaceholders(len(states))+`)`, args...); err != nil {
+	if err := s.readPlanCitizens(ctx, add, `state IN (`+campaignPlaceholders(len(states))+`)`, args...); err != nil {
 		return nil, err
-	}
-	for i := 0; i < len(also); i += proposalInsertRows {
-		chunk := also[i:min(i+proposalInsertRows, len(also))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, CitizenProposed)
-		for _, cf := range chunk {
-			args = append(args, cf)
-		}
-		// "state || ''", as in moveCitizens: by primary key, not by the state index
-		if err := read(`state || '' = ? AND cf IN (`+campaignPlaceholders(len(chunk))+`)`, args...); err != nil {
-			return nil, err
-		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Household != out[j].Household {
@@ -199,6 +165,28 @@ func (s *Store) PlanCitizens(ctx context.Context, states []string, also []string
 		return out[i].CF < out[j].CF
 	})
 	return out, nil
+}
+
+// readPlanCitizens hands add each citizen matching where, with the fields planning
+// reads; by value, so a caller that keeps few of them allocates few.
+func (s *Store) readPlanCitizens(ctx context.Context, add func(CampaignCitizen), where string, args ...any) error {
+	rows, err := s.Query(ctx, `SELECT cf, household, lat, lon, birth_date, due_date, frail, email, email_bad, state FROM campaign_citizens WHERE `+where, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c CampaignCitizen
+		var birth, due string
+		var frail, bad int
+		if err := rows.Scan(&c.CF, &c.Household, &c.Lat, &c.Lon, &birth, &due, &frail, &c.Email, &bad, &c.State); err != nil {
+			return err
+		}
+		c.Birth, c.Due = campaignParseDay(birth), campaignParseDay(due)
+		c.Frail, c.EmailBad = frail != 0, bad != 0
+		add(c)
+	}
+	return rows.Err()
 }
 
 // SetCitizenState records an operator's or the campaign's decision about a citizen;

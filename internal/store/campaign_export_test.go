@@ -23,3 +23,6 @@ func (s *Store) ImportCitizensTimed(ctx context.Context, cs []register.Citizen) 
 
 // ProposalInsertRows is how many proposals one INSERT statement carries.
 const ProposalInsertRows = proposalInsertRows
+
+// DueScanMin lets tests choose how DuePlanCitizens reads the due citizens.
+var DueScanMin = &dueScanMin

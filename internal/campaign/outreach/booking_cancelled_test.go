@@ -102,7 +102,7 @@ func TestReplanSkipsSelfBooked(t *testing.T) {
 	}
 	pool := func() map[string]bool {
 		t.Helper()
-		cs, err := f.st.PlanCitizens(ctx, []string{store.CitizenNew}, nil)
+		cs, err := f.st.PlanCitizens(ctx, []string{store.CitizenNew})
 		if err != nil {
 			t.Fatal(err)
 		}

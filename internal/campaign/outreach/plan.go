@@ -1,10 +1,13 @@
 package outreach
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/internal/campaign/plan"
@@ -126,7 +129,7 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 		return err
 	})
 	g.Go(func() (err error) {
-		if citizens, err = s.Store.PlanCitizens(gctx, states, nil); err != nil {
+		if citizens, err = s.Store.PlanCitizens(gctx, states); err != nil {
 			return err
 		}
 		// not the due ones: they are re-proposed or put back to new by this run
@@ -153,11 +156,8 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 			citizens = append(citizens, c)
 		}
 		// households together, in a stable order, as PlanCitizens gives them
-		sort.Slice(citizens, func(i, j int) bool {
-			if citizens[i].Household != citizens[j].Household {
-				return citizens[i].Household < citizens[j].Household
-			}
-			return citizens[i].CF < citizens[j].CF
+		slices.SortFunc(citizens, func(a, b *store.CampaignCitizen) int {
+			return cmp.Or(strings.Compare(a.Household, b.Household), strings.Compare(a.CF, b.CF))
 		})
 	}
 	if len(citizens) == 0 {
@@ -231,16 +231,23 @@ func (s *Service) planOnce(ctx context.Context, kind string, now time.Time, tm *
 	// proposal (ps)
 	ps := make([]*store.CampaignProposal, 0, len(res.Assignments))
 	var again []*store.CampaignProposal
-	for _, a := range res.Assignments {
+	created, nonces := s.now(), newNonces(len(res.Assignments))
+	window := map[string]time.Time{} // by channel
+	for i, a := range res.Assignments {
 		c := citizens[a.Person]
 		p := &store.CampaignProposal{
 			CF: c.CF, Household: c.Household, OfficeID: caps[a.Office].Office.ID,
 			Day: a.Date.Format(time.DateOnly), Minute: a.Minute, Week: weekOf(set.Start, a.Date),
-			State: state, Channel: channelOf(c), Nonce: newNonce(),
-			CreatedAt: s.now(), SentAt: sent,
+			State: state, Channel: channelOf(c), Nonce: nonces[i],
+			CreatedAt: created, SentAt: sent,
 		}
 		if kind == KindReplan {
-			p.Deadline = s.answerBy(s.deadlineFor(set, p.Channel), p)
+			w, ok := window[p.Channel]
+			if !ok {
+				w = s.deadlineFor(set, p.Channel)
+				window[p.Channel] = w
+			}
+			p.Deadline = s.answerBy(w, p)
 		}
 		if d := dueOf[c.CF]; d != nil {
 			p.ID = d.ID
