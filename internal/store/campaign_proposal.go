@@ -201,12 +201,14 @@ func (s *Store) DueCampaignProposals(ctx context.Context, now time.Time) ([]DueP
 	return out, rows.Err()
 }
 
-// CountDueCampaignProposals counts the proposals still unanswered at now, past their
-// deadline (from the state index alone).
-func (s *Store) CountDueCampaignProposals(ctx context.Context, now time.Time) (int, error) {
+// HasDueCampaignProposals reports whether any proposal is still unanswered at now,
+// past its deadline. It stops at the first: the hourly expiry asks it first, and
+// when many are due, counting them all cost a row lookup each.
+func (s *Store) HasDueCampaignProposals(ctx context.Context, now time.Time) (bool, error) {
 	var n int
-	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_proposals WHERE state = ? AND deadline <= ?`, ProposalProposed, Micros(now)).Scan(&n)
-	return n, s.translate(err)
+	// a count of at most one row: EXISTS is a bool on PostgreSQL and an integer on SQLite
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM campaign_proposals WHERE state = ? AND deadline <= ? LIMIT 1) AS d`, ProposalProposed, Micros(now)).Scan(&n)
+	return n != 0, s.translate(err)
 }
 
 // DuePlanCitizens lists the proposals still unanswered at now, past their deadline,

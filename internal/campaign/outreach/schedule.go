@@ -52,14 +52,14 @@ type ExpireResult struct {
 // capacity, and re-plans their citizens at once on what is left.
 func (s *Service) Expire(ctx context.Context) (ExpireResult, error) {
 	now := s.now()
-	due, err := s.Store.CountDueCampaignProposals(ctx, now)
-	if err != nil || due == 0 {
+	due, err := s.Store.HasDueCampaignProposals(ctx, now)
+	if err != nil || !due {
 		return ExpireResult{}, err
 	}
-	s.Log.Info("campaign proposals past their deadline", "count", due)
 	var res ExpireResult
 	res.Run, res.Plan, res.Expired, err = s.plan(ctx, KindReplan, now)
 	if err == nil {
+		s.Log.Info("campaign proposals past their deadline", "count", res.Expired)
 		// the due proposals the re-plan could not place again ended without a new one
 		return res, s.queueExpiredMail(ctx, now)
 	}
