@@ -223,24 +223,37 @@ func (s *Store) DuePlanCitizens(ctx context.Context, now time.Time) ([]DuePropos
 	if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_citizens WHERE state = ?`, CitizenProposed).Scan(&proposed); err != nil {
 		return nil, nil, s.translate(err)
 	}
-	// The table-order read starts at once, beside the due proposals' read; when those
-	// turn out few it is stopped and their citizens are looked up by key instead.
+	// On SQLite the table-order read starts at once, beside the due proposals' read;
+	// when those turn out few it is stopped and their citizens are looked up by key
+	// instead. On PostgreSQL, where stopping a read mid-way costs the connection, it
+	// starts only once the due proposals are read and many.
 	scanCtx, stopScan := context.WithCancel(ctx)
 	defer stopScan()
 	var scanned []CampaignCitizen
 	scanErr := make(chan error, 1)
-	go func() {
-		scanned = make([]CampaignCitizen, 0, min(proposed, 1<<16)) // not all, if stopped
-		scanErr <- s.readPlanCitizens(scanCtx, func(c CampaignCitizen) { scanned = append(scanned, c) }, `state = ?`, CitizenProposed)
-	}()
+	startScan := func() {
+		go func() {
+			scanned = make([]CampaignCitizen, 0, min(proposed, 1<<16)) // not all, if stopped
+			scanErr <- s.readPlanCitizens(scanCtx, func(c CampaignCitizen) { scanned = append(scanned, c) }, `state = ?`, CitizenProposed)
+		}()
+	}
+	early := s.dialect == SQLite && proposed >= dueScanMin
+	if early {
+		startScan()
+	}
 	due, err := s.DueCampaignProposals(ctx, now)
 	// a table-order read costs about a quarter of a lookup by key per row
 	scan := err == nil && len(due) >= dueScanMin && len(due)*4 >= proposed
-	if !scan {
+	switch {
+	case scan && !early:
+		startScan()
+	case !scan && early:
 		stopScan()
 	}
-	if serr := <-scanErr; err == nil && scan {
-		err = serr
+	if scan || early {
+		if serr := <-scanErr; err == nil && scan {
+			err = serr
+		}
 	}
 	if err != nil || len(due) == 0 {
 		return nil, nil, err
@@ -250,10 +263,15 @@ func (s *Store) DuePlanCitizens(ctx context.Context, now time.Time) ([]DuePropos
 		byCF[d.CF] = nil
 	}
 	if scan {
+		// the due ones only, in one allocation: not all the proposed kept alive
+		kept := make([]CampaignCitizen, 0, len(due))
 		for i := range scanned {
 			if _, ok := byCF[scanned[i].CF]; ok {
-				byCF[scanned[i].CF] = &scanned[i]
+				kept = append(kept, scanned[i])
 			}
+		}
+		for i := range kept {
+			byCF[kept[i].CF] = &kept[i]
 		}
 	} else if err := s.lookUpPlanCitizens(ctx, byCF, due); err != nil {
 		return nil, nil, err

@@ -90,17 +90,19 @@ func (s *Store) eachSQLiteRow(ctx context.Context, q string, args []any, fn func
 		}
 		stop := c.watch(ctx)
 		defer stop()
+		// an interrupt before the first step is lost (SQLite clears it when no
+		// statement runs): a context ended by then ends the read here
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		r := stmtRow{tls: c.tls, p: st.p}
 		for {
 			rc, err := c.nextRow(st, r, fn)
-			if err != nil {
+			if err != nil || rc == sqlite3.SQLITE_DONE {
 				if stop() {
 					return ctx.Err()
 				}
 				return err
-			}
-			if rc == sqlite3.SQLITE_DONE {
-				return nil
 			}
 		}
 	})

@@ -91,9 +91,10 @@ type cachedConn struct {
 // hold takes the connection's mutex until the returned func is called. The driver
 // opens connections serialized, so every sqlite3_column_* and sqlite3_bind_* call
 // takes that mutex again; held around a whole row or a whole bind those calls only
-// re-enter it (the mutex is recursive). In the Milan re-plan's profile the mutex had
-// been 40% of reading a row of ten columns; with this, the bind and the column
-// values, the pass used 7% less CPU (BenchmarkReplanMilan, 5 runs each). Nothing
+// re-enter it (the mutex is recursive). In the Milan re-plan's CPU profile the mutex
+// had been 40% of reading a row of ten columns; with this, the bind and the column
+// values, the pass used about 7% less CPU (BenchmarkReplanMilan, medians of 5
+// alternating runs, 2026-12-06). Nothing
 // else uses the connection meanwhile: database/sql hands it to one goroutine at a
 // time, and sqlite3_interrupt does not take the mutex.
 func (c *cachedConn) hold() (release func()) {
@@ -371,15 +372,16 @@ func (c *cachedConn) watch(ctx context.Context) (done func() bool) {
 }
 
 func (c *cachedConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
+	// before stmt: an uncached statement it compiles must reach release
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := c.stmt(q, args)
 	if err != nil {
 		return nil, err
 	}
 	if s == nil {
 		return c.b().ExecContext(ctx, q, args)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 	s.busy = true
 	defer c.release(s)
@@ -403,15 +405,16 @@ func (r cachedResult) LastInsertId() (int64, error) { return r.id, nil }
 func (r cachedResult) RowsAffected() (int64, error) { return r.n, nil }
 
 func (c *cachedConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	// before stmt: an uncached statement it compiles must reach release
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s, err := c.stmt(q, args)
 	if err != nil {
 		return nil, err
 	}
 	if s == nil {
 		return c.b().QueryContext(ctx, q, args)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 	s.busy = true
 	if err := c.bind(s, args); err != nil {

@@ -128,6 +128,38 @@ func TestStmtCacheMatchesDriver(t *testing.T) {
 	if strings.Join(seen, ",") != "a,b" {
 		t.Fatalf("rows by string arguments: %v", seen)
 	}
+	// The same on the one write connection: the query's rows stay open while the same
+	// text runs again (an uncached copy, with its own strings) and another binds its.
+	err = st.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, u FROM t WHERE u >= ? AND s <> ? ORDER BY id`, "a", "zz")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var seen []string
+		for rows.Next() {
+			var id int
+			var u string
+			if err := rows.Scan(&id, &u); err != nil {
+				return err
+			}
+			var again string
+			if err := tx.QueryRow(ctx, `SELECT id, u FROM t WHERE u >= ? AND s <> ? ORDER BY id`, "b", "zz").Scan(&id, &again); err != nil || again != "b" {
+				return fmt.Errorf("the same query again: %q %v", again, err)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE t SET s = s WHERE u = ? OR s = ?`, "nobody", "héllo\x00x"); err != nil {
+				return err
+			}
+			seen = append(seen, u)
+		}
+		if strings.Join(seen, ",") != "a,b" {
+			return fmt.Errorf("rows on the write connection: %v", seen)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A cancelled context stops the statement, as with the driver.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()

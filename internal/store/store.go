@@ -79,6 +79,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.write.SetMaxOpenConns(1)
 		s.write.SetConnMaxIdleTime(0)
 		if err := s.startCheckpointer(path + "?" + pragmas); err != nil {
+			s.Close()
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 	}
