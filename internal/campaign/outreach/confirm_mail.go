@@ -144,16 +144,8 @@ func (s *Service) sendConfirmed(ctx context.Context, p *store.CampaignProposal, 
 	// p is read when the mail goes out, after the answer rotated its nonce: the link
 	// is the current one, which changes or cancels until the appointment starts
 	m := s.confirmedMessage(c, p, o.Name, o.Address, o.Lat, o.Lon, code, seq, by, s.Link(p))
-	if err := s.Mailer.Send(ctx, m); err != nil {
-		if Bounced(err) {
-			// the appointment stands; only the address is known bad from now on
-			s.Log.Warn("campaign confirmation bounced", "proposal", p.ID, "to", mail.MaskAddress(c.Email))
-			return s.Store.MarkEmailBad(ctx, c.CF)
-		}
-		return err
-	}
-	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", mailConfirmed, "to", mail.MaskAddress(c.Email))
-	return nil
+	// the appointment stands on a bounce; only the address is known bad from now on
+	return s.sendNotice(ctx, m, p, c, mailConfirmed, "campaign confirmation bounced")
 }
 
 // bookingCode is the code the citizen quotes to change or cancel: the booking's, or
@@ -261,14 +253,20 @@ func (s *Service) declinedJob(ctx context.Context, p *store.CampaignProposal) er
 		Attachments: []mail.Attachment{{Name: "appuntamento.ics", ContentType: "text/calendar; method=" + ev.method(), Data: []byte(ev.ics())}},
 		Headers:     map[string]string{"Auto-Submitted": "auto-generated"},
 	}
+	return s.sendNotice(ctx, m, p, c, mailDeclined, "campaign decline notice bounced")
+}
+
+// sendNotice sends a campaign notice about p to c; a bounce marks the address bad
+// (logged as bounced) and is not an error: the notice changes nothing else.
+func (s *Service) sendNotice(ctx context.Context, m *mail.Message, p *store.CampaignProposal, c *store.CampaignCitizen, kind, bounced string) error {
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		if Bounced(err) {
-			s.Log.Warn("campaign decline notice bounced", "proposal", p.ID, "to", mail.MaskAddress(c.Email))
+			s.Log.Warn(bounced, "proposal", p.ID, "to", mail.MaskAddress(c.Email))
 			return s.Store.MarkEmailBad(ctx, c.CF)
 		}
 		return err
 	}
-	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", mailDeclined, "to", mail.MaskAddress(c.Email))
+	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", kind, "to", mail.MaskAddress(c.Email))
 	return nil
 }
 

@@ -58,15 +58,7 @@ func (s *Service) expiredJob(ctx context.Context, p *store.CampaignProposal) err
 		return err
 	}
 	m := s.expiredMessage(c, p, o.Name, o.Address, base+1)
-	if err := s.Mailer.Send(ctx, m); err != nil {
-		if Bounced(err) {
-			s.Log.Warn("campaign expiry notice bounced", "proposal", p.ID, "to", mail.MaskAddress(c.Email))
-			return s.Store.MarkEmailBad(ctx, c.CF)
-		}
-		return err
-	}
-	s.Log.Info("campaign mail sent", "proposal", p.ID, "kind", mailExpired, "to", mail.MaskAddress(c.Email))
-	return nil
+	return s.sendNotice(ctx, m, p, c, mailExpired, "campaign expiry notice bounced")
 }
 
 // expiredMessage cancels the proposal's event (METHOD:CANCEL, its UID, sequence seq
