@@ -178,7 +178,15 @@ func looksLikeCF(q string) bool {
 // printed, names nobody, and once the campaign data is gone it cannot be resolved.
 const campaignRefSetting = "campaign_audit_key"
 
+// campaignRefKey is the pseudonyms' key, made on first use. It never changes once
+// stored, so the store keeps it after the first read: an outcome list of thousands
+// of citizens hashes each under it.
 func (s *Store) campaignRefKey(ctx context.Context) ([]byte, error) {
+	s.refKeyMu.Lock()
+	defer s.refKeyMu.Unlock()
+	if s.refKey != nil {
+		return s.refKey, nil
+	}
 	v, err := s.Setting(ctx, campaignRefSetting)
 	if errors.Is(err, model.ErrNotFound) {
 		b := make([]byte, 32)
@@ -192,7 +200,12 @@ func (s *Store) campaignRefKey(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hex.DecodeString(v)
+	key, err := hex.DecodeString(v)
+	if err != nil {
+		return nil, err
+	}
+	s.refKey = key
+	return key, nil
 }
 
 func campaignRef(key []byte, cf string) string {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -36,6 +37,9 @@ type Store struct {
 	dialect Dialect
 	group   group // the SQLite writer goroutine of InGroupTx
 	ckpt    *checkpointer
+	// refKey caches the audit pseudonyms' key (campaignRefKey)
+	refKeyMu sync.Mutex
+	refKey   []byte
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 }
