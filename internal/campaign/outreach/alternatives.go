@@ -326,17 +326,11 @@ func (s *Service) scanDays(ctx context.Context, p *store.CampaignProposal, peopl
 				if oc.Office.ID == p.OfficeID && day == p.Day || seen[day] {
 					continue
 				}
-				slots, err := s.Store.CampaignSlotUsage(ctx, nil, oc.Office.ID, day)
+				free, err := s.freeOn(ctx, nil, oc.Office.ID, d, times, par)
 				if err != nil {
 					return err
 				}
-				// what the booking calendar holds there, online bookings included
-				midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
-				booked, err := s.Store.SlotUsage(ctx, oc.Office.ID, midnight, midnight.AddDate(0, 0, 1))
-				if err != nil {
-					return err
-				}
-				if take(oc, day, times, freeAt(times, slots, booked, par, func(m int) int64 { return s.At(day, m).UnixMicro() }), g.minutes) {
+				if take(oc, day, times, free, g.minutes) {
 					seen[day] = true
 					found++
 				}
@@ -344,6 +338,23 @@ func (s *Service) scanDays(ctx context.Context, p *store.CampaignProposal, peopl
 		}
 	}
 	return nil
+}
+
+// freeOn is freeAt for office's day d, read now: the campaign's proposals there (q,
+// or the read pool when nil) and what the booking calendar holds, online bookings
+// included.
+func (s *Service) freeOn(ctx context.Context, q store.Querier, office int64, d time.Time, times []plan.Slot, par int) ([]int, error) {
+	day := d.Format(time.DateOnly)
+	slots, err := s.Store.CampaignSlotUsage(ctx, q, office, day)
+	if err != nil {
+		return nil, err
+	}
+	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
+	booked, err := s.Store.SlotUsage(ctx, office, midnight, midnight.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	return freeAt(times, slots, booked, par, func(m int) int64 { return s.At(day, m).UnixMicro() }), nil
 }
 
 // freeAt is how many more campaign people each start of a day takes: the campaign's

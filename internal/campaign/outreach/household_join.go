@@ -166,20 +166,12 @@ func (s *Service) join(ctx context.Context, tx *store.Tx, set *store.CampaignSet
 	if usage[store.CellKey{Office: office, Week: week}] >= caps {
 		return Joined{}, UnplacedFull, nil
 	}
-	slots, err := s.Store.CampaignSlotUsage(ctx, tx, office, day)
-	if err != nil {
-		return Joined{}, "", err
-	}
-	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
-	booked, err := s.Store.SlotUsage(ctx, office, midnight, midnight.AddDate(0, 0, 1))
-	if err != nil {
-		return Joined{}, "", err
-	}
 	times := g.day(d)
-	minute, ok := besideHousehold(times, anchor, g.minutes, func(k int) int {
-		t := times[k]
-		return min(min(g.parallel(caps), t.Capacity)-slots[t.Minute], t.Capacity-booked[s.At(day, t.Minute).UnixMicro()])
-	})
+	free, err := s.freeOn(ctx, tx, office, d, times, g.parallel(caps))
+	if err != nil {
+		return Joined{}, "", err
+	}
+	minute, ok := besideHousehold(times, anchor, g.minutes, func(k int) int { return free[k] })
 	if !ok {
 		return Joined{}, UnplacedFull, nil
 	}

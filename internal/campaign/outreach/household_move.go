@@ -136,16 +136,11 @@ func (s *Service) place(ctx context.Context, tx *store.Tx, office int64, day str
 	if k < 0 {
 		return nil, model.FieldError("slot", "that time is not in the office's opening hours: please choose another")
 	}
-	slots, err := s.Store.CampaignSlotUsage(ctx, tx, office, day)
+	free, err := s.freeOn(ctx, tx, office, d, times, g.parallel(caps))
 	if err != nil {
 		return nil, err
 	}
-	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
-	booked, err := s.Store.SlotUsage(ctx, office, midnight, midnight.AddDate(0, 0, 1))
-	if err != nil {
-		return nil, err
-	}
-	at := fit(times, freeAt(times, slots, booked, g.parallel(caps), func(m int) int64 { return s.At(day, m).UnixMicro() }), k, people, g.minutes)
+	at := fit(times, free, k, people, g.minutes)
 	if at == nil {
 		return nil, errTaken
 	}
